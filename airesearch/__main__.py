@@ -1,0 +1,5 @@
+"""python -m airesearch"""
+
+from airesearch.launch import main
+
+main()

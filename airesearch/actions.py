@@ -1,0 +1,90 @@
+"""What a command does once its options are parsed: find the corpus and index,
+bring the index up to date, ask the query, hand records to render.py.
+
+Free of Typer, so that launch.py can answer `search --json` without loading it;
+cli.py calls the same functions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from airesearch import render
+from airesearch.corpus import bundled_corpus, check_corpus
+from airesearch.index import (
+    corpus_changed,
+    default_index_path,
+    open_index,
+    update_index,
+)
+from airesearch.query import SearchRequest, missing_words, search, suggest
+
+HIT_COLUMNS = [
+    "path",
+    "title",
+    "date",
+    "score",
+    "passage_kind",
+    "passage_seq",
+    "snippet",
+]
+
+
+def locate(corpus: Path | None, index: Path | None) -> tuple[Path, Path]:
+    """The corpus folder (default: the bundled posts) and its index file."""
+    root = check_corpus(corpus) if corpus else bundled_corpus().resolve()
+    return root, index if index else default_index_path(root)
+
+
+def fresh_index(
+    corpus: Path | None, index: Path | None
+) -> tuple[sqlite3.Connection, Path, Path]:
+    """An open index that reflects the corpus as it is now (built or updated if not)."""
+    root, index_path = locate(corpus, index)
+    if index_path.exists():
+        conn = open_index(index_path)
+        if not corpus_changed(conn, root):
+            return conn, root, index_path
+        conn.close()
+    report = build(root, index_path, rebuild=False)
+    render.print_index_report(report, verbose=False)
+    return open_index(index_path), root, index_path
+
+
+def build(root: Path, index_path: Path, rebuild: bool):
+    """Run the indexer with a progress bar on stderr."""
+    bar = render.ProgressBar()
+    try:
+        return update_index(root, index_path, rebuild=rebuild, progress=bar)
+    finally:
+        bar.close()
+
+
+def run_search(
+    request: SearchRequest,
+    corpus: Path | None,
+    index: Path | None,
+    out: render.Output,
+    color: render.Color,
+) -> int:
+    """Search and print; the exit code is 0 when something was found, else 1."""
+    conn, _, _ = fresh_index(corpus, index)
+    hits = search(conn, request)
+    if out is render.Output.table:
+        render.print_hits(hits, color)
+    else:
+        render.emit_data(hits, out, HIT_COLUMNS)
+    if hits:
+        return 0
+    hints = []
+    for word in missing_words(conn, request.query):
+        close = suggest(conn, word)
+        hints.append(
+            f"{word!r} is not in the index"
+            + (f"; did you mean {' or '.join(close)}?" if close else "")
+        )
+    render.message(
+        "no results for " + repr(request.query) + "".join("; " + h for h in hints)
+    )
+    return 1

@@ -1,0 +1,208 @@
+"""Find the posts of a corpus folder and read each into a Post.
+
+A post is a .md, .markdown or .txt file found recursively. Its YAML front matter
+(Jekyll style) becomes metadata; the body becomes passages (see passages.py).
+Files that cannot be read are reported with a reason instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from airesearch.errors import AiresearchError
+from airesearch.models import Post
+from airesearch.passages import to_passages
+
+POST_SUFFIXES = (".md", ".markdown", ".txt")
+FRONT_MATTER = re.compile(
+    r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+)
+FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+FIRST_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+)$", re.M)
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+)
+
+
+@dataclass(frozen=True)
+class PostFile:
+    """A candidate post on disk, with what tells us whether it changed."""
+
+    path: str  # relative to the corpus folder, forward slashes
+    size: int
+    mtime_ns: int
+
+
+class SkippedFile(Exception):
+    """A file that is not indexed; the message is the reason shown to the user."""
+
+
+def check_corpus(root: Path) -> Path:
+    """The corpus folder as an absolute path, or an error saying what is wrong."""
+    if not root.exists():
+        raise AiresearchError(f"corpus folder {root} does not exist")
+    if not root.is_dir():
+        raise AiresearchError(f"corpus {root} is not a folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise AiresearchError(f"corpus folder {root} is not readable")
+    return root.resolve()
+
+
+def find_posts(root: Path) -> list[PostFile]:
+    """Every post file under root, sorted by path; hidden files and folders skipped."""
+    found: list[PostFile] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable subfolder: its posts are simply not there
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                pending.append(Path(entry.path))
+            elif entry.name.lower().endswith(POST_SUFFIXES) and entry.is_file():
+                stat = entry.stat()
+                rel = Path(entry.path).relative_to(root).as_posix()
+                found.append(PostFile(rel, stat.st_size, stat.st_mtime_ns))
+    found.sort(key=lambda post_file: post_file.path)
+    return found
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Text of a file: UTF-8 (BOM or not), else Shift_JIS/CP932 with a warning."""
+    if b"\x00" in data[:8192]:
+        raise SkippedFile("binary file")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932"), ["decoded as Shift_JIS (cp932), not UTF-8"]
+    except UnicodeDecodeError:
+        raise SkippedFile("not UTF-8 or Shift_JIS text") from None
+
+
+def read_post(root: Path, rel: str) -> Post:
+    """Read and clean one post; raises SkippedFile when it cannot be indexed."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SkippedFile("file name is not valid UTF-8") from None
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as error:
+        raise SkippedFile(f"cannot read: {error.strerror}") from None
+    text, warnings = decode(data)
+    if not text.strip():
+        raise SkippedFile("empty file")
+    metadata, body, problem = split_front_matter(text)
+    if problem:
+        warnings.append(problem)
+    title = str(metadata.get("title") or "").strip() or title_from_body(body, rel)
+    date = iso_date(metadata.get("date"))
+    if date is None and (match := FILENAME_DATE.match(Path(rel).name)):
+        date = match.group(1)
+    passages, dropped = to_passages(title, body)
+    return Post(
+        path=rel,
+        title=title,
+        date=date,
+        tags=as_list(metadata.get("tags")),
+        categories=as_list(metadata.get("categories") or metadata.get("category")),
+        metadata=jsonable(metadata),
+        passages=passages,
+        dropped=dropped,
+        warnings=warnings,
+    )
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str | None]:
+    """(metadata, body, warning), with, without or with broken front matter."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}, text, "no front matter"
+    body = text[match.end() :]
+    import yaml  # only the indexer pays for the YAML parser
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        metadata = yaml.load(match.group(1), Loader=loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        return {}, body, f"broken front matter{where}; indexed without metadata"
+    if not isinstance(metadata, dict):
+        return {}, body, "front matter is not a mapping; indexed without metadata"
+    return {str(key): value for key, value in metadata.items()}, body, None
+
+
+def title_from_body(body: str, rel: str) -> str:
+    """First heading, else first non-empty line, else the file name."""
+    if match := FIRST_HEADING.search(body):
+        return match.group(1).strip(" #*")
+    for line in body.splitlines():
+        if line.strip() and not line.strip().startswith("---"):
+            return line.strip()[:120]
+    return Path(rel).stem
+
+
+def iso_date(value: object) -> str | None:
+    """Front matter date -> ISO 8601 text, or None if it is missing or unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def as_list(value: object) -> list[str]:
+    """Tags and categories may be a list or a space/comma separated string."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [part for part in re.split(r"[,\s]+", str(value)) if part]
+
+
+def jsonable(value: object) -> object:
+    """Front matter with dates as ISO text, so that it can be stored as JSON."""
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def bundled_corpus() -> Path:
+    """The posts shipped with airesearch: inside the installed package, or the
+    repository's corpus/ folder when running from a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "corpus", package.parent / "corpus"):
+        if candidate.is_dir():
+            return candidate
+    raise AiresearchError("the bundled corpus is missing; pass --corpus DIR")

@@ -1,0 +1,414 @@
+"""The SQLite index: schema, validation, and incremental, atomic, parallel updates.
+
+One file holds the posts, their cleaned passages and an FTS5 table over the
+analysed text (see tokens.py). FTS5 is contentless, so the text is stored once:
+to delete a changed post from FTS5 its passages are analysed again, which gives
+the same terms because an index made by another analysis is rebuilt instead.
+
+A full build writes a new file and renames it over the old one; an incremental
+update runs in one transaction. Either way, killing the process at any moment
+leaves the previous index complete and usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from hashlib import sha1
+from pathlib import Path
+
+from airesearch.corpus import PostFile, check_corpus, find_posts
+from airesearch.errors import AiresearchError
+from airesearch.models import IndexReport, Post
+
+APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
+SCHEMA_VERSION = 1
+HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
+IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
+
+SCHEMA = f"""
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    post_id INTEGER, skipped TEXT
+);
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, title TEXT, date TEXT,
+    tags TEXT, categories TEXT, metadata TEXT, dropped INTEGER, warnings TEXT
+);
+CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
+CREATE INDEX post_labels_value ON post_labels (field, value);
+CREATE INDEX post_labels_post ON post_labels (post_id);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
+    kind TEXT, text TEXT
+);
+CREATE INDEX passages_post ON passages (post_id);
+-- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
+-- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
+CREATE VIRTUAL TABLE passage_fts USING fts5 (
+    head, body, content = '',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+);
+CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
+"""
+
+ProgressCallback = Callable[[int, int, int, int], None]
+
+
+def default_index_path(corpus: Path) -> Path:
+    """One index file per corpus folder, in the user's cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    digest = sha1(str(corpus).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return Path(base) / "airesearch" / f"{corpus.name or 'corpus'}-{digest}.sqlite"
+
+
+def check_index_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not an airesearch index."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except IsADirectoryError:
+        raise AiresearchError(f"index path {path} is a folder") from None
+    except OSError as error:
+        raise AiresearchError(f"cannot read index {path}: {error.strerror}") from None
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 100:
+        raise AiresearchError(
+            f"{path} is not an airesearch index; refusing to touch it "
+            "(choose another --index path)"
+        )
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise AiresearchError(
+            f"{path} is an SQLite database but not an airesearch index; "
+            "refusing to touch it (choose another --index path)"
+        )
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    """Open an existing index for reading, with a clear error if it is not usable."""
+    if not path.exists():
+        raise AiresearchError(f"no index at {path}; run 'airesearch index' first")
+    check_index_file(path)
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("SELECT count(*) FROM posts").fetchone()
+        conn.execute("SELECT rowid FROM passage_fts LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise corrupt(path, error) from None
+    return conn
+
+
+def corrupt(path: Path, error: Exception) -> AiresearchError:
+    return AiresearchError(
+        f"index {path} is corrupt ({error}); rebuild it with "
+        f"'airesearch index --rebuild --index {path}'"
+    )
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta"))
+
+
+def needs_rebuild(conn: sqlite3.Connection, corpus: Path) -> bool:
+    """An index of another corpus, schema or analysis is rebuilt, not patched."""
+    from airesearch.tokens import dictionary_version
+
+    meta = read_meta(conn)
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    return (
+        version != SCHEMA_VERSION
+        or meta.get("corpus") != str(corpus)
+        or meta.get("analysis") != dictionary_version()
+    )
+
+
+def update_index(
+    corpus: Path,
+    index_path: Path,
+    rebuild: bool = False,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+) -> IndexReport:
+    """Bring the index of corpus up to date: analyse new and changed files only."""
+    started = time.perf_counter()
+    root = check_corpus(corpus)
+    files = find_posts(root)
+    remove_stale_builds(index_path)
+    if index_path.exists():
+        check_index_file(index_path)
+        if not rebuild:
+            conn = connect_for_update(index_path)
+            try:
+                if not needs_rebuild(conn, root):
+                    return apply_changes(
+                        conn, root, files, progress, workers, started, index_path
+                    )
+            finally:
+                conn.close()
+    return build_new(root, files, index_path, progress, workers, started)
+
+
+def connect_for_update(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM files").fetchone()
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise corrupt(path, error) from None
+    return conn
+
+
+def build_new(root, files, index_path, progress, workers, started) -> IndexReport:
+    """Build a complete index in a temporary file, then rename it into place."""
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    building = index_path.with_name(f"{index_path.name}.building-{os.getpid()}")
+    conn = sqlite3.connect(building, isolation_level=None)
+    try:
+        # This file is thrown away if the build dies, so durability is not needed.
+        conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+        conn.executescript(SCHEMA)
+        report = apply_changes(
+            conn, root, files, progress, workers, started, index_path
+        )
+        # Merge FTS5 segments, then give back the pages the merge freed.
+        conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
+        conn.execute("VACUUM")
+        conn.close()
+        os.replace(building, index_path)
+    except BaseException:
+        conn.close()
+        building.unlink(missing_ok=True)
+        raise
+    return report
+
+
+def remove_stale_builds(index_path: Path) -> None:
+    """Delete the half-written files of builds that were killed."""
+    for stale in index_path.parent.glob(index_path.name + ".building-*"):
+        if not pid_alive(stale.name.rsplit("-", 1)[-1]):
+            stale.unlink(missing_ok=True)
+
+
+def pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def apply_changes(
+    conn, root, files, progress, workers, started, index_path
+) -> IndexReport:
+    """Analyse what changed and write it in one transaction."""
+    from airesearch.tokens import dictionary_version
+
+    known = {
+        path: (size, mtime_ns)
+        for path, size, mtime_ns in conn.execute(
+            "SELECT path, size, mtime_ns FROM files"
+        )
+    }
+    on_disk = {post_file.path for post_file in files}
+    changed = [f for f in files if known.get(f.path) != (f.size, f.mtime_ns)]
+    deleted = [path for path in known if path not in on_disk]
+    report = {"added": 0, "updated": 0, "skipped": [], "warnings": []}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for path in deleted:
+            forget_file(conn, path)
+        total_bytes = sum(f.size for f in changed)
+        done_bytes = 0
+        by_path = {f.path: f for f in changed}
+        for count, (rel, outcome) in enumerate(
+            analyse_files(root, changed, workers), 1
+        ):
+            post_file = by_path[rel]
+            report["updated" if rel in known else "added"] += 1
+            forget_file(conn, rel)
+            store_file(conn, post_file, outcome, report)
+            done_bytes += post_file.size
+            if progress:
+                progress(count, len(changed), done_bytes, total_bytes)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        meta = {
+            "corpus": str(root),
+            "analysis": dictionary_version(),
+            "updated_at": now,
+        }
+        if changed or deleted:
+            meta["changed_at"] = now
+        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    figures = index_figures(conn)
+    skipped = [
+        {"path": path, "reason": reason}
+        for path, reason in conn.execute(
+            "SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"
+        )
+    ]
+    return IndexReport(
+        index_path=str(index_path),
+        corpus=str(root),
+        posts=figures["posts"],
+        passages=figures["passages"],
+        dropped=figures["dropped"],
+        terms=figures["terms"],
+        added=report["added"],
+        updated=report["updated"],
+        deleted=len(deleted),
+        unchanged=len(files) - len(changed),
+        skipped=skipped,
+        warnings=report["warnings"],
+        seconds=round(time.perf_counter() - started, 3),
+        bytes_analysed=sum(f.size for f in changed),
+    )
+
+
+def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
+    """Posts, passages, dropped repeats and distinct terms in the index."""
+    posts, dropped = conn.execute(
+        "SELECT count(*), total(dropped) FROM posts"
+    ).fetchone()
+    (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+    # Run tokens (whole katakana runs) are an access path, not vocabulary.
+    (terms,) = conn.execute(
+        "SELECT count(*) FROM passage_vocab WHERE term NOT GLOB 'ｘ*'"
+    ).fetchone()
+    return {
+        "posts": posts,
+        "passages": passages,
+        "dropped": int(dropped),
+        "terms": terms,
+    }
+
+
+def analyse_files(root: Path, files: list[PostFile], workers: int | None) -> Iterator:
+    """(path, Post with analysed passages | skip reason), in parallel when it pays."""
+    jobs = [(str(root), f.path) for f in files]
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
+        yield from map(analyse_file, jobs)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(min(workers, len(jobs))) as pool:
+        yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
+
+
+def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list[str]] | str]:
+    """Read one file and analyse its passages (runs in a worker process)."""
+    from airesearch.corpus import SkippedFile, read_post
+    from airesearch.tokens import indexed_text
+
+    root, rel = job
+    try:
+        post = read_post(Path(root), rel)
+    except SkippedFile as reason:
+        return rel, str(reason)
+    return rel, (post, [indexed_text(passage.text) for passage in post.passages])
+
+
+def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
+    """Write one analysed post (or the reason it was skipped) into the index."""
+    if isinstance(outcome, str):
+        conn.execute(
+            "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
+            (post_file.path, post_file.size, post_file.mtime_ns, outcome),
+        )
+        return
+    post, analysed = outcome
+    report["warnings"].extend({"path": post.path, "message": w} for w in post.warnings)
+    cursor = conn.execute(
+        "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
+        " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            post.path, post.title, post.date,
+            json.dumps(post.tags, ensure_ascii=False),
+            json.dumps(post.categories, ensure_ascii=False),
+            json.dumps(post.metadata, ensure_ascii=False),
+            post.dropped,
+            json.dumps(post.warnings, ensure_ascii=False),
+        ),
+    )  # fmt: skip
+    post_id = cursor.lastrowid
+    conn.execute(
+        "INSERT INTO files VALUES (?, ?, ?, ?, NULL)",
+        (post_file.path, post_file.size, post_file.mtime_ns, post_id),
+    )
+    labels = [("tag", label_key(t)) for t in post.tags]
+    labels += [("category", label_key(c)) for c in post.categories]
+    conn.executemany(
+        "INSERT INTO post_labels VALUES (?, ?, ?)",
+        [(post_id, field, value) for field, value in labels],
+    )
+    for passage, text in zip(post.passages, analysed, strict=True):
+        cursor = conn.execute(
+            "INSERT INTO passages (post_id, seq, kind, text) VALUES (?, ?, ?, ?)",
+            (post_id, passage.seq, passage.kind, passage.text),
+        )
+        conn.execute(
+            "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
+            (cursor.lastrowid, *fts_columns(passage.kind, text)),
+        )
+
+
+def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
+    return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
+
+
+def label_key(label: str) -> str:
+    """Tags and categories compare case- and width-insensitively."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", label).casefold().strip()
+
+
+def forget_file(conn: sqlite3.Connection, path: str) -> None:
+    """Remove a file's post, passages and FTS rows (contentless delete)."""
+    row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
+    if not row or row[0] is None:
+        return
+    post_id = row[0]
+    from airesearch.tokens import indexed_text
+
+    rows = conn.execute(
+        "SELECT id, kind, text FROM passages WHERE post_id = ?", (post_id,)
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
+        " VALUES ('delete', ?, ?, ?)",
+        [(rowid, *fts_columns(kind, indexed_text(text))) for rowid, kind, text in rows],
+    )
+    conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+
+
+def corpus_changed(conn: sqlite3.Connection, corpus: Path) -> bool:
+    """Whether any post file was added, changed or deleted since the last update."""
+    if needs_rebuild(conn, corpus):
+        return True
+    known = {
+        path: (size, mtime_ns)
+        for path, size, mtime_ns in conn.execute(
+            "SELECT path, size, mtime_ns FROM files"
+        )
+    }
+    files = find_posts(corpus)
+    return len(files) != len(known) or any(
+        known.get(f.path) != (f.size, f.mtime_ns) for f in files
+    )

@@ -1,0 +1,166 @@
+"""Markdown body -> passages: paragraphs, headings, list items and table rows.
+
+Markdown syntax is removed from the text kept for each passage, so that snippets
+and match offsets refer to what a reader sees. Repeated passages inside a post
+(exact, near, or a truncated copy followed by the complete one) are dropped here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from airesearch.models import Passage
+
+# ---END--- is a separator wherever it appears, even glued to the next sentence.
+END_MARK = re.compile(r"-{3,}\s*END\s*-{3,}", re.IGNORECASE)
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+SETEXT_RULE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+・]|\d{1,3}[.)])\s+(.*)$")
+TABLE_ROW = re.compile(r"^\s*\|(.*)\|?\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+THEMATIC_BREAK = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+QUOTE = re.compile(r"^\s*>\s?")
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+AUTOLINK = re.compile(r"<(https?://[^>]+)>")
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~)(?=\S)(.+?)(?<=\S)\1")
+CODE_SPAN = re.compile(r"`+([^`]*)`+")
+
+NEAR_REPEAT = 90  # rapidfuzz ratio at or above which two passages are one
+TRUNCATED_PREFIX = 95  # ratio of a short passage to the start of a longer one
+MIN_FUZZY_LENGTH = 20  # shorter passages are only dropped when exactly repeated
+
+
+def clean_inline(text: str) -> str:
+    """Remove inline Markdown (links, emphasis, code, HTML) and keep the words."""
+    text = IMAGE.sub(r"\1", text)
+    text = LINK.sub(r"\1", text)
+    text = REF_LINK.sub(r"\1", text)
+    text = AUTOLINK.sub(r"\1", text)
+    text = HTML_TAG.sub("", text)
+    text = CODE_SPAN.sub(r"\1", text)
+    for _ in range(2):  # nested emphasis: ***a*** or **_a_**
+        text = EMPHASIS.sub(r"\2", text)
+    return text.strip()
+
+
+def split_passages(body: str) -> list[tuple[str, str]]:
+    """Cut a Markdown body into (kind, cleaned text) pairs, in reading order."""
+    body = END_MARK.sub("\n\n", body)
+    found: list[tuple[str, str]] = []
+    paragraph: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        if paragraph:
+            text = clean_inline("\n".join(paragraph))
+            kind = "code" if in_fence else "paragraph"
+            if text:
+                found.append((kind, text))
+            paragraph.clear()
+
+    for line in body.splitlines():
+        if FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            paragraph.append(line)
+            continue
+        line = QUOTE.sub("", line)
+        if not line.strip() or THEMATIC_BREAK.match(line):
+            flush()
+        elif heading := HEADING.match(line):
+            flush()
+            add(found, "heading", heading.group(2))
+        elif paragraph and SETEXT_RULE.match(line):
+            text = "\n".join(paragraph)
+            paragraph.clear()
+            add(found, "heading", text)
+        elif TABLE_ROW.match(line):
+            flush()
+            if not TABLE_RULE.match(line):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                add(found, "table", " | ".join(c for c in cells if c))
+        elif item := LIST_ITEM.match(line):
+            flush()
+            add(found, "list", item.group(1))
+        elif found and found[-1][0] == "list" and not paragraph and line[:1] in " \t":
+            kind, text = found.pop()  # an indented continuation of a list item
+            add(found, kind, text + "\n" + line.strip())
+        else:
+            paragraph.append(line.strip())
+    flush()
+    return found
+
+
+def add(found: list[tuple[str, str]], kind: str, raw: str) -> None:
+    text = clean_inline(raw)
+    if text:
+        found.append((kind, text))
+
+
+def comparable(text: str) -> str:
+    """The form in which passages are compared for repeats: NFKC, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def drop_repeats(
+    pieces: list[tuple[str, str]], title: str = ""
+) -> tuple[list[tuple[str, str]], int]:
+    """Keep each passage once; a complete version replaces an earlier truncated one.
+
+    Exact copies of the title are dropped too, but the title is never replaced:
+    a paragraph that merely starts with it is not its "complete version".
+    """
+    from rapidfuzz import fuzz, process
+
+    kept: list[tuple[str, str]] = []
+    keys: list[str] = []  # comparable form of kept[i]
+    exact: set[str] = {comparable(title)} if title else set()
+    dropped = 0
+    for kind, text in pieces:
+        key = comparable(text)
+        if key in exact:
+            dropped += 1
+            continue
+        exact.add(key)
+        if len(key) >= MIN_FUZZY_LENGTH:
+            match = process.extractOne(
+                key, keys, scorer=fuzz.ratio, score_cutoff=NEAR_REPEAT
+            ) or truncated_match(key, keys, fuzz)
+            if match is not None:
+                dropped += 1
+                index = match[2]
+                if len(key) > len(keys[index]):  # keep the longer, complete one
+                    kept[index] = (kept[index][0], text)
+                    keys[index] = key
+                continue
+        kept.append((kind, text))
+        keys.append(key)
+    return kept, dropped
+
+
+def truncated_match(key: str, keys: list[str], fuzz) -> tuple[str, float, int] | None:
+    """A kept passage that is a cut-off start of key, or of which key is one."""
+    head = key[:MIN_FUZZY_LENGTH]
+    for index, other in enumerate(keys):
+        if len(other) < MIN_FUZZY_LENGTH or other[:MIN_FUZZY_LENGTH] != head:
+            continue
+        short, long = (other, key) if len(other) < len(key) else (key, other)
+        if fuzz.ratio(short, long[: len(short)]) >= TRUNCATED_PREFIX:
+            return other, 100.0, index
+    return None
+
+
+def to_passages(title: str, body: str) -> tuple[list[Passage], int]:
+    """The title plus the body's passages, repeats dropped, numbered from 0."""
+    pieces, dropped = drop_repeats(split_passages(body), title)
+    pieces = [("title", title), *pieces]
+    passages = [Passage(seq, kind, text) for seq, (kind, text) in enumerate(pieces)]
+    return passages, dropped

@@ -1,0 +1,365 @@
+"""Read-only questions to the index: search, show, stats.
+
+A query is parsed into words, phrases, OR groups and exclusions; every word goes
+through the same analysis as the documents (tokens.py) and becomes an FTS5 phrase
+of its terms, so a word that the tokenizer splits matches only as a phrase. Terms
+are always quoted before MATCH, so no user text is read as FTS5 syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+
+from airesearch import tokens
+from airesearch.errors import AiresearchError
+from airesearch.models import Hit
+
+HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
+SNIPPET_WIDTH = 120
+SNIPPET_LEAD = 30  # characters of context shown before the first match
+QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A query word or phrase, analysed."""
+
+    text: str
+    terms: list[str]
+    run: str | None  # whole-katakana-run token, for words MeCab may split
+
+    def match_expression(self) -> str:
+        phrase = quote(" ".join(self.terms))
+        return f"({phrase} OR {quote(self.run)})" if self.run else phrase
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Item]] = field(default_factory=list)  # ANDed groups of ORs
+    excluded: list[Item] = field(default_factory=list)
+
+    def match_expression(self) -> str:
+        return " AND ".join(
+            "(" + " OR ".join(item.match_expression() for item in group) + ")"
+            for group in self.groups
+        )
+
+    def exclusion_expression(self) -> str:
+        return " OR ".join(item.match_expression() for item in self.excluded)
+
+    def highlight_terms(self) -> set[str]:
+        found: set[str] = set()
+        for item in (item for group in self.groups for item in group):
+            found.update(item.terms)
+            if item.run:
+                found.add(item.run)
+        return found
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything `search` needs besides the index; built by the CLI from options."""
+
+    query: str
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    limit: int = 10
+    passages: bool = False
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Words ANDed, "phrases", a OR b, -excluded; AiresearchError on bad syntax."""
+    text = tokens.normalize(query).replace("“", '"').replace("”", '"')
+    if not text.strip():
+        raise AiresearchError("empty query; give at least one word to search for")
+    if text.count('"') % 2:
+        raise AiresearchError(f"unbalanced quote in query: {query}")
+    parsed = ParsedQuery()
+    join_next = False
+    for match in QUERY_TOKEN.finditer(text):
+        minus, phrase, word = match.groups()
+        if word == "OR":
+            if not parsed.groups or join_next:
+                raise AiresearchError(f"OR needs a word on each side: {query}")
+            join_next = True
+            continue
+        negated = bool(minus) or (
+            word is not None and word.startswith("-") and len(word) > 1
+        )
+        raw = (
+            phrase
+            if phrase is not None
+            else word.removeprefix("-")
+            if negated
+            else word
+        )
+        item = analyse_item(raw)
+        if negated:
+            if join_next:
+                raise AiresearchError(
+                    f"cannot combine OR with an excluded word: {query}"
+                )
+            if item:
+                parsed.excluded.append(item)
+        elif item is None:
+            join_next = False
+        elif join_next:
+            parsed.groups[-1].append(item)
+            join_next = False
+        else:
+            parsed.groups.append([item])
+    if join_next:
+        raise AiresearchError(f"OR needs a word on each side: {query}")
+    if not parsed.groups:
+        raise AiresearchError(f"nothing to search for in query: {query}")
+    return parsed
+
+
+def analyse_item(text: str) -> Item | None:
+    terms = tokens.terms(text)
+    if not terms:
+        return None  # punctuation only
+    return Item(text, terms, tokens.run_token(text))
+
+
+def check_day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not ISO_DAY.fullmatch(value):
+            raise ValueError
+        Date.fromisoformat(value)
+    except ValueError:
+        raise AiresearchError(
+            f"{option} wants a date as YYYY-MM-DD, not {value!r}"
+        ) from None
+    return value
+
+
+def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
+    """Ranked hits: one per post (its best passage), or one per passage."""
+    parsed = parse_query(request.query)
+    if request.limit < 0:
+        raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
+    since = check_day(request.since, "--since")
+    until = check_day(request.until, "--until")
+    where: list[str] = []
+    params: list[object] = [parsed.match_expression()]
+    if parsed.excluded:
+        where.append(
+            "passages.post_id NOT IN (SELECT post_id FROM passages WHERE id IN"
+            " (SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?))"
+        )
+        params.append(parsed.exclusion_expression())
+    for field_name, values in (("tag", request.tags), ("category", request.categories)):
+        for value in values:
+            where.append(
+                "EXISTS (SELECT 1 FROM post_labels l WHERE l.post_id = posts.id"
+                " AND l.field = ? AND l.value = ?)"
+            )
+            params += [field_name, label_key(value)]
+    if since:
+        where.append("substr(posts.date, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(posts.date, 1, 10) <= ?")
+        params.append(until)
+    if request.passages:
+        select = "passages.id, matched.rank AS best, 1"
+        tail = "ORDER BY best, posts.path, passages.seq"
+    else:  # SQLite gives the bare passages.id of the row holding min(rank)
+        select = "passages.id, min(matched.rank) AS best, count(*)"
+        tail = "GROUP BY passages.post_id ORDER BY best, posts.path"
+    # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
+    sql = (
+        "WITH matched AS MATERIALIZED (SELECT rowid AS id,"
+        f" bm25(passage_fts, {HEAD_WEIGHT}, 1.0) AS rank"
+        " FROM passage_fts WHERE passage_fts MATCH ?)"
+        f" SELECT {select} FROM matched"
+        " JOIN passages ON passages.id = matched.id"
+        " JOIN posts ON posts.id = passages.post_id"
+        f" {'WHERE ' + ' AND '.join(where) if where else ''} {tail}"
+    )
+    if request.limit > 0:
+        sql += f" LIMIT {int(request.limit)}"
+    try:
+        rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        raise AiresearchError(f"search failed: {error}") from None
+    highlight = parsed.highlight_terms()
+    return [to_hit(conn, pid, -best, count, highlight) for pid, best, count in rows]
+
+
+def label_key(label: str) -> str:
+    return tokens.normalize(label).casefold().strip()
+
+
+def to_hit(conn, passage_id: int, score: float, count: int, highlight: set[str]) -> Hit:
+    path, title, day, tags, categories, kind, seq, text = conn.execute(
+        "SELECT posts.path, posts.title, posts.date, posts.tags, posts.categories,"
+        " passages.kind, passages.seq, passages.text FROM passages"
+        " JOIN posts ON posts.id = passages.post_id WHERE passages.id = ?",
+        (passage_id,),
+    ).fetchone()
+    matches = match_offsets(text, highlight)
+    snippet, snippet_matches = cut_snippet(text, matches)
+    return Hit(
+        path=path,
+        title=title,
+        date=day,
+        tags=json.loads(tags),
+        categories=json.loads(categories),
+        score=round(score, 4),
+        snippet=snippet,
+        snippet_matches=snippet_matches,
+        passage=text,
+        passage_kind=kind,
+        passage_seq=seq,
+        matches=matches,
+        matched_passages=count,
+    )
+
+
+def match_offsets(text: str, highlight: set[str]) -> list[list[int]]:
+    """Merged [start, end) offsets in text of every token whose term was searched."""
+    spans = sorted(
+        (s, e) for s, e, term in tokens.term_spans(text) if term in highlight
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def cut_snippet(text: str, matches: list[list[int]]) -> tuple[str, list[list[int]]]:
+    """A window of the passage around its first match, and the matches inside it."""
+    first = matches[0][0] if matches else 0
+    start = max(0, min(first - SNIPPET_LEAD, len(text) - SNIPPET_WIDTH))
+    end = min(len(text), start + SNIPPET_WIDTH)
+    prefix = "…" if start > 0 else ""
+    snippet = (
+        prefix + text[start:end].replace("\n", " ") + ("…" if end < len(text) else "")
+    )
+    shift = len(prefix) - start
+    inside = [
+        [max(s, start) + shift, min(e, end) + shift]
+        for s, e in matches
+        if s < end and e > start
+    ]
+    return snippet, inside
+
+
+def missing_words(conn: sqlite3.Connection, query: str) -> list[str]:
+    """Query words none of whose forms occur anywhere in the index."""
+    parsed = parse_query(query)
+    missing = []
+    for item in (item for group in parsed.groups for item in group):
+        forms = [item.run] if item.run else []
+        present = all(in_vocabulary(conn, term) for term in item.terms)
+        if not present and not any(in_vocabulary(conn, form) for form in forms):
+            missing.append(item.text)
+    return missing
+
+
+def in_vocabulary(conn: sqlite3.Connection, term: str) -> bool:
+    row = conn.execute("SELECT 1 FROM passage_vocab WHERE term = ?", (term,)).fetchone()
+    return row is not None
+
+
+def suggest(conn: sqlite3.Connection, word: str, limit: int = 3) -> list[str]:
+    """Index words that look like word (rapidfuzz), for a "did you mean" hint."""
+    from rapidfuzz import fuzz, process
+
+    vocabulary = {
+        term.removeprefix(tokens.RUN_MARK)
+        for (term,) in conn.execute("SELECT term FROM passage_vocab")
+    }
+    target = tokens.normalize(word).lower()
+    found = process.extract(
+        target, vocabulary, scorer=fuzz.ratio, limit=limit, score_cutoff=60
+    )
+    return [term for term, _score, _ in found if term != target]
+
+
+def show(conn: sqlite3.Connection, corpus: Path, path: str) -> dict:
+    """A post's metadata and cleaned passages, by its path in the corpus."""
+    rel = relative_path(corpus, path)
+    row = conn.execute(
+        "SELECT id, path, title, date, tags, categories, metadata, dropped, warnings"
+        " FROM posts WHERE path = ?",
+        (rel,),
+    ).fetchone()
+    if row is None:
+        skipped = conn.execute(
+            "SELECT skipped FROM files WHERE path = ?", (rel,)
+        ).fetchone()
+        if skipped:
+            raise AiresearchError(f"{rel} is not indexed: {skipped[0]}")
+        raise AiresearchError(f"no post {rel} in the index of {corpus}")
+    post_id, rel, title, day, tags, categories, metadata, dropped, warnings = row
+    passages = [
+        {"seq": seq, "kind": kind, "text": text}
+        for seq, kind, text in conn.execute(
+            "SELECT seq, kind, text FROM passages WHERE post_id = ? ORDER BY seq",
+            (post_id,),
+        )
+    ]
+    return {
+        "path": rel,
+        "title": title,
+        "date": day,
+        "tags": json.loads(tags),
+        "categories": json.loads(categories),
+        "metadata": json.loads(metadata),
+        "warnings": json.loads(warnings),
+        "dropped_passages": dropped,
+        "passages": passages,
+    }
+
+
+def relative_path(corpus: Path, path: str) -> str:
+    """A path given on the command line, as stored: relative to the corpus folder."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        try:
+            return candidate.resolve().relative_to(corpus).as_posix()
+        except ValueError:
+            pass
+    return candidate.as_posix().removeprefix("./")
+
+
+def stats(conn: sqlite3.Connection, index_path: Path) -> dict:
+    """Corpus and index figures."""
+    from airesearch.index import index_figures, read_meta
+
+    meta = read_meta(conn)
+    (skipped,) = conn.execute(
+        "SELECT count(*) FROM files WHERE skipped IS NOT NULL"
+    ).fetchone()
+    (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
+    return {
+        "corpus": meta.get("corpus"),
+        "index": str(index_path),
+        **index_figures(conn),
+        "skipped_files": skipped,
+        "corpus_bytes": int(corpus_bytes),
+        "index_bytes": index_path.stat().st_size,
+        "updated_at": meta.get("updated_at"),
+        "changed_at": meta.get("changed_at"),
+        "analysis": meta.get("analysis"),
+    }

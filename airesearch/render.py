@@ -1,0 +1,238 @@
+"""Output: the formats (table, json, jsonl, csv) and the one place that prints them.
+
+stdout carries data only; messages and progress go to stderr. JSON keeps Japanese
+readable (ensure_ascii=False) and uses the dataclass field names. Rich is imported
+only for terminal output, so `--json` never pays for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Output(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Color(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def choose_output(json_flag: bool, jsonl_flag: bool, csv_flag: bool) -> Output:
+    """The format asked for by the mutually exclusive --json/--jsonl/--csv flags."""
+    chosen = [
+        fmt
+        for fmt, flag in ((Output.json, json_flag), (Output.jsonl, jsonl_flag),
+                          (Output.csv, csv_flag))
+        if flag
+    ]  # fmt: skip
+    if len(chosen) > 1:
+        from airesearch.errors import AiresearchError
+
+        raise AiresearchError("choose one of --json, --jsonl and --csv")
+    return chosen[0] if chosen else Output.table
+
+
+def as_dict(record: Any) -> dict:
+    return asdict(record) if is_dataclass(record) else dict(record)
+
+
+def emit_data(records: list, out: Output, columns: list[str]) -> None:
+    """Write records as JSON, JSON Lines or CSV on stdout."""
+    rows = [as_dict(record) for record in records]
+    if out is Output.json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif out is Output.jsonl:
+        sys.stdout.writelines(
+            json.dumps(row, ensure_ascii=False) + "\n" for row in rows
+        )
+    elif out is Output.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(column)) for column in columns])
+
+
+def csv_cell(value: object) -> object:
+    if isinstance(value, list):
+        return (
+            ";".join(map(str, value))
+            if all(not isinstance(v, list) for v in value)
+            else json.dumps(value, ensure_ascii=False)
+        )
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def console(color: Color = Color.auto, stderr: bool = False):
+    """A Rich console: colour on a terminal (or when forced), never with NO_COLOR."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    terminal = stream.isatty()
+    if color is Color.always:
+        return Console(file=stream, force_terminal=True, highlight=False)
+    if color is Color.never or not terminal or os.environ.get("NO_COLOR"):
+        # Plain text: no ANSI codes, no wrapping at an imagined 80 columns.
+        return Console(
+            file=stream, no_color=True, color_system=None, highlight=False,
+            force_terminal=False, width=None if terminal else 10_000,
+        )  # fmt: skip
+    return Console(file=stream, highlight=False)
+
+
+def print_hits(hits: list, color: Color) -> None:
+    """Search results for people: title, date, path, score, highlighted snippet."""
+    from rich.text import Text
+
+    out = console(color)
+    for number, hit in enumerate(hits):
+        if number:
+            out.print()
+        heading = Text(hit.title, style="bold")
+        heading.append(f"  {(hit.date or '')[:10]}", style="cyan")
+        heading.append(f"  score {hit.score:.2f}", style="dim")
+        out.print(heading, soft_wrap=True)
+        where = f"{hit.path}  [{hit.passage_kind} {hit.passage_seq}]"
+        if hit.matched_passages > 1:
+            where += f"  {hit.matched_passages} matching passages"
+        out.print(Text(where, style="green"), soft_wrap=True)
+        snippet = Text("  " + hit.snippet)
+        for start, end in hit.snippet_matches:
+            snippet.stylize("bold red", start + 2, end + 2)
+        out.print(snippet, soft_wrap=True)
+
+
+def print_post(post: dict, color: Color) -> None:
+    """One post: metadata, then its cleaned passages, numbered."""
+    from rich.text import Text
+
+    out = console(color)
+    out.print(Text(post["title"], style="bold"), soft_wrap=True)
+    for key in ("path", "date", "tags", "categories"):
+        value = post[key]
+        value = ", ".join(value) if isinstance(value, list) else value or ""
+        out.print(Text(f"{key}: ", style="dim") + Text(str(value)), soft_wrap=True)
+    if post["dropped_passages"]:
+        out.print(
+            Text(f"repeated passages dropped: {post['dropped_passages']}", style="dim")
+        )
+    for warning in post["warnings"]:
+        out.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
+    for passage in post["passages"]:
+        out.print()
+        out.print(Text(f"[{passage['seq']} {passage['kind']}]", style="cyan"))
+        out.print(Text(passage["text"]), soft_wrap=True)
+
+
+def print_fields(record: dict, color: Color, title: str | None = None) -> None:
+    """A key/value table (stats)."""
+    from rich.table import Table
+
+    out = console(color)
+    if not out.is_terminal and color is not Color.always:
+        for key, value in record.items():
+            out.print(f"{key}\t{value}", soft_wrap=True)
+        return
+    table = Table(title=title, show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in record.items():
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+def print_index_report(report, verbose: bool = True) -> None:
+    """The summary of an index run, on stderr."""
+    err = console(stderr=True)
+    changed = report.added + report.updated + report.deleted
+    err.print(
+        f"indexed {report.posts} posts, {report.passages} passages "
+        f"({report.dropped} repeated passages dropped), {report.terms} distinct terms "
+        f"in {report.seconds:.2f} s; {report.added} added, {report.updated} updated, "
+        f"{report.deleted} deleted, {report.unchanged} unchanged"
+        + ("" if changed else " (already up to date)"),
+        soft_wrap=True,
+        highlight=False,
+    )
+    if report.skipped:
+        err.print(f"{len(report.skipped)} files skipped:", highlight=False)
+        for item in report.skipped:
+            err.print(
+                f"  {item['path']}: {item['reason']}", soft_wrap=True, highlight=False
+            )
+    if verbose:
+        for item in report.warnings:
+            err.print(
+                f"warning: {item['path']}: {item['message']}",
+                soft_wrap=True,
+                highlight=False,
+            )
+
+
+def message(text: str) -> None:
+    """A line on stderr, without Rich (cheap enough for the fast search path)."""
+    print(f"airesearch: {text}", file=sys.stderr)
+
+
+class ProgressBar:
+    """Files, MB/s and ETA on stderr while the index is built; only on a terminal."""
+
+    def __init__(self) -> None:
+        self.progress = None
+        self.task = None
+
+    def __call__(
+        self, files_done: int, files_total: int, done: int, total: int
+    ) -> None:
+        if self.progress is None:
+            if not sys.stderr.isatty() or os.environ.get("CI"):
+                return
+            self.start(files_total, total)
+        self.progress.update(
+            self.task, completed=done, files=f"{files_done}/{files_total}"
+        )
+
+    def start(self, files_total: int, total: int) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )  # fmt: skip
+
+        self.progress = Progress(
+            TextColumn("indexing"), BarColumn(),
+            TextColumn("{task.fields[files]} files"),
+            TransferSpeedColumn(), TimeRemainingColumn(),
+            console=console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.task = self.progress.add_task(
+            "index", total=total, files=f"0/{files_total}"
+        )
+        self.progress.start()
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def emit_record(record, out: Output) -> None:
+    """One record (a report, a post, stats) as a JSON object on stdout."""
+    indent = None if out is Output.jsonl else 2
+    sys.stdout.write(
+        json.dumps(as_dict(record), ensure_ascii=False, indent=indent) + "\n"
+    )

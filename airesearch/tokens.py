@@ -1,0 +1,138 @@
+"""Japanese analysis: the only module that imports fugashi.
+
+Documents and queries go through the same analysis: Unicode NFKC (ＡＷＳ = AWS),
+case folding, and UniDic's lemma without its English gloss, so that orthographic
+variants (コンピュータ/コンピューター) and inflections (投資した/投資する) meet.
+Punctuation, symbols, spaces and auxiliary verbs (た, ます, ない) are not terms, so
+that 投資した and 投資する analyse alike.
+
+MeCab splits unknown katakana words differently in different contexts (ハイレゾ is
+one token in one sentence and two in another), so every katakana run that is not a
+single dictionary word is also indexed whole, as one extra token marked with
+RUN_MARK; a katakana query word matches either form (see query.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+ANALYSIS_VERSION = 1  # bump when terms change: older indexes are then rebuilt
+# A prefix that NFKC text never contains (it folds full-width letters), so a run
+# token can never collide with a term, nor be typed by a user.
+RUN_MARK = "ｘ"
+KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe]{2,}")
+NOT_TERMS = frozenset({"補助記号", "記号", "空白", "助動詞", "BOS/EOS"})
+# One line per token: part of speech (two levels), lemma, written base form
+# (both empty for unknown words), surface.
+NODE_FORMAT = r"%f[0]\t%f[1]\t%f[7]\t%f[10]\t%m\n"
+UNKNOWN_FORMAT = r"%f[0]\t%f[1]\t\t\t%m\n"
+
+
+@lru_cache(maxsize=1)
+def tagger():
+    """One MeCab tagger per process, with unidic-lite and its lemma field."""
+    import fugashi
+    import unidic_lite
+
+    options = f'-r /dev/null -d "{unidic_lite.DICDIR}"'
+    formats = f'-O "" -F "{NODE_FORMAT}" -U "{UNKNOWN_FORMAT}" -E ""'
+    return fugashi.GenericTagger(f"{options} {formats}")
+
+
+def dictionary_version() -> str:
+    """Identifies the analysis; an index built with another one is rebuilt."""
+    import unidic_lite
+
+    version = Path(unidic_lite.DICDIR, "version").read_text().strip()
+    return f"unidic-lite {version} / analysis {ANALYSIS_VERSION}"
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def term_of(pos: str, pos2: str, lemma: str, base: str, surface: str) -> str | None:
+    """The index term of one token, or None for punctuation and symbols."""
+    if pos in NOT_TERMS:
+        return None
+    if pos2 == "固有名詞" and base and base != "*":
+        # UniDic's lemma of a name is its reading (京都 -> キョウト), which would
+        # merge different names that sound alike; the written form keeps them apart.
+        return base.lower()
+    if lemma and lemma != "*":
+        base, dash, gloss = lemma.partition("-")
+        if dash and base and gloss.isascii():  # コンピューター-computer
+            lemma = base
+        return lemma.lower()
+    return surface.lower()
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order."""
+    found = []
+    for line in tagger().parse(normalize(text)).splitlines():
+        term = term_of(*line.split("\t", 4))
+        if term:
+            found.append(term)
+    return found
+
+
+def indexed_text(text: str) -> str:
+    """What FTS5 indexes for a passage: its terms, then its katakana run tokens."""
+    normal = normalize(text)
+    found = []
+    single_words = set()
+    for line in tagger().parse(normal).splitlines():
+        fields = line.split("\t", 4)
+        term = term_of(*fields)
+        if term:
+            found.append(term)
+            if fields[2]:  # a dictionary word: its katakana needs no run token
+                single_words.add(fields[4])
+    for run in KATAKANA_RUN.findall(normal):
+        if run not in single_words:
+            found.append(RUN_MARK + run)
+    return " ".join(found)
+
+
+def run_token(word: str) -> str | None:
+    """The whole-run token for a query word that is one katakana run, else None."""
+    normal = normalize(word)
+    if KATAKANA_RUN.fullmatch(normal):
+        return RUN_MARK + normal
+    return None
+
+
+def term_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every term and katakana run, as offsets in text."""
+    normal, origin = normalize_with_offsets(text)
+    spans = []
+    position = 0
+    for node in tagger()(normal):
+        position += len(node.white_space)
+        start, position = position, position + len(node.surface)
+        fields = node.feature_raw.split(",", 11)
+        known = len(fields) > 10
+        lemma, base = (fields[7], fields[10]) if known else ("", "")
+        term = term_of(fields[0], fields[1], lemma, base, node.surface)
+        if term and position > start:
+            spans.append((origin[start], origin[position - 1] + 1, term))
+    for match in KATAKANA_RUN.finditer(normal):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        spans.append((start, end, RUN_MARK + match.group()))
+    return spans
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """NFKC text and, for each of its characters, the offset it came from in text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, list(range(len(text)))
+    pieces, origin = [], []
+    for offset, char in enumerate(text):
+        normal = unicodedata.normalize("NFKC", char)
+        pieces.append(normal)
+        origin.extend([offset] * len(normal))
+    return "".join(pieces), origin

@@ -1,0 +1,250 @@
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from airesearch.cli import app
+from airesearch.launch import parse_search
+
+ANSI = re.compile(r"\x1b\[")
+HIT_FIELDS = {
+    "path", "title", "date", "tags", "categories", "score", "snippet",
+    "snippet_matches", "passage", "passage_kind", "passage_seq", "matches",
+    "matched_passages",
+}  # fmt: skip
+
+
+@pytest.fixture
+def where(messy_index) -> list[str]:
+    corpus, index = messy_index
+    return ["--corpus", str(corpus), "--index", str(index)]
+
+
+def invoke(*args: str, env: dict | None = None):
+    return CliRunner(env=env).invoke(app, list(args))
+
+
+def test_search_json_has_the_documented_fields(where):
+    result = invoke("search", "データセンター", *where, "--json")
+    assert result.exit_code == 0, result.stderr
+    hits = json.loads(result.stdout)
+    assert {hit["path"] for hit in hits} >= {
+        "2025/09/nscale.md",
+        "2025/10/ハイレゾ.markdown",
+    }
+    assert set(hits[0]) == HIT_FIELDS
+    assert hits == sorted(hits, key=lambda hit: -hit["score"])
+
+
+def test_search_jsonl_is_one_object_per_line(where):
+    result = invoke("search", "データセンター", *where, "--jsonl", "--limit", "2")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert all(set(json.loads(line)) == HIT_FIELDS for line in lines)
+
+
+def test_search_csv_has_a_header(where):
+    result = invoke("search", "ナルヴィク", *where, "--csv")
+    header, row = result.stdout.splitlines()
+    assert header.startswith("path,title,date,score")
+    assert row.startswith("2025/09/nscale.md,Nscaleの欧州投資")
+
+
+def test_nothing_found_exits_1_with_an_empty_array_and_a_hint(where):
+    result = invoke("search", "nvidai", *where, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "did you mean nvidia?" in result.stderr
+
+
+def test_words_after_the_command_are_one_query(where):
+    result = invoke("search", "--json", *where, "--", "データセンター", "-ナルヴィク")
+    paths = {hit["path"] for hit in json.loads(result.stdout)}
+    assert "2025/10/ハイレゾ.markdown" in paths and "2025/09/nscale.md" not in paths
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    (
+        (["search", '"データ'], "unbalanced quote"),
+        (["search", "データ", "--since", "yesterday"], "--since wants a date"),
+        (["search", "データ", "--json", "--jsonl"], "choose one of --json"),
+    ),
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(where, args, message):
+    result = invoke(*args, *where)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("airesearch: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_corpus_folder_exits_2(tmp_path):
+    result = invoke("search", "AI", "--corpus", str(tmp_path / "none"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_foreign_index_file_is_refused_and_untouched(messy_index, tmp_path):
+    corpus, _ = messy_index
+    foreign = tmp_path / "mine.db"
+    foreign.write_text("my notes")
+    for command in (["index", "--rebuild"], ["search", "AI"], ["stats"]):
+        result = invoke(*command, "--corpus", str(corpus), "--index", str(foreign))
+        assert result.exit_code == 2
+        assert "not an airesearch index" in result.stderr
+    assert foreign.read_text() == "my notes"
+
+
+def test_index_reports_its_summary_and_json(messy_copy, tmp_path):
+    index = tmp_path / "i.sqlite"
+    result = invoke(
+        "index", "--corpus", str(messy_copy), "--index", str(index), "--json"
+    )
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["posts"] == 6 and report["dropped"] == 6
+    assert "indexed 6 posts" in result.stderr
+    assert "binary.md: binary file" in result.stderr
+    again = invoke("index", "--corpus", str(messy_copy), "--index", str(index))
+    assert "already up to date" in again.stderr
+
+
+def test_search_builds_the_index_on_first_use_and_updates_it(messy_copy, tmp_path):
+    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
+    assert invoke("search", "ナルヴィク", *where).exit_code == 0
+    (messy_copy / "later.md").write_text("# 後から\n\nセレブラスの新チップ。")
+    result = invoke("search", "セレブラス", *where, "--json")
+    assert [hit["path"] for hit in json.loads(result.stdout)] == ["later.md"]
+    assert "1 added" in result.stderr
+
+
+def test_environment_variables_choose_corpus_and_index(messy_index):
+    corpus, index = messy_index
+    env = {"AIRESEARCH_CORPUS": str(corpus), "AIRESEARCH_INDEX": str(index)}
+    result = invoke("search", "石狩", "--json", env=env)
+    assert [hit["path"] for hit in json.loads(result.stdout)] == [
+        "2025/10/ハイレゾ.markdown"
+    ]
+
+
+def test_show_and_stats(where):
+    post = json.loads(invoke("show", "2025/09/nscale.md", *where, "--json").stdout)
+    assert post["title"] == "Nscaleの欧州投資" and post["dropped_passages"] == 1
+    text = invoke("show", "2025/09/nscale.md", *where).stdout
+    assert "[1 heading]" in text and "Nscaleと欧州AIインフラ" in text
+    figures = json.loads(invoke("stats", *where, "--json").stdout)
+    assert figures["posts"] == 6 and figures["skipped_files"] == 2
+    assert invoke("show", "nope.md", *where).exit_code == 2
+
+
+def test_plain_text_when_not_a_terminal_and_colour_only_when_asked(where):
+    plain = invoke("search", "ナルヴィク", *where)
+    assert plain.exit_code == 0 and not ANSI.search(plain.stdout)
+    assert "Nscaleの欧州投資" in plain.stdout and "2025/09/nscale.md" in plain.stdout
+    coloured = invoke("search", "ナルヴィク", *where, "--color", "always")
+    assert ANSI.search(coloured.stdout)
+    never = invoke("search", "ナルヴィク", *where, "--color", "never")
+    assert not ANSI.search(never.stdout)
+
+
+def test_every_command_has_help():
+    for command in ("index", "search", "show", "stats"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0
+        assert "--corpus" in result.stdout and "--index" in result.stdout
+
+
+FAST_PATH_CASES = (
+    (["データ", "--json"], {"words": ["データ"], "--json": True}),
+    (["--tag=a", "--tag", "b", "x", "--jsonl"], {"--tag": ["a", "b"], "words": ["x"]}),
+    (["--limit", "0", "--", "-x", "y"], {"--limit": 0, "words": ["-x", "y"]}),
+)
+
+
+@pytest.mark.parametrize("args, expected", FAST_PATH_CASES)
+def test_fast_path_parses_search_options(args, expected):
+    options = parse_search(args)
+    assert options is not None
+    for key, value in expected.items():
+        assert options[key] == value
+
+
+@pytest.mark.parametrize(
+    "args",
+    (
+        ["--help"],
+        ["x", "--limit", "many"],
+        ["x", "--unknown"],
+        ["--json"],
+        ["x", "--tag"],
+    ),
+)
+def test_fast_path_defers_anything_unusual_to_typer(args):
+    assert parse_search(args) is None
+
+
+def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "airesearch", *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_real_process_fast_path_gives_what_typer_gives(where):
+    for extra in ([], ["--passages", "--limit", "0"], ["--tag", "NVIDIA"]):
+        fast = run_cli("search", "データセンター", *where, *extra, "--json")
+        typer_path = invoke("search", "データセンター", *where, *extra, "--json")
+        assert fast.returncode == typer_path.exit_code == 0
+        assert json.loads(fast.stdout) == json.loads(typer_path.stdout)
+    missing = run_cli("search", "nvidai", *where, "--json")
+    assert missing.returncode == 1 and json.loads(missing.stdout) == []
+    bad = run_cli("search", '"x', *where, "--json")
+    assert bad.returncode == 2 and bad.stderr.startswith("airesearch: unbalanced quote")
+
+
+def test_real_process_table_output_and_errors(where):
+    result = run_cli("search", "ナルヴィク", *where, env_extra={"NO_COLOR": "1"})
+    assert result.returncode == 0 and "Nscaleの欧州投資" in result.stdout
+    assert not ANSI.search(result.stdout)
+    usage = run_cli("search", "x", "--limit", "many", *where)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    # Far more output than a pipe buffers, so the writer must meet a closed pipe.
+    paragraphs = "\n\n".join(f"データ番号{n}の段落です。" for n in range(3000))
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "long.md").write_text(f"# 長い記事\n\n{paragraphs}\n")
+    where = [
+        "--corpus",
+        str(tmp_path / "corpus"),
+        "--index",
+        str(tmp_path / "i.sqlite"),
+    ]
+    assert run_cli("index", *where).returncode == 0
+    for fmt in (["--color", "never"], ["--jsonl"]):
+        command = [sys.executable, "-m", "airesearch", "search", "データ", *where,
+                   "--passages", "--limit", "0", *fmt]  # fmt: skip
+        producer = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert producer.stdout.read(10)
+        producer.stdout.close()
+        stderr = producer.stderr.read().decode()
+        assert producer.wait(timeout=120) in (0, 1)
+        assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_bundled_corpus_is_the_default(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "AIRESEARCH_CORPUS": ""}
+    result = run_cli("search", "ナルヴィク", "--json", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["path"] == "000_4dd06db96976100c.txt"
+    assert list(Path(tmp_path, "airesearch").glob("corpus-*.sqlite"))

@@ -1,0 +1,40 @@
+"""The README documents every command and opens with the two commands CI runs."""
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from airesearch.cli import app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+COMMANDS = ("index", "search", "show", "stats")
+
+
+def code_blocks() -> list[str]:
+    return re.findall(r"```sh\n(.*?)```", README, re.S)
+
+
+def test_readme_opens_with_install_and_test_commands():
+    first = code_blocks()[0].strip().splitlines()
+    assert len(first) == 2
+    assert "pip install" in first[0] and "airesearch search" in first[0]
+    assert "pytest" in first[1]
+
+
+def test_every_command_has_help_and_a_readme_example():
+    examples = "\n".join(code_blocks())
+    for command in COMMANDS:
+        assert f"### `airesearch {command}" in README
+        assert re.search(rf"^airesearch {command}\b", examples, re.M), command
+        result = CliRunner().invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and len(result.stdout) > 100
+
+
+def test_every_json_field_of_a_search_hit_is_documented():
+    from dataclasses import fields
+
+    from airesearch.models import Hit
+
+    for field in fields(Hit):
+        assert f"`{field.name}`" in README, field.name

@@ -1,0 +1,193 @@
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from airesearch.errors import AiresearchError
+from airesearch.index import (
+    corpus_changed,
+    default_index_path,
+    open_index,
+    update_index,
+)
+from airesearch.query import SearchRequest, search
+
+from .conftest import BUNDLED
+
+
+def paths_found(index: Path, query: str) -> set[str]:
+    conn = open_index(index)
+    try:
+        return {hit.path for hit in search(conn, SearchRequest(query, limit=0))}
+    finally:
+        conn.close()
+
+
+def test_build_reports_posts_dropped_repeats_and_skipped_files(messy_copy, tmp_path):
+    report = update_index(messy_copy, tmp_path / "i.sqlite", workers=2)
+    assert report.posts == 6
+    assert report.added == 8 and report.unchanged == 0
+    # nscale 1, truncated 2, and the title line repeated in plain, bom and broken.
+    assert report.dropped == 6
+    assert {s["path"]: s["reason"] for s in report.skipped} == {
+        "binary.md": "binary file",
+        "empty.md": "empty file",
+    }
+    warned = {w["path"] for w in report.warnings}
+    assert {"broken.md", "sjis.md", "notes/plain.txt"} <= warned
+    assert report.terms > 50
+
+
+def test_parallel_and_single_process_builds_give_the_same_index(messy_copy, tmp_path):
+    update_index(messy_copy, tmp_path / "one.sqlite", workers=1)
+    update_index(messy_copy, tmp_path / "two.sqlite", workers=2)
+    rows = []
+    for name in ("one.sqlite", "two.sqlite"):
+        conn = sqlite3.connect(tmp_path / name)
+        rows.append(
+            conn.execute(
+                "SELECT posts.path, seq, kind, text FROM passages JOIN posts"
+                " ON posts.id = post_id ORDER BY posts.path, seq"
+            ).fetchall()
+        )
+    assert rows[0] == rows[1]
+
+
+def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
+    messy_copy, tmp_path
+):
+    index = tmp_path / "i.sqlite"
+    update_index(messy_copy, index)
+    unchanged = update_index(messy_copy, index)
+    assert (unchanged.added, unchanged.updated, unchanged.deleted) == (0, 0, 0)
+
+    (messy_copy / "notes/plain.txt").write_text(
+        "オラクルの新しい決算\n\n量子アニーリングの話。"
+    )
+    (messy_copy / "broken.md").unlink()
+    (messy_copy / "new.md").write_text("---\ntitle: 新規\n---\nサンバノバの新チップ。")
+    report = update_index(messy_copy, index)
+    assert (report.added, report.updated, report.deleted) == (1, 1, 1)
+    assert paths_found(index, "量子アニーリング") == {"notes/plain.txt"}
+    assert paths_found(index, "エヌビディア") == set()
+    assert paths_found(index, "インド") == set()
+    assert paths_found(index, "サンバノバ") == {"new.md"}
+    conn = sqlite3.connect(index)
+    assert conn.execute(
+        "INSERT INTO passage_fts(passage_fts) VALUES('integrity-check')"
+    )
+
+
+def test_corpus_changed_notices_a_touched_file(messy_copy, tmp_path):
+    index = tmp_path / "i.sqlite"
+    update_index(messy_copy, index)
+    conn = open_index(index)
+    assert not corpus_changed(conn, messy_copy.resolve())
+    os.utime(messy_copy / "sjis.md", ns=(1, 1))
+    assert corpus_changed(conn, messy_copy.resolve())
+
+
+def test_a_file_that_is_not_an_index_is_refused_and_left_untouched(
+    messy_copy, tmp_path
+):
+    for content in (b"hello, not a database", b""):
+        foreign = tmp_path / "notes.db"
+        foreign.write_bytes(content)
+        before = foreign.stat()
+        with pytest.raises(AiresearchError, match="not an airesearch index"):
+            update_index(messy_copy, foreign, rebuild=True)
+        assert foreign.read_bytes() == content
+        assert foreign.stat().st_mtime_ns == before.st_mtime_ns
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(
+        AiresearchError, match="SQLite database but not an airesearch index"
+    ):
+        open_index(other)
+
+
+def test_a_corrupt_index_says_how_to_rebuild(messy_copy, tmp_path):
+    index = tmp_path / "i.sqlite"
+    update_index(messy_copy, index)
+    data = bytearray(index.read_bytes())
+    data[4096:] = b"\xff" * (len(data) - 4096)  # keep the header, wreck every page
+    index.write_bytes(bytes(data))
+    with pytest.raises(AiresearchError, match="corrupt.*--rebuild"):
+        open_index(index)
+    update_index(messy_copy, index, rebuild=True)
+    assert paths_found(index, "ナルヴィク") == {"2025/09/nscale.md"}
+
+
+def test_default_index_lives_in_the_cache_folder_one_per_corpus(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = default_index_path(Path("/data/posts"))
+    assert first.parent == tmp_path / "airesearch"
+    assert first != default_index_path(Path("/other/posts"))
+
+
+def big_corpus(folder: Path, copies: int) -> Path:
+    for number in range(copies):
+        shutil.copytree(BUNDLED, folder / f"copy{number:02}", dirs_exist_ok=True)
+    return folder
+
+
+def run_index(corpus: Path, index: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "airesearch", "index", "--corpus", str(corpus),
+         "--index", str(index), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """SIGKILL the indexer and its worker processes, as a crash or `kill -9` would."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def wait_for(condition, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_killing_a_rebuild_leaves_the_previous_index_usable(tmp_path):
+    corpus = big_corpus(tmp_path / "corpus", 1)
+    index = tmp_path / "i.sqlite"
+    update_index(corpus, index)
+    big_corpus(corpus, 12)  # now much more to analyse
+    process = run_index(corpus, index, "--rebuild")
+    assert wait_for(lambda: any(tmp_path.glob("i.sqlite.building-*")))
+    time.sleep(0.3)
+    kill_hard(process)
+    conn = open_index(index)
+    assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
+    assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
+    report = update_index(corpus, index)  # the next run finishes the job
+    assert report.posts == 5 * 12
+    assert not list(tmp_path.glob("i.sqlite.building-*"))
+
+
+def test_killing_an_incremental_update_rolls_back_to_the_previous_index(tmp_path):
+    corpus = big_corpus(tmp_path / "corpus", 1)
+    index = tmp_path / "i.sqlite"
+    update_index(corpus, index)
+    big_corpus(corpus, 12)
+    process = run_index(corpus, index)
+    journal = index.with_name(index.name + "-journal")
+    assert wait_for(journal.exists)
+    time.sleep(0.3)
+    kill_hard(process)
+    conn = open_index(index)  # SQLite rolls the hot journal back
+    assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
