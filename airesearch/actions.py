@@ -7,8 +7,8 @@ cli.py calls the same functions.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from pathlib import Path
 
 from airesearch import render
 from airesearch.corpus import bundled_corpus, check_corpus
@@ -31,18 +31,18 @@ HIT_COLUMNS = [
 ]
 
 
-def locate(corpus: Path | None, index: Path | None) -> tuple[Path, Path]:
-    """The corpus folder (default: the bundled posts) and its index file."""
-    root = check_corpus(corpus) if corpus else bundled_corpus().resolve()
-    return root, index if index else default_index_path(root)
+def locate(corpus: str | os.PathLike | None, index: str | os.PathLike | None):
+    """(corpus folder, index file): by default the bundled posts and a cache file."""
+    root = check_corpus(corpus or bundled_corpus())
+    return root, os.path.abspath(index) if index else default_index_path(root)
 
 
 def fresh_index(
-    corpus: Path | None, index: Path | None
-) -> tuple[sqlite3.Connection, Path, Path]:
+    corpus: str | os.PathLike | None, index: str | os.PathLike | None
+) -> tuple[sqlite3.Connection, str, str]:
     """An open index that reflects the corpus as it is now (built or updated if not)."""
     root, index_path = locate(corpus, index)
-    if index_path.exists():
+    if os.path.exists(index_path):
         conn = open_index(index_path)
         if not corpus_changed(conn, root):
             return conn, root, index_path
@@ -52,7 +52,7 @@ def fresh_index(
     return open_index(index_path), root, index_path
 
 
-def build(root: Path, index_path: Path, rebuild: bool):
+def build(root: str, index_path: str, rebuild: bool):
     """Run the indexer with a progress bar on stderr."""
     bar = render.ProgressBar()
     try:
@@ -63,8 +63,8 @@ def build(root: Path, index_path: Path, rebuild: bool):
 
 def run_search(
     request: SearchRequest,
-    corpus: Path | None,
-    index: Path | None,
+    corpus: str | os.PathLike | None,
+    index: str | os.PathLike | None,
     out: render.Output,
     color: render.Color,
 ) -> int:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections import namedtuple
 
 from airesearch.errors import AiresearchError
 from airesearch.models import Post
-from airesearch.passages import to_passages
 
 POST_SUFFIXES = (".md", ".markdown", ".txt")
 FRONT_MATTER = re.compile(
@@ -35,34 +33,33 @@ DATE_FORMATS = (
 )
 
 
-@dataclass(frozen=True)
-class PostFile:
-    """A candidate post on disk, with what tells us whether it changed."""
-
-    path: str  # relative to the corpus folder, forward slashes
-    size: int
-    mtime_ns: int
+# A candidate post on disk: path relative to the corpus folder (forward slashes),
+# and the size and modification time that tell whether it changed.
+PostFile = namedtuple("PostFile", "path size mtime_ns")
 
 
 class SkippedFile(Exception):
     """A file that is not indexed; the message is the reason shown to the user."""
 
 
-def check_corpus(root: Path) -> Path:
+def check_corpus(root: str | os.PathLike) -> str:
     """The corpus folder as an absolute path, or an error saying what is wrong."""
-    if not root.exists():
+    root = os.fspath(root)
+    if not os.path.exists(root):
         raise AiresearchError(f"corpus folder {root} does not exist")
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise AiresearchError(f"corpus {root} is not a folder")
     if not os.access(root, os.R_OK | os.X_OK):
         raise AiresearchError(f"corpus folder {root} is not readable")
-    return root.resolve()
+    return os.path.realpath(root)
 
 
-def find_posts(root: Path) -> list[PostFile]:
+def find_posts(root: str | os.PathLike) -> list[PostFile]:
     """Every post file under root, sorted by path; hidden files and folders skipped."""
+    root = os.fspath(root)
     found: list[PostFile] = []
     pending = [root]
+    skip = len(root.rstrip(os.sep)) + 1  # entry.path[skip:] is relative to root
     while pending:
         folder = pending.pop()
         try:
@@ -73,10 +70,10 @@ def find_posts(root: Path) -> list[PostFile]:
             if entry.name.startswith("."):
                 continue
             if entry.is_dir():
-                pending.append(Path(entry.path))
+                pending.append(entry.path)
             elif entry.name.lower().endswith(POST_SUFFIXES) and entry.is_file():
                 stat = entry.stat()
-                rel = Path(entry.path).relative_to(root).as_posix()
+                rel = entry.path[skip:].replace(os.sep, "/")
                 found.append(PostFile(rel, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda post_file: post_file.path)
     return found
@@ -96,14 +93,17 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         raise SkippedFile("not UTF-8 or Shift_JIS text") from None
 
 
-def read_post(root: Path, rel: str) -> Post:
+def read_post(root: str | os.PathLike, rel: str) -> Post:
     """Read and clean one post; raises SkippedFile when it cannot be indexed."""
+    from airesearch.passages import to_passages  # the indexer's job, not search's
+
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
         raise SkippedFile("file name is not valid UTF-8") from None
     try:
-        data = (root / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as handle:
+            data = handle.read()
     except OSError as error:
         raise SkippedFile(f"cannot read: {error.strerror}") from None
     text, warnings = decode(data)
@@ -114,7 +114,7 @@ def read_post(root: Path, rel: str) -> Post:
         warnings.append(problem)
     title = str(metadata.get("title") or "").strip() or title_from_body(body, rel)
     date = iso_date(metadata.get("date"))
-    if date is None and (match := FILENAME_DATE.match(Path(rel).name)):
+    if date is None and (match := FILENAME_DATE.match(os.path.basename(rel))):
         date = match.group(1)
     passages, dropped = to_passages(title, body)
     return Post(
@@ -157,7 +157,7 @@ def title_from_body(body: str, rel: str) -> str:
     for line in body.splitlines():
         if line.strip() and not line.strip().startswith("---"):
             return line.strip()[:120]
-    return Path(rel).stem
+    return os.path.splitext(os.path.basename(rel))[0]
 
 
 def iso_date(value: object) -> str | None:
@@ -198,11 +198,11 @@ def jsonable(value: object) -> object:
     return str(value)
 
 
-def bundled_corpus() -> Path:
+def bundled_corpus() -> str:
     """The posts shipped with airesearch: inside the installed package, or the
     repository's corpus/ folder when running from a checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "corpus", package.parent / "corpus"):
-        if candidate.is_dir():
-            return candidate
+    package = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (package, os.path.dirname(package)):
+        if os.path.isdir(os.path.join(candidate, "corpus")):
+            return os.path.join(candidate, "corpus")
     raise AiresearchError("the bundled corpus is missing; pass --corpus DIR")

@@ -17,8 +17,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from hashlib import sha1
-from pathlib import Path
 
 from airesearch.corpus import PostFile, check_corpus, find_posts
 from airesearch.errors import AiresearchError
@@ -61,14 +59,17 @@ CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
 ProgressCallback = Callable[[int, int, int, int], None]
 
 
-def default_index_path(corpus: Path) -> Path:
+def default_index_path(corpus: str) -> str:
     """One index file per corpus folder, in the user's cache directory."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    digest = sha1(str(corpus).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return Path(base) / "airesearch" / f"{corpus.name or 'corpus'}-{digest}.sqlite"
+    import zlib  # crc32 names the file; hashlib would cost start-up time
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    digest = f"{zlib.crc32(corpus.encode('utf-8', 'surrogateescape')):08x}"
+    name = os.path.basename(corpus.rstrip(os.sep)) or "corpus"
+    return os.path.join(base, "airesearch", f"{name}-{digest}.sqlite")
 
 
-def check_index_file(path: Path) -> None:
+def check_index_file(path: str) -> None:
     """Refuse, without touching it, a file that is not an airesearch index."""
     try:
         with open(path, "rb") as handle:
@@ -89,9 +90,10 @@ def check_index_file(path: Path) -> None:
         )
 
 
-def open_index(path: Path) -> sqlite3.Connection:
+def open_index(path: str | os.PathLike) -> sqlite3.Connection:
     """Open an existing index for reading, with a clear error if it is not usable."""
-    if not path.exists():
+    path = os.fspath(path)
+    if not os.path.exists(path):
         raise AiresearchError(f"no index at {path}; run 'airesearch index' first")
     check_index_file(path)
     conn = sqlite3.connect(path, timeout=30)
@@ -104,7 +106,7 @@ def open_index(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def corrupt(path: Path, error: Exception) -> AiresearchError:
+def corrupt(path: str, error: Exception) -> AiresearchError:
     return AiresearchError(
         f"index {path} is corrupt ({error}); rebuild it with "
         f"'airesearch index --rebuild --index {path}'"
@@ -115,7 +117,7 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM meta"))
 
 
-def needs_rebuild(conn: sqlite3.Connection, corpus: Path) -> bool:
+def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """An index of another corpus, schema or analysis is rebuilt, not patched."""
     from airesearch.tokens import dictionary_version
 
@@ -123,14 +125,14 @@ def needs_rebuild(conn: sqlite3.Connection, corpus: Path) -> bool:
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     return (
         version != SCHEMA_VERSION
-        or meta.get("corpus") != str(corpus)
+        or meta.get("corpus") != os.fspath(corpus)
         or meta.get("analysis") != dictionary_version()
     )
 
 
 def update_index(
-    corpus: Path,
-    index_path: Path,
+    corpus: str | os.PathLike,
+    index_path: str | os.PathLike,
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
@@ -138,9 +140,10 @@ def update_index(
     """Bring the index of corpus up to date: analyse new and changed files only."""
     started = time.perf_counter()
     root = check_corpus(corpus)
+    index_path = os.path.abspath(index_path)
     files = find_posts(root)
     remove_stale_builds(index_path)
-    if index_path.exists():
+    if os.path.exists(index_path):
         check_index_file(index_path)
         if not rebuild:
             conn = connect_for_update(index_path)
@@ -154,7 +157,7 @@ def update_index(
     return build_new(root, files, index_path, progress, workers, started)
 
 
-def connect_for_update(path: Path) -> sqlite3.Connection:
+def connect_for_update(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         conn.execute("SELECT count(*) FROM files").fetchone()
@@ -166,9 +169,14 @@ def connect_for_update(path: Path) -> sqlite3.Connection:
 
 def build_new(root, files, index_path, progress, workers, started) -> IndexReport:
     """Build a complete index in a temporary file, then rename it into place."""
-    index_path.parent.mkdir(parents=True, exist_ok=True)
-    building = index_path.with_name(f"{index_path.name}.building-{os.getpid()}")
-    conn = sqlite3.connect(building, isolation_level=None)
+    try:
+        os.makedirs(os.path.dirname(index_path), exist_ok=True)
+        building = f"{index_path}.building-{os.getpid()}"
+        conn = sqlite3.connect(building, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise AiresearchError(
+            f"cannot write an index at {index_path}: {error}"
+        ) from None
     try:
         # This file is thrown away if the build dies, so durability is not needed.
         conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
@@ -183,16 +191,27 @@ def build_new(root, files, index_path, progress, workers, started) -> IndexRepor
         os.replace(building, index_path)
     except BaseException:
         conn.close()
-        building.unlink(missing_ok=True)
+        if os.path.exists(building):
+            os.unlink(building)
         raise
     return report
 
 
-def remove_stale_builds(index_path: Path) -> None:
+def remove_stale_builds(index_path: str) -> None:
     """Delete the half-written files of builds that were killed."""
-    for stale in index_path.parent.glob(index_path.name + ".building-*"):
-        if not pid_alive(stale.name.rsplit("-", 1)[-1]):
-            stale.unlink(missing_ok=True)
+    folder, name = os.path.split(index_path)
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.startswith(name + ".building-") and not pid_alive(
+            entry.rsplit("-", 1)[-1]
+        ):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except OSError:
+                pass
 
 
 def pid_alive(pid: str) -> bool:
@@ -259,8 +278,8 @@ def apply_changes(
         )
     ]
     return IndexReport(
-        index_path=str(index_path),
-        corpus=str(root),
+        index_path=index_path,
+        corpus=root,
         posts=figures["posts"],
         passages=figures["passages"],
         dropped=figures["dropped"],
@@ -294,9 +313,9 @@ def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def analyse_files(root: Path, files: list[PostFile], workers: int | None) -> Iterator:
+def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iterator:
     """(path, Post with analysed passages | skip reason), in parallel when it pays."""
-    jobs = [(str(root), f.path) for f in files]
+    jobs = [(root, f.path) for f in files]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
         yield from map(analyse_file, jobs)
@@ -315,7 +334,7 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list[str]] | st
 
     root, rel = job
     try:
-        post = read_post(Path(root), rel)
+        post = read_post(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
     return rel, (post, [indexed_text(passage.text) for passage in post.passages])
@@ -398,7 +417,7 @@ def forget_file(conn: sqlite3.Connection, path: str) -> None:
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
 
 
-def corpus_changed(conn: sqlite3.Connection, corpus: Path) -> bool:
+def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """Whether any post file was added, changed or deleted since the last update."""
     if needs_rebuild(conn, corpus):
         return True

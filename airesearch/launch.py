@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 FLAGS = {"--json", "--jsonl", "--csv", "--passages"}
 VALUED = {"--corpus", "--index", "--tag", "--category", "--since", "--until",
@@ -84,7 +83,7 @@ def fast_search(options: dict) -> int:
             passages=options.get("--passages", False),
         )
         return run_search(
-            request, Path(corpus) if corpus else None, Path(index) if index else None,
+            request, corpus or None, index or None,
             out, render.Color(options.get("--color", "auto")),
         )  # fmt: skip
     except AiresearchError as error:

@@ -1,72 +1,39 @@
 """Records that flow from the corpus reader to the index, and from queries to output.
 
-Frozen dataclasses, turned into JSON with dataclasses.asdict; field names are part
-of the documented JSON output and change only with a changelog entry.
+Named tuples rather than dataclasses: immutable, turned into JSON with _asdict(),
+and cheap to define, because the `dataclasses` import alone costs about 20 ms of
+every `airesearch search` start-up. Field names are part of the documented JSON
+output and change only with a changelog entry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 
+Passage = namedtuple("Passage", "seq kind text")
+Passage.__doc__ = """One paragraph, heading, list item or table row, Markdown removed.
+kind: title | heading | paragraph | list | table | code."""
 
-@dataclass(frozen=True)
-class Passage:
-    """One paragraph, heading, list item or table row, Markdown removed."""
+Post = namedtuple(
+    "Post",
+    "path title date tags categories metadata passages dropped warnings",
+    defaults=(0, ()),
+)
+Post.__doc__ = """A post as read from disk. path: relative to the corpus folder, with
+forward slashes; date: ISO 8601 or None; dropped: repeated passages left out."""
 
-    seq: int
-    kind: str  # title | heading | paragraph | list | table | code
-    text: str
+Hit = namedtuple(
+    "Hit",
+    "path title date tags categories score snippet snippet_matches passage"
+    " passage_kind passage_seq matches matched_passages",
+)
+Hit.__doc__ = """A search result: the best passage of a post (or one passage with
+--passages). matches and snippet_matches: [start, end) character offsets."""
 
-
-@dataclass(frozen=True)
-class Post:
-    """A post as read from disk: metadata, cleaned passages and what went wrong."""
-
-    path: str  # relative to the corpus folder, with forward slashes
-    title: str
-    date: str | None  # ISO 8601
-    tags: list[str]
-    categories: list[str]
-    metadata: dict
-    passages: list[Passage]
-    dropped: int = 0  # repeated passages left out of the index
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A search result: the best passage of a post (or one passage with --passages)."""
-
-    path: str
-    title: str
-    date: str | None
-    tags: list[str]
-    categories: list[str]
-    score: float
-    snippet: str
-    snippet_matches: list[list[int]]  # [start, end) character offsets in snippet
-    passage: str
-    passage_kind: str
-    passage_seq: int
-    matches: list[list[int]]  # [start, end) character offsets in passage
-    matched_passages: int  # passages of this post that match the query
-
-
-@dataclass(frozen=True)
-class IndexReport:
-    """What one run of the indexer did."""
-
-    index_path: str
-    corpus: str
-    posts: int
-    passages: int
-    dropped: int
-    terms: int
-    added: int
-    updated: int
-    deleted: int
-    unchanged: int
-    skipped: list[dict]  # {"path", "reason"}
-    warnings: list[dict]  # {"path", "message"}
-    seconds: float
-    bytes_analysed: int
+IndexReport = namedtuple(
+    "IndexReport",
+    "index_path corpus posts passages dropped terms added updated deleted unchanged"
+    " skipped warnings seconds bytes_analysed",
+)
+IndexReport.__doc__ = """What one run of the indexer did. skipped: [{path, reason}];
+warnings: [{path, message}]."""

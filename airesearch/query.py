@@ -9,11 +9,11 @@ are always quoted before MATCH, so no user text is read as FTS5 syntax.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from collections import namedtuple
 from datetime import date as Date
-from pathlib import Path
 
 from airesearch import tokens
 from airesearch.errors import AiresearchError
@@ -26,23 +26,23 @@ QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-@dataclass(frozen=True)
-class Item:
-    """A query word or phrase, analysed."""
+class Item(namedtuple("Item", "text terms run")):
+    """A query word or phrase, analysed; run is the whole-katakana-run token of a
+    word that MeCab may split (see tokens.py), else None."""
 
-    text: str
-    terms: list[str]
-    run: str | None  # whole-katakana-run token, for words MeCab may split
+    __slots__ = ()
 
     def match_expression(self) -> str:
         phrase = quote(" ".join(self.terms))
         return f"({phrase} OR {quote(self.run)})" if self.run else phrase
 
 
-@dataclass
 class ParsedQuery:
-    groups: list[list[Item]] = field(default_factory=list)  # ANDed groups of ORs
-    excluded: list[Item] = field(default_factory=list)
+    """ANDed groups of ORed items, and the items whose posts are excluded."""
+
+    def __init__(self) -> None:
+        self.groups: list[list[Item]] = []
+        self.excluded: list[Item] = []
 
     def match_expression(self) -> str:
         return " AND ".join(
@@ -62,17 +62,12 @@ class ParsedQuery:
         return found
 
 
-@dataclass(frozen=True)
-class SearchRequest:
-    """Everything `search` needs besides the index; built by the CLI from options."""
-
-    query: str
-    tags: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    limit: int = 10
-    passages: bool = False
+# Everything `search` needs besides the index; built by the CLI from options.
+SearchRequest = namedtuple(
+    "SearchRequest",
+    "query tags categories since until limit passages",
+    defaults=((), (), None, None, 10, False),
+)
 
 
 def quote(text: str) -> str:
@@ -296,8 +291,9 @@ def suggest(conn: sqlite3.Connection, word: str, limit: int = 3) -> list[str]:
     return [term for term, _score, _ in found if term != target]
 
 
-def show(conn: sqlite3.Connection, corpus: Path, path: str) -> dict:
+def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict:
     """A post's metadata and cleaned passages, by its path in the corpus."""
+    corpus = os.fspath(corpus)
     rel = relative_path(corpus, path)
     row = conn.execute(
         "SELECT id, path, title, date, tags, categories, metadata, dropped, warnings"
@@ -332,18 +328,16 @@ def show(conn: sqlite3.Connection, corpus: Path, path: str) -> dict:
     }
 
 
-def relative_path(corpus: Path, path: str) -> str:
+def relative_path(corpus: str, path: str) -> str:
     """A path given on the command line, as stored: relative to the corpus folder."""
-    candidate = Path(path)
-    if candidate.is_absolute() or candidate.exists():
-        try:
-            return candidate.resolve().relative_to(corpus).as_posix()
-        except ValueError:
-            pass
-    return candidate.as_posix().removeprefix("./")
+    if os.path.isabs(path) or os.path.exists(path):
+        full = os.path.realpath(path)
+        if full.startswith(corpus.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, corpus).replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
 
 
-def stats(conn: sqlite3.Connection, index_path: Path) -> dict:
+def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     """Corpus and index figures."""
     from airesearch.index import index_figures, read_meta
 
@@ -354,11 +348,11 @@ def stats(conn: sqlite3.Connection, index_path: Path) -> dict:
     (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
     return {
         "corpus": meta.get("corpus"),
-        "index": str(index_path),
+        "index": os.fspath(index_path),
         **index_figures(conn),
         "skipped_files": skipped,
         "corpus_bytes": int(corpus_bytes),
-        "index_bytes": index_path.stat().st_size,
+        "index_bytes": os.path.getsize(index_path),
         "updated_at": meta.get("updated_at"),
         "changed_at": meta.get("changed_at"),
         "analysis": meta.get("analysis"),

@@ -1,7 +1,7 @@
 """Output: the formats (table, json, jsonl, csv) and the one place that prints them.
 
 stdout carries data only; messages and progress go to stderr. JSON keeps Japanese
-readable (ensure_ascii=False) and uses the dataclass field names. Rich is imported
+readable (ensure_ascii=False) and uses the record field names. Rich is imported
 only for terminal output, so `--json` never pays for it.
 """
 
@@ -11,9 +11,7 @@ import csv
 import json
 import os
 import sys
-from dataclasses import asdict, is_dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Output(StrEnum):
@@ -44,8 +42,9 @@ def choose_output(json_flag: bool, jsonl_flag: bool, csv_flag: bool) -> Output:
     return chosen[0] if chosen else Output.table
 
 
-def as_dict(record: Any) -> dict:
-    return asdict(record) if is_dataclass(record) else dict(record)
+def as_dict(record: object) -> dict:
+    """A named tuple (models.py) or a dict, as a dict in field order."""
+    return record._asdict() if hasattr(record, "_asdict") else dict(record)
 
 
 def emit_data(records: list, out: Output, columns: list[str]) -> None:

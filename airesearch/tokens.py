@@ -14,10 +14,10 @@ RUN_MARK; a katakana query word matches either form (see query.py).
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 ANALYSIS_VERSION = 1  # bump when terms change: older indexes are then rebuilt
 # A prefix that NFKC text never contains (it folds full-width letters), so a run
@@ -46,7 +46,8 @@ def dictionary_version() -> str:
     """Identifies the analysis; an index built with another one is rebuilt."""
     import unidic_lite
 
-    version = Path(unidic_lite.DICDIR, "version").read_text().strip()
+    with open(os.path.join(unidic_lite.DICDIR, "version")) as handle:
+        version = handle.read().strip()
     return f"unidic-lite {version} / analysis {ANALYSIS_VERSION}"
 
 

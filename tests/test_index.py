@@ -126,9 +126,10 @@ def test_a_corrupt_index_says_how_to_rebuild(messy_copy, tmp_path):
 
 def test_default_index_lives_in_the_cache_folder_one_per_corpus(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    first = default_index_path(Path("/data/posts"))
-    assert first.parent == tmp_path / "airesearch"
-    assert first != default_index_path(Path("/other/posts"))
+    first = default_index_path("/data/posts")
+    assert Path(first).parent == tmp_path / "airesearch"
+    assert Path(first).name.startswith("posts-")
+    assert first != default_index_path("/other/posts")
 
 
 def big_corpus(folder: Path, copies: int) -> Path:

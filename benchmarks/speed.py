@@ -1,0 +1,191 @@
+"""Speed and size of airesearch on a folder of posts, as ratios to references
+measured in the same run (the machines are shared and noisy):
+
+  (a) plain fugashi: tokenize every file in one process, reading the surface and
+      features of every token           -> reference for the build
+  (b) `airesearch index --rebuild`       -> goal (b)/(a) <= 1.0, peak memory
+      `airesearch index` again, nothing changed -> goal < 1 s
+  (c) `airesearch search QUERY --json`   -> median, whole process
+  (d) `rg -c QUERY FOLDER`               -> goal (c)/(d) <= 3 on ~100 MB
+  index file size / corpus size          -> goal <= 1.5
+
+Usage: python benchmarks/speed.py FOLDER [--runs 15] [--query データセンター ...]
+       [--skip-build] (reuse the index from an earlier run, to time search only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PLAIN_FUGASHI = """
+import sys, time, fugashi, unidic_lite
+from pathlib import Path
+texts = [p.read_text(encoding="utf-8", errors="replace")
+         for p in sorted(Path(sys.argv[1]).rglob("*"))
+         if p.suffix in (".md", ".markdown", ".txt") and p.is_file()]
+tagger = fugashi.GenericTagger("-r /dev/null -d " + unidic_lite.DICDIR)
+started = time.perf_counter()
+tokens = 0
+for text in texts:
+    for word in tagger(text):
+        surface, features = word.surface, word.feature_raw
+        tokens += 1
+print(time.perf_counter() - started, tokens)
+"""
+DEFAULT_QUERIES = ("データセンター", "NVIDIA", "ハイレゾ")
+
+
+def airesearch(*args: str) -> list[str]:
+    return [sys.executable, "-m", "airesearch", *args]
+
+
+def timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        sys.exit(f"speed.py: {' '.join(command)} failed:\n{done.stderr}")
+    return elapsed, done.stdout
+
+
+def tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, pending = 0, [root_pid]
+    while pending:
+        pid = pending.pop()
+        total += rss.get(pid, 0)
+        pending += [child for child, parent in parents.items() if parent == pid]
+    return total / 1e6
+
+
+def build_with_peak_memory(command: list[str]) -> tuple[float, float]:
+    """Wall time of a command and the peak memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak = 0.0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    sampler.join()
+    if process.returncode:
+        sys.exit(f"speed.py: build failed:\n{stderr.decode()}")
+    return elapsed, peak
+
+
+def median_pair(first: list[str], second: list[str], runs: int) -> tuple[float, float]:
+    """Medians of two commands, run alternately so that noise hits both alike."""
+    timed(first), timed(second)  # warm the page cache
+    a_times, b_times = [], []
+    for _ in range(runs):
+        a_times.append(timed(first)[0])
+        b_times.append(timed(second)[0])
+    return statistics.median(a_times), statistics.median(b_times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--query", action="append", dest="queries")
+    parser.add_argument("--index", type=Path, help="index file (default: a temp file)")
+    parser.add_argument("--skip-build", action="store_true")
+    args = parser.parse_args()
+    folder = args.folder.resolve()
+    corpus_bytes = sum(
+        p.stat().st_size for p in folder.rglob("*") if p.is_file()
+    )  # fmt: skip
+    index = args.index or Path(tempfile.gettempdir()) / f"speed-{folder.name}.sqlite"
+    where = ["--corpus", str(folder), "--index", str(index)]
+    figures: dict[str, object] = {"corpus_mb": round(corpus_bytes / 1e6, 1)}
+    print(f"corpus {folder}: {corpus_bytes / 1e6:.1f} MB", file=sys.stderr)
+
+    if not args.skip_build:
+        done = subprocess.run(
+            [sys.executable, "-c", PLAIN_FUGASHI, str(folder)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        plain_seconds = float(done.stdout.split()[0])
+        build_seconds, peak_mb = build_with_peak_memory(
+            airesearch("index", "--rebuild", *where)
+        )
+        recheck_seconds, _ = timed(airesearch("index", *where))
+        figures.update(
+            plain_fugashi_s=round(plain_seconds, 2),
+            plain_fugashi_mb_per_s=round(corpus_bytes / 1e6 / plain_seconds, 2),
+            build_s=round(build_seconds, 2),
+            build_over_plain=round(build_seconds / plain_seconds, 2),
+            build_peak_mb=round(peak_mb),
+            recheck_unchanged_s=round(recheck_seconds, 3),
+        )
+        print(
+            f"(a) plain fugashi {plain_seconds:.2f} s; (b) index --rebuild "
+            f"{build_seconds:.2f} s = {build_seconds / plain_seconds:.2f} x (a), "
+            f"peak {peak_mb:.0f} MB; unchanged re-check {recheck_seconds:.3f} s",
+            file=sys.stderr,
+        )
+    figures["index_over_corpus"] = round(index.stat().st_size / corpus_bytes, 2)
+
+    rg = shutil.which("rg")
+    searches = {}
+    for query in args.queries or DEFAULT_QUERIES:
+        search = airesearch("search", query, *where, "--json")
+        hits = len(json.loads(timed(search)[1]))
+        if rg:
+            ours, theirs = median_pair(
+                search, [rg, "-c", query, str(folder)], args.runs
+            )
+        else:
+            ours, theirs = (
+                statistics.median(timed(search)[0] for _ in range(args.runs)),
+                0,
+            )
+        searches[query] = {
+            "hits": hits,
+            "search_ms": round(ours * 1000, 1),
+            "rg_ms": round(theirs * 1000, 1),
+            "search_over_rg": round(ours / theirs, 2) if theirs else None,
+        }
+        ratio = ours / theirs if theirs else float("nan")
+        print(
+            f"(c) search {query!r}: {ours * 1000:.0f} ms; "
+            f"(d) rg -c {theirs * 1000:.0f} ms; (c)/(d) = {ratio:.2f}",
+            file=sys.stderr,
+        )
+    figures["search"] = searches
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
