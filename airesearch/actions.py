@@ -13,6 +13,7 @@ import sqlite3
 from airesearch import render
 from airesearch.corpus import bundled_corpus, check_corpus
 from airesearch.index import (
+    check_in_background,
     corpus_changed,
     default_index_path,
     open_index,
@@ -69,8 +70,21 @@ def run_search(
     color: render.Color,
 ) -> int:
     """Search and print; the exit code is 0 when something was found, else 1."""
-    conn, _, _ = fresh_index(corpus, index)
-    hits = search(conn, request)
+    root, index_path = locate(corpus, index)
+    conn = hits = None
+    if os.path.exists(index_path):
+        conn = open_index(index_path)
+        changed = check_in_background(conn, root)
+        try:
+            hits = search(conn, request)
+        finally:
+            stale = changed()
+        if stale:
+            conn.close()
+            conn = hits = None
+    if conn is None:  # no index yet, or the corpus changed: update, then search
+        conn, _, _ = fresh_index(root, index_path)
+        hits = search(conn, request)
     if out is render.Output.table:
         render.print_hits(hits, color)
     else:

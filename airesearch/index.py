@@ -23,7 +23,11 @@ from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport, Post
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
+# search groups FTS5 hits into posts from the rowid alone.
+PASSAGE_BITS = 16
+MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 
@@ -261,6 +265,7 @@ def apply_changes(
         meta = {
             "corpus": str(root),
             "analysis": dictionary_version(),
+            "fingerprint": corpus_fingerprint(files),
             "updated_at": now,
         }
         if changed or deleted:
@@ -349,7 +354,10 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
         )
         return
     post, analysed = outcome
-    report["warnings"].extend({"path": post.path, "message": w} for w in post.warnings)
+    warnings = list(post.warnings)
+    if len(post.passages) > MAX_PASSAGES:
+        warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
+    report["warnings"].extend({"path": post.path, "message": w} for w in warnings)
     cursor = conn.execute(
         "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
         " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -359,7 +367,7 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
             json.dumps(post.categories, ensure_ascii=False),
             json.dumps(post.metadata, ensure_ascii=False),
             post.dropped,
-            json.dumps(post.warnings, ensure_ascii=False),
+            json.dumps(warnings, ensure_ascii=False),
         ),
     )  # fmt: skip
     post_id = cursor.lastrowid
@@ -373,15 +381,19 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
         "INSERT INTO post_labels VALUES (?, ?, ?)",
         [(post_id, field, value) for field, value in labels],
     )
-    for passage, text in zip(post.passages, analysed, strict=True):
-        cursor = conn.execute(
-            "INSERT INTO passages (post_id, seq, kind, text) VALUES (?, ?, ?, ?)",
-            (post_id, passage.seq, passage.kind, passage.text),
-        )
-        conn.execute(
-            "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
-            (cursor.lastrowid, *fts_columns(passage.kind, text)),
-        )
+    rows = [
+        ((post_id << PASSAGE_BITS) + seq, passage, text)
+        for seq, (passage, text) in enumerate(zip(post.passages, analysed, strict=True))
+        if seq < MAX_PASSAGES
+    ]
+    conn.executemany(
+        "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
+        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _ in rows],
+    )
+    conn.executemany(
+        "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
+        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text in rows],
+    )
 
 
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
@@ -417,17 +429,41 @@ def forget_file(conn: sqlite3.Connection, path: str) -> None:
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
 
 
+def corpus_fingerprint(files: list[PostFile]) -> str:
+    """A summary of every post file's name, size and time: it changes when any
+    file is added, deleted, renamed or modified, and compares in one step."""
+    import zlib  # crc32 is enough to notice a renamed file
+
+    names = sum(zlib.crc32(f.path.encode("utf-8", "surrogateescape")) for f in files)
+    sizes = sum(f.size for f in files)
+    times = sum(f.mtime_ns for f in files)
+    return f"{len(files)}:{sizes}:{times}:{names}"
+
+
 def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """Whether any post file was added, changed or deleted since the last update."""
     if needs_rebuild(conn, corpus):
         return True
-    known = {
-        path: (size, mtime_ns)
-        for path, size, mtime_ns in conn.execute(
-            "SELECT path, size, mtime_ns FROM files"
-        )
-    }
-    files = find_posts(corpus)
-    return len(files) != len(known) or any(
-        known.get(f.path) != (f.size, f.mtime_ns) for f in files
-    )
+    expected = read_meta(conn).get("fingerprint")
+    return corpus_fingerprint(find_posts(corpus)) != expected
+
+
+def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], bool]:
+    """Start corpus_changed in a child process, so that stat-ing every file runs
+    on the other core while this one searches; call the result for the answer."""
+    if not hasattr(os, "fork") or needs_rebuild(conn, corpus):
+        answer = corpus_changed(conn, corpus)
+        return lambda: answer
+    expected = read_meta(conn).get("fingerprint")
+    pid = os.fork()
+    if pid == 0:  # the child: no cleanup, no flushing of the parent's buffers
+        try:
+            os._exit(0 if corpus_fingerprint(find_posts(corpus)) == expected else 1)
+        except BaseException:
+            os._exit(2)
+
+    def changed() -> bool:
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status) != 0
+
+    return changed

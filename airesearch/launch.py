@@ -19,7 +19,7 @@ def main() -> None:
     if argv[:1] == ["search"] and DATA_FORMATS.intersection(argv):
         options = parse_search(argv[1:])
         if options is not None:
-            sys.exit(fast_search(options))
+            exit_now(fast_search(options))
     from airesearch.cli import run
 
     run()
@@ -92,6 +92,17 @@ def fast_search(options: dict) -> int:
     except BrokenPipeError:
         quiet_broken_pipe()
         return 0
+
+
+def exit_now(code: int) -> None:
+    """Flush and leave without interpreter teardown (unmapping the dictionary,
+    freeing every module), which costs about 8 ms and does nothing useful here."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def quiet_broken_pipe() -> None:

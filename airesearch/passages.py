@@ -30,6 +30,7 @@ AUTOLINK = re.compile(r"<(https?://[^>]+)>")
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~)(?=\S)(.+?)(?<=\S)\1")
 CODE_SPAN = re.compile(r"`+([^`]*)`+")
+MARKUP = re.compile(r"[*_`\[<~]")
 
 NEAR_REPEAT = 90  # rapidfuzz ratio at or above which two passages are one
 TRUNCATED_PREFIX = 95  # ratio of a short passage to the start of a longer one
@@ -38,6 +39,8 @@ MIN_FUZZY_LENGTH = 20  # shorter passages are only dropped when exactly repeated
 
 def clean_inline(text: str) -> str:
     """Remove inline Markdown (links, emphasis, code, HTML) and keep the words."""
+    if not MARKUP.search(text):  # most passages: nothing to remove
+        return text.strip()
     text = IMAGE.sub(r"\1", text)
     text = LINK.sub(r"\1", text)
     text = REF_LINK.sub(r"\1", text)

@@ -17,6 +17,7 @@ from datetime import date as Date
 
 from airesearch import tokens
 from airesearch.errors import AiresearchError
+from airesearch.index import PASSAGE_BITS
 from airesearch.models import Hit
 
 HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
@@ -154,8 +155,8 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     params: list[object] = [parsed.match_expression()]
     if parsed.excluded:
         where.append(
-            "passages.post_id NOT IN (SELECT post_id FROM passages WHERE id IN"
-            " (SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?))"
+            f"posts.id NOT IN (SELECT rowid >> {PASSAGE_BITS} FROM passage_fts"
+            " WHERE passage_fts MATCH ?)"
         )
         params.append(parsed.exclusion_expression())
     for field_name, values in (("tag", request.tags), ("category", request.categories)):
@@ -171,22 +172,29 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     if until:
         where.append("substr(posts.date, 1, 10) <= ?")
         params.append(until)
-    if request.passages:
-        select = "passages.id, matched.rank AS best, 1"
-        tail = "ORDER BY best, posts.path, passages.seq"
-    else:  # SQLite gives the bare passages.id of the row holding min(rank)
-        select = "passages.id, min(matched.rank) AS best, count(*)"
-        tail = "GROUP BY passages.post_id ORDER BY best, posts.path"
     # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
+    # A passage's rowid holds its post id in the high bits (index.py), so
+    # passages group into posts without reading the passages table.
     sql = (
         "WITH matched AS MATERIALIZED (SELECT rowid AS id,"
         f" bm25(passage_fts, {HEAD_WEIGHT}, 1.0) AS rank"
         " FROM passage_fts WHERE passage_fts MATCH ?)"
-        f" SELECT {select} FROM matched"
-        " JOIN passages ON passages.id = matched.id"
-        " JOIN posts ON posts.id = passages.post_id"
-        f" {'WHERE ' + ' AND '.join(where) if where else ''} {tail}"
     )
+    if request.passages:
+        sql += (
+            " SELECT matched.id, rank, 1 FROM matched"
+            f" JOIN posts ON posts.id = matched.id >> {PASSAGE_BITS}"
+        )
+        tail = "ORDER BY rank, posts.path, matched.id"
+    else:  # SQLite gives the bare id of the row that holds min(rank)
+        sql += (
+            f", best AS (SELECT id >> {PASSAGE_BITS} AS post_id, id,"
+            " min(rank) AS rank, count(*) AS n FROM matched"
+            f" GROUP BY id >> {PASSAGE_BITS})"
+            " SELECT best.id, rank, n FROM best JOIN posts ON posts.id = best.post_id"
+        )
+        tail = "ORDER BY rank, posts.path"
+    sql += f" {'WHERE ' + ' AND '.join(where) if where else ''} {tail}"
     if request.limit > 0:
         sql += f" LIMIT {int(request.limit)}"
     try:
@@ -339,7 +347,7 @@ def relative_path(corpus: str, path: str) -> str:
 
 def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     """Corpus and index figures."""
-    from airesearch.index import index_figures, read_meta
+    from airesearch.index import index_figures, read_meta  # noqa: I001
 
     meta = read_meta(conn)
     (skipped,) = conn.execute(

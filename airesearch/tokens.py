@@ -71,30 +71,50 @@ def term_of(pos: str, pos2: str, lemma: str, base: str, surface: str) -> str | N
     return surface.lower()
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of a text, in order."""
-    found = []
-    for line in tagger().parse(normalize(text)).splitlines():
-        term = term_of(*line.split("\t", 4))
+# MeCab output line -> (term or "", surface if it is one dictionary word in
+# katakana, else ""). Token lines repeat a lot (word frequencies are Zipfian), so
+# each distinct line is interpreted once per process: a dict lookup instead of a
+# split and a function call per token.
+LINE_CACHE: dict[str, tuple[str, str]] = {}
+
+
+def read_line(line: str) -> tuple[str, str]:
+    pos, pos2, lemma, base, surface = line.split("\t", 4)
+    term = term_of(pos, pos2, lemma, base, surface) or ""
+    known = surface if lemma and KATAKANA_RUN.fullmatch(surface) else ""
+    return term, known
+
+
+def analyse(normal: str) -> tuple[list[str], set[str]]:
+    """Terms of NFKC text, and the katakana dictionary words among its tokens."""
+    found: list[str] = []
+    katakana_words: set[str] = set()
+    cache = LINE_CACHE
+    for line in tagger().parse(normal).split("\n"):
+        entry = cache.get(line)
+        if entry is None:
+            if not line:
+                continue
+            entry = cache[line] = read_line(line)
+        term, known = entry
         if term:
             found.append(term)
-    return found
+        if known:
+            katakana_words.add(known)
+    return found, katakana_words
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order."""
+    return analyse(normalize(text))[0]
 
 
 def indexed_text(text: str) -> str:
     """What FTS5 indexes for a passage: its terms, then its katakana run tokens."""
     normal = normalize(text)
-    found = []
-    single_words = set()
-    for line in tagger().parse(normal).splitlines():
-        fields = line.split("\t", 4)
-        term = term_of(*fields)
-        if term:
-            found.append(term)
-            if fields[2]:  # a dictionary word: its katakana needs no run token
-                single_words.add(fields[4])
+    found, katakana_words = analyse(normal)
     for run in KATAKANA_RUN.findall(normal):
-        if run not in single_words:
+        if run not in katakana_words:  # not one dictionary word: index it whole
             found.append(RUN_MARK + run)
     return " ".join(found)
 

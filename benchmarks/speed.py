@@ -46,6 +46,10 @@ DEFAULT_QUERIES = ("データセンター", "NVIDIA", "ハイレゾ")
 
 
 def airesearch(*args: str) -> list[str]:
+    """The installed console script, as users run it (falls back to -m)."""
+    script = Path(sys.executable).with_name("airesearch")
+    if script.exists():
+        return [str(script), *args]
     return [sys.executable, "-m", "airesearch", *args]
 
 
@@ -58,24 +62,28 @@ def timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
-def tree_rss_mb(root_pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
+def tree_pss_mb(root_pid: int) -> float:
+    """Memory of a process and all its descendants, from /proc. PSS, not RSS: the
+    dictionary that forked workers share with their parent is counted once."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parents[int(entry)] = int(
+                        handle.read().rsplit(")", 1)[1].split()[1]
+                    )
+            except (OSError, IndexError, ValueError):
+                continue
     total, pending = 0, [root_pid]
     while pending:
         pid = pending.pop()
-        total += rss.get(pid, 0)
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                pss = next(line for line in handle if line.startswith("Pss:"))
+            total += int(pss.split()[1]) * 1024
+        except (OSError, StopIteration):
+            pass
         pending += [child for child, parent in parents.items() if parent == pid]
     return total / 1e6
 
@@ -91,7 +99,7 @@ def build_with_peak_memory(command: list[str]) -> tuple[float, float]:
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss_mb(process.pid))
+            peak = max(peak, tree_pss_mb(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
