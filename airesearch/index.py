@@ -156,9 +156,18 @@ def update_index(
                     return apply_changes(
                         conn, root, files, progress, workers, started, index_path
                     )
+            except sqlite3.OperationalError as error:  # read-only, locked, disk full
+                raise AiresearchError(
+                    f"cannot update index {index_path}: {error}"
+                ) from None
+            except sqlite3.DatabaseError as error:
+                raise corrupt(index_path, error) from None
             finally:
                 conn.close()
-    return build_new(root, files, index_path, progress, workers, started)
+    try:
+        return build_new(root, files, index_path, progress, workers, started)
+    except sqlite3.OperationalError as error:
+        raise AiresearchError(f"cannot build index {index_path}: {error}") from None
 
 
 def connect_for_update(path: str) -> sqlite3.Connection:

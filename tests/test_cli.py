@@ -190,9 +190,12 @@ def test_fast_path_defers_anything_unusual_to_typer(args):
 
 
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    """Run airesearch as a real process; leading -X options go to Python."""
     env = {**os.environ, **(env_extra or {})}
+    python_options = list(args[:2]) if args[:1] == ("-X",) else []
+    args = args[len(python_options) :]
     return subprocess.run(
-        [sys.executable, "-m", "airesearch", *args],
+        [sys.executable, *python_options, "-m", "airesearch", *args],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
 
@@ -248,3 +251,27 @@ def test_bundled_corpus_is_the_default(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)[0]["path"] == "000_4dd06db96976100c.txt"
     assert list(Path(tmp_path, "airesearch").glob("corpus-*.sqlite"))
+
+
+def test_search_json_never_loads_typer_rich_rapidfuzz_or_yaml(where):
+    # Start-up is most of a search: these imports alone would double it.
+    result = run_cli("-X", "importtime", "search", "ナルヴィク", *where, "--json")
+    assert result.returncode == 0
+    loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "airesearch.query" in loaded
+    heavy = {"typer", "rich", "rapidfuzz", "yaml", "dataclasses", "pathlib"}
+    assert not heavy & loaded
+
+
+def test_search_notices_a_file_changed_in_place_or_deleted(messy_copy, tmp_path):
+    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
+    assert run_cli("search", "石狩", *where, "--json").returncode == 0
+    post = messy_copy / "2025/10/ハイレゾ.markdown"
+    post.write_text(post.read_text().replace("石狩", "苫小牧"))
+    moved = run_cli("search", "苫小牧", *where, "--json")
+    assert [hit["path"] for hit in json.loads(moved.stdout)] == [
+        "2025/10/ハイレゾ.markdown"
+    ]
+    assert run_cli("search", "石狩", *where, "--json").returncode == 1
+    post.unlink()
+    assert run_cli("search", "苫小牧", *where, "--json").returncode == 1

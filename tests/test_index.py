@@ -192,3 +192,22 @@ def test_killing_an_incremental_update_rolls_back_to_the_previous_index(tmp_path
     assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
+
+
+def test_an_index_that_cannot_be_written_is_a_clear_error(
+    messy_copy, tmp_path, monkeypatch
+):
+    # Read-only files do not stop root (CI), so SQLite's refusal is simulated.
+    index = tmp_path / "i.sqlite"
+    update_index(messy_copy, index)
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("airesearch.index.apply_changes", refuse)
+    with pytest.raises(AiresearchError, match="cannot update index .*readonly"):
+        update_index(messy_copy, index)
+    with pytest.raises(AiresearchError, match="cannot build index .*readonly"):
+        update_index(messy_copy, index, rebuild=True)
+    monkeypatch.undo()
+    assert paths_found(index, "ナルヴィク") == {"2025/09/nscale.md"}
