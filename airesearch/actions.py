@@ -68,13 +68,17 @@ def run_search(
     index: str | os.PathLike | None,
     out: render.Output,
     color: render.Color,
+    update: bool = True,
 ) -> int:
-    """Search and print; the exit code is 0 when something was found, else 1."""
+    """Search and print; the exit code is 0 when something was found, else 1.
+
+    With update=False an existing index is searched as it is, without stat-ing
+    every post file (the cost that grows with the corpus)."""
     root, index_path = locate(corpus, index)
     conn = hits = None
     if os.path.exists(index_path):
         conn = open_index(index_path)
-        changed = check_in_background(conn, root)
+        changed = check_in_background(conn, root) if update else lambda: False
         try:
             hits = search(conn, request)
         finally:

@@ -114,6 +114,13 @@ def search(
     passages: Annotated[
         bool, typer.Option("--passages", help="One result per passage.")
     ] = False,
+    no_update: Annotated[
+        bool,
+        typer.Option(
+            "--no-update",
+            help="Search the index as it is, without checking files for changes.",
+        ),
+    ] = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -125,7 +132,8 @@ def search(
         since=since, until=until, limit=limit, passages=passages,
     )  # fmt: skip
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    raise typer.Exit(actions.run_search(request, corpus, index, out, color))
+    code = actions.run_search(request, corpus, index, out, color, not no_update)
+    raise typer.Exit(code)
 
 
 @app.command()

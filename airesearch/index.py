@@ -23,7 +23,7 @@ from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport, Post
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # search groups FTS5 hits into posts from the rowid alone.
 PASSAGE_BITS = 16
@@ -58,6 +58,9 @@ CREATE VIRTUAL TABLE passage_fts USING fts5 (
     tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
 );
 CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
+-- Every distinct term, kept up to date by the indexer: listing passage_vocab
+-- reads the whole FTS5 index (seconds on a large corpus), this table does not.
+CREATE TABLE vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 ProgressCallback = Callable[[int, int, int, int], None]
@@ -253,10 +256,12 @@ def apply_changes(
     changed = [f for f in files if known.get(f.path) != (f.size, f.mtime_ns)]
     deleted = [path for path in known if path not in on_disk]
     report = {"added": 0, "updated": 0, "skipped": [], "warnings": []}
+    added_terms: set[str] = set()
+    removed_terms: set[str] = set()
     conn.execute("BEGIN IMMEDIATE")
     try:
         for path in deleted:
-            forget_file(conn, path)
+            removed_terms |= forget_file(conn, path)
         total_bytes = sum(f.size for f in changed)
         done_bytes = 0
         by_path = {f.path: f for f in changed}
@@ -265,11 +270,12 @@ def apply_changes(
         ):
             post_file = by_path[rel]
             report["updated" if rel in known else "added"] += 1
-            forget_file(conn, rel)
-            store_file(conn, post_file, outcome, report)
+            removed_terms |= forget_file(conn, rel)
+            added_terms |= store_file(conn, post_file, outcome, report)
             done_bytes += post_file.size
             if progress:
                 progress(count, len(changed), done_bytes, total_bytes)
+        update_vocabulary(conn, added_terms, removed_terms)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         meta = {
             "corpus": str(root),
@@ -317,7 +323,7 @@ def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
     (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
     # Run tokens (whole katakana runs) are an access path, not vocabulary.
     (terms,) = conn.execute(
-        "SELECT count(*) FROM passage_vocab WHERE term NOT GLOB 'ｘ*'"
+        "SELECT count(*) FROM vocabulary WHERE term NOT GLOB 'ｘ*'"
     ).fetchone()
     return {
         "posts": posts,
@@ -354,14 +360,30 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list[str]] | st
     return rel, (post, [indexed_text(passage.text) for passage in post.passages])
 
 
-def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
-    """Write one analysed post (or the reason it was skipped) into the index."""
+def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
+    """Add new terms; drop removed ones that no passage holds any more."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO vocabulary VALUES (?)", ((t,) for t in added)
+    )
+    gone = [
+        (term,)
+        for term in removed - added
+        if not conn.execute(
+            "SELECT 1 FROM passage_vocab WHERE term = ? AND doc > 0", (term,)
+        ).fetchone()
+    ]
+    conn.executemany("DELETE FROM vocabulary WHERE term = ?", gone)
+
+
+def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
+    """Write one analysed post (or the reason it was skipped) into the index;
+    return its distinct terms."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
-        return
+        return set()
     post, analysed = outcome
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
@@ -403,6 +425,7 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> None:
         "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
         [(rowid, *fts_columns(p.kind, text)) for rowid, p, text in rows],
     )
+    return {term for _, _, text in rows for term in text.split()}
 
 
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
@@ -416,26 +439,31 @@ def label_key(label: str) -> str:
     return unicodedata.normalize("NFKC", label).casefold().strip()
 
 
-def forget_file(conn: sqlite3.Connection, path: str) -> None:
-    """Remove a file's post, passages and FTS rows (contentless delete)."""
+def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
+    """Remove a file's post, passages and FTS rows (contentless delete); return
+    the terms it had."""
     row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
     if not row or row[0] is None:
-        return
+        return set()
     post_id = row[0]
     from airesearch.tokens import indexed_text
 
-    rows = conn.execute(
-        "SELECT id, kind, text FROM passages WHERE post_id = ?", (post_id,)
-    ).fetchall()
+    analysed = [
+        (rowid, kind, indexed_text(text))
+        for rowid, kind, text in conn.execute(
+            "SELECT id, kind, text FROM passages WHERE post_id = ?", (post_id,)
+        )
+    ]
     conn.executemany(
         "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
         " VALUES ('delete', ?, ?, ?)",
-        [(rowid, *fts_columns(kind, indexed_text(text))) for rowid, kind, text in rows],
+        [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
     conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+    return {term for _, _, text in analysed for term in text.split()}
 
 
 def corpus_fingerprint(files: list[PostFile]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-FLAGS = {"--json", "--jsonl", "--csv", "--passages"}
+FLAGS = {"--json", "--jsonl", "--csv", "--passages", "--no-update"}
 VALUED = {"--corpus", "--index", "--tag", "--category", "--since", "--until",
           "--limit", "--color"}  # fmt: skip
 DATA_FORMATS = {"--json", "--jsonl", "--csv"}
@@ -85,6 +85,7 @@ def fast_search(options: dict) -> int:
         return run_search(
             request, corpus or None, index or None,
             out, render.Color(options.get("--color", "auto")),
+            update=not options.get("--no-update", False),
         )  # fmt: skip
     except AiresearchError as error:
         render.message(str(error))

@@ -290,7 +290,7 @@ def suggest(conn: sqlite3.Connection, word: str, limit: int = 3) -> list[str]:
 
     vocabulary = {
         term.removeprefix(tokens.RUN_MARK)
-        for (term,) in conn.execute("SELECT term FROM passage_vocab")
+        for (term,) in conn.execute("SELECT term FROM vocabulary")
     }
     target = tokens.normalize(word).lower()
     found = process.extract(

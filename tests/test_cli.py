@@ -275,3 +275,13 @@ def test_search_notices_a_file_changed_in_place_or_deleted(messy_copy, tmp_path)
     assert run_cli("search", "石狩", *where, "--json").returncode == 1
     post.unlink()
     assert run_cli("search", "苫小牧", *where, "--json").returncode == 1
+
+
+def test_no_update_searches_the_index_as_it_is(messy_copy, tmp_path):
+    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
+    assert invoke("search", "ナルヴィク", *where, "--no-update").exit_code == 0
+    (messy_copy / "later.md").write_text("セレブラスの新チップ。")
+    for run in (run_cli, invoke):
+        result = run("search", "セレブラス", *where, "--no-update", "--json")
+        assert getattr(result, "returncode", getattr(result, "exit_code", None)) == 1
+    assert run_cli("search", "セレブラス", *where, "--json").returncode == 0

@@ -79,9 +79,15 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     assert paths_found(index, "インド") == set()
     assert paths_found(index, "サンバノバ") == {"new.md"}
     conn = sqlite3.connect(index)
-    assert conn.execute(
-        "INSERT INTO passage_fts(passage_fts) VALUES('integrity-check')"
-    )
+    conn.execute("INSERT INTO passage_fts(passage_fts) VALUES('integrity-check')")
+    # The vocabulary table follows deletions: エヌビディア went with plain.txt.
+    vocabulary = {term for (term,) in conn.execute("SELECT term FROM vocabulary")}
+    in_fts = {
+        term for (term,) in conn.execute("SELECT term FROM passage_vocab WHERE doc > 0")
+    }
+    assert vocabulary == in_fts
+    assert "エヌビディア" not in vocabulary and "ｘエヌビディア" not in vocabulary
+    assert "量子" in vocabulary
 
 
 def test_corpus_changed_notices_a_touched_file(messy_copy, tmp_path):
