@@ -23,7 +23,7 @@ from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport, Post
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # search groups FTS5 hits into posts from the rowid alone.
 PASSAGE_BITS = 16
@@ -61,6 +61,21 @@ CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
 -- Every distinct term, kept up to date by the indexer: listing passage_vocab
 -- reads the whole FTS5 index (seconds on a large corpus), this table does not.
 CREATE TABLE vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+-- Entity mentions (entities.py); offsets are in the passage text.
+CREATE TABLE mentions (
+    passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER
+);
+CREATE INDEX mentions_entity ON mentions (entity);
+CREATE INDEX mentions_post ON mentions (post_id);
+CREATE INDEX mentions_passage ON mentions (passage_id);
+-- The gazetteer's spellings, so that search can expand an alias without
+-- reading the gazetteer: alias key -> entity key.
+CREATE TABLE entity_aliases (
+    alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL
+) WITHOUT ROWID;
 """
 
 ProgressCallback = Callable[[int, int, int, int], None]
@@ -129,6 +144,7 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """An index of another corpus, schema or analysis is rebuilt, not patched."""
+    from airesearch.entities import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
     meta = read_meta(conn)
@@ -137,6 +153,7 @@ def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
         version != SCHEMA_VERSION
         or meta.get("corpus") != os.fspath(corpus)
         or meta.get("analysis") != dictionary_version()
+        or meta.get("entities") != gazetteer_digest()
     )
 
 
@@ -247,7 +264,10 @@ def apply_changes(
     conn, root, files, progress, workers, started, index_path
 ) -> IndexReport:
     """Analyse what changed and write it in one transaction."""
+    from airesearch.entities import gazetteer_digest, load_gazetteer
     from airesearch.tokens import dictionary_version
+
+    load_gazetteer()  # before workers fork, so that they share it (and errors show)
 
     known = {
         path: (size, mtime_ns)
@@ -279,10 +299,12 @@ def apply_changes(
             if progress:
                 progress(count, len(changed), done_bytes, total_bytes)
         update_vocabulary(conn, added_terms, removed_terms)
+        store_aliases(conn)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         meta = {
             "corpus": str(root),
             "analysis": dictionary_version(),
+            "entities": gazetteer_digest(),
             "fingerprint": corpus_fingerprint(files),
             "updated_at": now,
         }
@@ -350,17 +372,67 @@ def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iter
         yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
 
 
-def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list[str]] | str]:
-    """Read one file and analyse its passages (runs in a worker process)."""
+def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
+    """Read one file and analyse its passages (runs in a worker process): for
+    each passage, the text FTS5 indexes and its entity mentions."""
     from airesearch.corpus import SkippedFile, read_post
-    from airesearch.tokens import indexed_text
 
     root, rel = job
     try:
         post = read_post(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
-    return rel, (post, [indexed_text(passage.text) for passage in post.passages])
+    return rel, (post, [analyse_text(passage.text) for passage in post.passages])
+
+
+def analyse_text(text: str) -> tuple[str, list[tuple]]:
+    """(indexed text, mentions as table rows minus the ids) of one passage."""
+    from airesearch.entities import (
+        find_mentions,
+        load_gazetteer,
+        sentence_of,
+        sentence_spans,
+    )
+    from airesearch.tokens import analyse_passage, normalize, normalize_with_offsets
+
+    normal = normalize(text)
+    indexed, name_tokens = analyse_passage(normal)
+    mentions = find_mentions(normal, name_tokens, load_gazetteer())
+    if mentions and len(normal) != len(text):  # NFKC changed lengths: map back
+        normal, origin = normalize_with_offsets(text)
+        origin.append(len(text))
+    else:
+        origin = None
+    rows = []
+    sentences = sentence_spans(text) if mentions else []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        if origin is not None:
+            start, end = (
+                origin[min(start, len(origin) - 1)],
+                origin[min(end, len(origin) - 1)],
+            )
+        rows.append(
+            (mention.key, mention.name, mention.type, text[start:end], start, end,
+             *sentence_of(sentences, start))
+        )  # fmt: skip
+    return indexed, rows
+
+
+def store_aliases(conn) -> None:
+    """The gazetteer's spellings, for search to expand an alias from SQL alone."""
+    from airesearch.entities import load_gazetteer, name_key
+
+    gazetteer = load_gazetteer()
+    conn.execute("DELETE FROM entity_aliases")
+    conn.executemany(
+        "INSERT OR REPLACE INTO entity_aliases VALUES (?, ?, ?)",
+        [
+            (name_key(spelling), name_key(name), spelling)
+            for name, spellings in gazetteer.spellings.items()
+            for spelling in spellings
+        ],
+    )
 
 
 def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
@@ -416,19 +488,25 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
         [(post_id, field, value) for field, value in labels],
     )
     rows = [
-        ((post_id << PASSAGE_BITS) + seq, passage, text)
-        for seq, (passage, text) in enumerate(zip(post.passages, analysed, strict=True))
+        ((post_id << PASSAGE_BITS) + seq, passage, text, mentions)
+        for seq, (passage, (text, mentions)) in enumerate(
+            zip(post.passages, analysed, strict=True)
+        )
         if seq < MAX_PASSAGES
     ]
     conn.executemany(
         "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
-        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _ in rows],
+        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
     )
     conn.executemany(
         "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
-        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text in rows],
+        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
     )
-    return {term for _, _, text in rows for term in text.split()}
+    conn.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
+    )
+    return {term for _, _, text, _ in rows for term in text.split()}
 
 
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
@@ -464,6 +542,7 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
     conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     return {term for _, _, text in analysed for term in text.split()}

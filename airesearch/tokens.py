@@ -19,16 +19,18 @@ import re
 import unicodedata
 from functools import lru_cache
 
-ANALYSIS_VERSION = 1  # bump when terms change: older indexes are then rebuilt
+ANALYSIS_VERSION = 2  # bump when terms change: older indexes are then rebuilt
 # A prefix that NFKC text never contains (it folds full-width letters), so a run
 # token can never collide with a term, nor be typed by a user.
 RUN_MARK = "ｘ"
 KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe]{2,}")
+LINE_BREAKS = str.maketrans("\n\r\t\v\f", "     ")
 NOT_TERMS = frozenset({"補助記号", "記号", "空白", "助動詞", "BOS/EOS"})
-# One line per token: part of speech (two levels), lemma, written base form
-# (both empty for unknown words), surface.
-NODE_FORMAT = r"%f[0]\t%f[1]\t%f[7]\t%f[10]\t%m\n"
-UNKNOWN_FORMAT = r"%f[0]\t%f[1]\t\t\t%m\n"
+# One line per token: part of speech (three levels), lemma, written base form
+# (both empty for unknown words), and the surface with the whitespace before it
+# (%M), whose lengths add up to offsets in the text.
+NODE_FORMAT = r"%f[0]\t%f[1]\t%f[2]\t%f[7]\t%f[10]\t%M\n"
+UNKNOWN_FORMAT = r"%f[0]\t%f[1]\t%f[2]\t\t\t%M\n"
 
 
 @lru_cache(maxsize=1)
@@ -71,37 +73,57 @@ def term_of(pos: str, pos2: str, lemma: str, base: str, surface: str) -> str | N
     return surface.lower()
 
 
-# MeCab output line -> (term or "", surface if it is one dictionary word in
-# katakana, else ""). Token lines repeat a lot (word frequencies are Zipfian), so
-# each distinct line is interpreted once per process: a dict lookup instead of a
-# split and a function call per token.
-LINE_CACHE: dict[str, tuple[str, str]] = {}
+# MeCab output line -> Token. Token lines repeat a lot (word frequencies are
+# Zipfian), so each distinct line is interpreted once per process: a dict lookup
+# instead of a split and a function call per token.
+LINE_CACHE: dict[str, tuple[str, str, int, int, str]] = {}
 
 
-def read_line(line: str) -> tuple[str, str]:
-    pos, pos2, lemma, base, surface = line.split("\t", 4)
+def read_line(line: str) -> tuple[str, str, int, int, str]:
+    """(term or "", the surface if it is one katakana dictionary word, length
+    with leading whitespace, length of that whitespace, name class)."""
+    pos, pos2, pos3, lemma, base, spaced = line.split("\t", 5)
+    surface = spaced.lstrip()
     term = term_of(pos, pos2, lemma, base, surface) or ""
     known = surface if lemma and KATAKANA_RUN.fullmatch(surface) else ""
-    return term, known
+    if pos2 == "固有名詞":
+        name_class = pos3  # 人名, 地名, 組織名 or 一般
+    elif not lemma and pos == "名詞" and KATAKANA_RUN.fullmatch(surface):
+        name_class = "unknown"  # katakana not in the dictionary
+    else:
+        name_class = ""
+    return term, known, len(spaced), len(spaced) - len(surface), name_class
 
 
-def analyse(normal: str) -> tuple[list[str], set[str]]:
-    """Terms of NFKC text, and the katakana dictionary words among its tokens."""
+def analyse(
+    normal: str, names: bool = False
+) -> tuple[list[str], set[str], list[tuple[int, int, str]]]:
+    """Terms of NFKC text, the katakana dictionary words among its tokens and,
+    with names=True, (start, end, class) of proper-noun and unknown tokens."""
     found: list[str] = []
     katakana_words: set[str] = set()
+    name_tokens: list[tuple[int, int, str]] = []
     cache = LINE_CACHE
+    position = 0
+    # %M carries the whitespace before a token; a newline or tab in it would
+    # break the one-line-per-token output, a space keeps every offset.
+    if "\n" in normal or "\t" in normal or "\r" in normal:
+        normal = normal.translate(LINE_BREAKS)
     for line in tagger().parse(normal).split("\n"):
         entry = cache.get(line)
         if entry is None:
             if not line:
                 continue
             entry = cache[line] = read_line(line)
-        term, known = entry
+        term, known, length, lead, name_class = entry
         if term:
             found.append(term)
         if known:
             katakana_words.add(known)
-    return found, katakana_words
+        if names and name_class:
+            name_tokens.append((position + lead, position + length, name_class))
+        position += length
+    return found, katakana_words, name_tokens
 
 
 def terms(text: str) -> list[str]:
@@ -111,12 +133,19 @@ def terms(text: str) -> list[str]:
 
 def indexed_text(text: str) -> str:
     """What FTS5 indexes for a passage: its terms, then its katakana run tokens."""
-    normal = normalize(text)
-    found, katakana_words = analyse(normal)
+    return analyse_passage(normalize(text), names=False)[0]
+
+
+def analyse_passage(
+    normal: str, names: bool = True
+) -> tuple[str, list[tuple[int, int, str]]]:
+    """One analysis of NFKC text for the indexer: the text FTS5 indexes (terms,
+    then katakana run tokens) and the name tokens (see analyse)."""
+    found, katakana_words, name_tokens = analyse(normal, names)
     for run in KATAKANA_RUN.findall(normal):
         if run not in katakana_words:  # not one dictionary word: index it whole
             found.append(RUN_MARK + run)
-    return " ".join(found)
+    return " ".join(found), name_tokens
 
 
 def run_token(word: str) -> str | None:
