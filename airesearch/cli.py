@@ -7,18 +7,25 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from airesearch import actions, render
+from airesearch import actions, entity_queries, render
 from airesearch.errors import AiresearchError
 from airesearch.launch import quiet_broken_pipe
 from airesearch.query import SearchRequest
 from airesearch.query import show as show_post
 from airesearch.query import stats as index_stats
+
+ENTITY_COLUMNS = [
+    "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",
+    "co_mentions",
+]  # fmt: skip
 
 app = typer.Typer(
     name="airesearch",
@@ -42,6 +49,13 @@ Index = Annotated[
         help="Index file. Default: one per corpus in ~/.cache/airesearch.",
     ),
 ]  # fmt: skip
+Entities = Annotated[
+    Path | None,
+    typer.Option(
+        "--entities", envvar="AIRESEARCH_ENTITIES", show_default=False,
+        help="A gazetteer of your own (TOML) that extends the bundled one.",
+    ),
+]  # fmt: skip
 Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
 Jsonl = Annotated[
     bool, typer.Option("--jsonl", help="Output one JSON object per line.")
@@ -55,11 +69,29 @@ ColorChoice = Annotated[
 ]
 
 
+class EntityType(StrEnum):
+    org = "org"
+    person = "person"
+    place = "place"
+    product = "product"
+
+
+class EntitySort(StrEnum):
+    mentions = "mentions"
+    posts = "posts"
+    name = "name"
+    recent = "recent"
+
+
 def reports_errors(command):
-    """Turn AiresearchError into `airesearch: message` and exit code 2."""
+    """Turn AiresearchError into `airesearch: message` and exit code 2. Also
+    hands --entities to the indexer, which reads it from the environment so that
+    its worker processes see it too."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        if kwargs.get("entities_file"):
+            os.environ["AIRESEARCH_ENTITIES"] = os.fspath(kwargs["entities_file"])
         try:
             return command(*args, **kwargs)
         except AiresearchError as error:
@@ -79,6 +111,7 @@ def reports_errors(command):
 def index(
     corpus: Corpus = None,
     index: Index = None,
+    entities_file: Entities = None,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Start from scratch.")
     ] = False,
@@ -100,6 +133,7 @@ def search(
     ],
     corpus: Corpus = None,
     index: Index = None,
+    entities_file: Entities = None,
     tag: Annotated[list[str], typer.Option(help="Only posts with this tag.")] = [],  # noqa: B006
     category: Annotated[
         list[str], typer.Option(help="Only posts in this category.")
@@ -113,6 +147,13 @@ def search(
     limit: Annotated[int, typer.Option(help="Results to show; 0 means all.")] = 10,
     passages: Annotated[
         bool, typer.Option("--passages", help="One result per passage.")
+    ] = False,
+    entity: Annotated[
+        str | None, typer.Option(help="Only posts that mention this entity.")
+    ] = None,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Do not expand aliases (エヌビディア = NVIDIA)."),
     ] = False,
     no_update: Annotated[
         bool,
@@ -130,6 +171,7 @@ def search(
     request = SearchRequest(
         query=" ".join(query), tags=tuple(tag), categories=tuple(category),
         since=since, until=until, limit=limit, passages=passages,
+        exact=exact, entity=entity,
     )  # fmt: skip
     out = render.choose_output(json_out, jsonl_out, csv_out)
     code = actions.run_search(request, corpus, index, out, color, not no_update)
@@ -142,6 +184,7 @@ def show(
     path: Annotated[str, typer.Argument(help="A post, relative to the corpus folder.")],
     corpus: Corpus = None,
     index: Index = None,
+    entities_file: Entities = None,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
@@ -159,6 +202,7 @@ def show(
 def stats(
     corpus: Corpus = None,
     index: Index = None,
+    entities_file: Entities = None,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
@@ -169,6 +213,64 @@ def stats(
         render.emit_record(figures, render.Output.json)
     else:
         render.print_fields(figures, color, title="airesearch index")
+
+
+@app.command()
+@reports_errors
+def entities(
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    type_: Annotated[
+        EntityType | None, typer.Option("--type", help="Only this type.")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Entities to list; 0 means all.")] = 30,
+    min_posts: Annotated[int, typer.Option(help="Only entities in N posts.")] = 1,
+    since: Annotated[
+        str | None, typer.Option(help="Mentions in posts dated on or after YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Mentions in posts dated on or before YYYY-MM-DD."),
+    ] = None,
+    sort: Annotated[EntitySort, typer.Option(help="Order.")] = EntitySort.mentions,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """Which companies, people, places and products the posts talk about."""
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    conn, _, _ = actions.fresh_index(corpus, index)
+    rows = entity_queries.entities(
+        conn, kind=type_ and type_.value, top=top, min_posts=min_posts,
+        since=since, until=until, sort=sort.value,
+    )  # fmt: skip
+    if out is render.Output.table:
+        render.print_entities(rows, color)
+    else:
+        render.emit_data(rows, out, ENTITY_COLUMNS)
+
+
+@app.command()
+@reports_errors
+def entity(
+    name: Annotated[
+        str, typer.Argument(help="A name, in any case, width or spelling.")
+    ],
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    json_out: Json = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """One entity's profile: spellings, mentions per month, co-mentions, posts."""
+    conn, _, _ = actions.fresh_index(corpus, index)
+    profile = entity_queries.entity_profile(conn, name)
+    if json_out:
+        render.emit_record(profile, render.Output.json)
+    else:
+        render.print_entity(profile, color)
 
 
 def run() -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections import namedtuple
 from functools import lru_cache
 
 from airesearch.errors import AiresearchError
+from airesearch.tokens import name_key
 
 ENTITY_TYPES = ("org", "person", "place", "product")
 DEFAULT_GAZETTEER = os.path.join(os.path.dirname(__file__), "data", "entities.toml")
@@ -40,11 +40,6 @@ NAME_TYPES = {"人名": "person", "地名": "place", "組織名": "org"}
 # key: canonical key (case- and width-folded); name: canonical name, or the
 # spelling found for a name in no gazetteer; start/end: offsets in the text.
 Mention = namedtuple("Mention", "key name type surface start end")
-
-
-def name_key(text: str) -> str:
-    """The form in which names compare: NFKC, case-folded, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 class Gazetteer:
@@ -115,14 +110,18 @@ def gazetteer_digest(user_file: str | os.PathLike | None = None) -> str:
     return f"{digest:08x}"
 
 
-@lru_cache(maxsize=4)
 def load_gazetteer(user_file: str | None = None) -> Gazetteer:
     """The bundled gazetteer, extended by the user's file (entries, generic words)."""
+    return read_gazetteer(tuple(gazetteer_files(user_file)))
+
+
+@lru_cache(maxsize=4)
+def read_gazetteer(files: tuple[str, ...]) -> Gazetteer:
     import tomllib
 
     entries: list[dict] = []
     generic: list[str] = []
-    for path in gazetteer_files(user_file):
+    for path in files:
         try:
             with open(path, "rb") as handle:
                 data = tomllib.load(handle)

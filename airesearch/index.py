@@ -421,7 +421,8 @@ def analyse_text(text: str) -> tuple[str, list[tuple]]:
 
 def store_aliases(conn) -> None:
     """The gazetteer's spellings, for search to expand an alias from SQL alone."""
-    from airesearch.entities import load_gazetteer, name_key
+    from airesearch.entities import load_gazetteer
+    from airesearch.tokens import name_key
 
     gazetteer = load_gazetteer()
     conn.execute("DELETE FROM entity_aliases")

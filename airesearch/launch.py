@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
-FLAGS = {"--json", "--jsonl", "--csv", "--passages", "--no-update"}
+FLAGS = {"--json", "--jsonl", "--csv", "--passages", "--no-update", "--exact"}
 VALUED = {"--corpus", "--index", "--tag", "--category", "--since", "--until",
-          "--limit", "--color"}  # fmt: skip
+          "--limit", "--color", "--entity", "--entities"}  # fmt: skip
 DATA_FORMATS = {"--json", "--jsonl", "--csv"}
 
 
@@ -66,6 +66,8 @@ def fast_search(options: dict) -> int:
     from airesearch.errors import AiresearchError
     from airesearch.query import SearchRequest
 
+    if options.get("--entities"):
+        os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
     corpus = options.get("--corpus") or os.environ.get("AIRESEARCH_CORPUS")
     index = options.get("--index") or os.environ.get("AIRESEARCH_INDEX")
     try:
@@ -81,6 +83,8 @@ def fast_search(options: dict) -> int:
             until=options.get("--until"),
             limit=options["--limit"],
             passages=options.get("--passages", False),
+            exact=options.get("--exact", False),
+            entity=options.get("--entity"),
         )
         return run_search(
             request, corpus or None, index or None,

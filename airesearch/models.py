@@ -30,6 +30,22 @@ Hit = namedtuple(
 Hit.__doc__ = """A search result: the best passage of a post (or one passage with
 --passages). matches and snippet_matches: [start, end) character offsets."""
 
+EntitySummary = namedtuple(
+    "EntitySummary",
+    "name type aliases mentions posts first_date last_date co_mentions",
+)
+EntitySummary.__doc__ = """One line of `entities`. aliases: spellings seen, most
+used first; co_mentions: [{name, passages}], entities named in the same passages."""
+
+EntityProfile = namedtuple(
+    "EntityProfile",
+    "name type aliases mentions posts first_date last_date per_month co_mentions"
+    " top_posts examples",
+)
+EntityProfile.__doc__ = """`entity NAME`. aliases: [{spelling, mentions}];
+per_month: [{month, mentions}]; top_posts: [{path, title, date, mentions}];
+examples: [{path, date, sentence, matches}] with [start, end) offsets in sentence."""
+
 IndexReport = namedtuple(
     "IndexReport",
     "index_path corpus posts passages dropped terms added updated deleted unchanged"

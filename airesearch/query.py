@@ -27,15 +27,22 @@ QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class Item(namedtuple("Item", "text terms run")):
+class Item(namedtuple("Item", "text terms run alternatives", defaults=((),))):
     """A query word or phrase, analysed; run is the whole-katakana-run token of a
-    word that MeCab may split (see tokens.py), else None."""
+    word that MeCab may split (see tokens.py), else None; alternatives are the
+    other spellings of the entity the word names (エヌビディア -> NVIDIA)."""
 
     __slots__ = ()
 
     def match_expression(self) -> str:
-        phrase = quote(" ".join(self.terms))
-        return f"({phrase} OR {quote(self.run)})" if self.run else phrase
+        forms = [quote(" ".join(self.terms))]
+        if self.run:
+            forms.append(quote(self.run))
+        forms += [other.match_expression() for other in self.alternatives]
+        return f"({' OR '.join(forms)})" if len(forms) > 1 else forms[0]
+
+    def all_items(self) -> list[Item]:
+        return [self, *self.alternatives]
 
 
 class ParsedQuery:
@@ -56,18 +63,20 @@ class ParsedQuery:
 
     def highlight_terms(self) -> set[str]:
         found: set[str] = set()
-        for item in (item for group in self.groups for item in group):
-            found.update(item.terms)
-            if item.run:
-                found.add(item.run)
+        for group in self.groups:
+            for item in (i for word in group for i in word.all_items()):
+                found.update(item.terms)
+                if item.run:
+                    found.add(item.run)
         return found
 
 
 # Everything `search` needs besides the index; built by the CLI from options.
+# exact: no alias expansion; entity: only posts that mention this entity.
 SearchRequest = namedtuple(
     "SearchRequest",
-    "query tags categories since until limit passages",
-    defaults=((), (), None, None, 10, False),
+    "query tags categories since until limit passages exact entity",
+    defaults=((), (), None, None, 10, False, False, None),
 )
 
 
@@ -75,8 +84,9 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def parse_query(query: str) -> ParsedQuery:
-    """Words ANDed, "phrases", a OR b, -excluded; AiresearchError on bad syntax."""
+def parse_query(query: str, spellings=None) -> ParsedQuery:
+    """Words ANDed, "phrases", a OR b, -excluded; AiresearchError on bad syntax.
+    spellings(word), if given, lists other spellings a word also matches."""
     text = tokens.normalize(query).replace("“", '"').replace("”", '"')
     if not text.strip():
         raise AiresearchError("empty query; give at least one word to search for")
@@ -102,6 +112,10 @@ def parse_query(query: str) -> ParsedQuery:
             else word
         )
         item = analyse_item(raw)
+        if item and spellings and phrase is None:
+            others = [analyse_item(s) for s in spellings(raw)]
+            others = [o for o in others if o and o.terms != item.terms]
+            item = item._replace(alternatives=tuple(others))
         if negated:
             if join_next:
                 raise AiresearchError(
@@ -146,7 +160,8 @@ def check_day(value: str | None, option: str) -> str | None:
 
 def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     """Ranked hits: one per post (its best passage), or one per passage."""
-    parsed = parse_query(request.query)
+    spellings = None if request.exact else (lambda word: alias_spellings(conn, word))
+    parsed = parse_query(request.query, spellings)
     if request.limit < 0:
         raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
     since = check_day(request.since, "--since")
@@ -166,6 +181,11 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
                 " AND l.field = ? AND l.value = ?)"
             )
             params += [field_name, label_key(value)]
+    if request.entity:
+        from airesearch.entity_queries import resolve_entity
+
+        where.append("posts.id IN (SELECT post_id FROM mentions WHERE entity = ?)")
+        params.append(resolve_entity(conn, request.entity))
     if since:
         where.append("substr(posts.date, 1, 10) >= ?")
         params.append(since)
@@ -203,6 +223,18 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
         raise AiresearchError(f"search failed: {error}") from None
     highlight = parsed.highlight_terms()
     return [to_hit(conn, pid, -best, count, highlight) for pid, best, count in rows]
+
+
+def alias_spellings(conn: sqlite3.Connection, word: str) -> list[str]:
+    """Every gazetteer spelling of the entity that word is an alias of."""
+    return [
+        spelling
+        for (spelling,) in conn.execute(
+            "SELECT b.spelling FROM entity_aliases a JOIN entity_aliases b"
+            " ON b.entity = a.entity WHERE a.alias = ?",
+            (tokens.name_key(word),),
+        )
+    ]
 
 
 def label_key(label: str) -> str:

@@ -142,8 +142,7 @@ def print_fields(record: dict, color: Color, title: str | None = None) -> None:
 
     out = console(color)
     if not out.is_terminal and color is not Color.always:
-        for key, value in record.items():
-            out.print(f"{key}\t{value}", soft_wrap=True)
+        sys.stdout.writelines(f"{key}\t{value}\n" for key, value in record.items())
         return
     table = Table(title=title, show_header=False)
     table.add_column(style="bold")
@@ -235,3 +234,65 @@ def emit_record(record, out: Output) -> None:
     sys.stdout.write(
         json.dumps(as_dict(record), ensure_ascii=False, indent=indent) + "\n"
     )
+
+
+def print_entities(rows: list, color: Color) -> None:
+    """The entity summary: a Rich table on a terminal, tab-separated otherwise."""
+    header = ["name", "type", "mentions", "posts", "first", "last", "co-mentioned"]
+    lines = [
+        [
+            row.name, row.type, str(row.mentions), str(row.posts),
+            row.first_date or "", row.last_date or "",
+            ", ".join(c["name"] for c in row.co_mentions[:3]),
+        ]
+        for row in rows
+    ]  # fmt: skip
+    out = console(color)
+    if not out.is_terminal and color is not Color.always:
+        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
+        return
+    from rich.table import Table
+
+    table = Table(*header)
+    for line in lines:
+        table.add_row(*line)
+    out.print(table)
+
+
+def print_entity(profile, color: Color) -> None:
+    """One entity: spellings, a bar per month, co-mentions, posts, sentences."""
+    from rich.text import Text
+
+    out = console(color)
+    heading = Text(profile.name, style="bold")
+    heading.append(f"  {profile.type}  {profile.mentions} mentions in {profile.posts}")
+    heading.append(f" posts, {profile.first_date} … {profile.last_date}", style="dim")
+    out.print(heading, soft_wrap=True)
+    spellings = ", ".join(f"{a['spelling']} ({a['mentions']})" for a in profile.aliases)
+    out.print(Text("spellings: ", style="dim") + Text(spellings), soft_wrap=True)
+    out.print(Text("\nmentions per month", style="bold"))
+    most = max((m["mentions"] for m in profile.per_month), default=1)
+    for month in profile.per_month:
+        bar = "█" * max(1, round(30 * month["mentions"] / most))
+        line = Text(f"  {month['month']}  ")
+        line.append(bar, style="cyan")
+        line.append(f" {month['mentions']}")
+        out.print(line)
+    if profile.co_mentions:
+        names = ", ".join(f"{c['name']} ({c['passages']})" for c in profile.co_mentions)
+        out.print(Text("\nnamed with: ", style="bold") + Text(names), soft_wrap=True)
+    out.print(Text("\nposts", style="bold"))
+    for post in profile.top_posts:
+        out.print(
+            Text(f"  {post['mentions']:>3}  {(post['date'] or '')[:10]}  ")
+            + Text(post["title"])
+            + Text(f"  {post['path']}", style="green"),
+            soft_wrap=True,
+        )
+    out.print(Text("\nexamples", style="bold"))
+    for example in profile.examples:
+        sentence = Text("  " + example["sentence"].replace("\n", " "))
+        for start, end in example["matches"]:
+            sentence.stylize("bold red", start + 2, end + 2)
+        out.print(sentence, soft_wrap=True)
+        out.print(Text(f"    {example['path']}", style="green"), soft_wrap=True)

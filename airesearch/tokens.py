@@ -57,6 +57,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def name_key(text: str) -> str:
+    """The form in which names compare: NFKC, case-folded, single spaces."""
+    return " ".join(normalize(text).casefold().split())
+
+
 def term_of(pos: str, pos2: str, lemma: str, base: str, surface: str) -> str | None:
     """The index term of one token, or None for punctuation and symbols."""
     if pos in NOT_TERMS:

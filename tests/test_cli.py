@@ -285,3 +285,86 @@ def test_no_update_searches_the_index_as_it_is(messy_copy, tmp_path):
         result = run("search", "セレブラス", *where, "--no-update", "--json")
         assert getattr(result, "returncode", getattr(result, "exit_code", None)) == 1
     assert run_cli("search", "セレブラス", *where, "--json").returncode == 0
+
+
+ENTITY_FIELDS = {
+    "name", "type", "aliases", "mentions", "posts", "first_date", "last_date",
+    "co_mentions",
+}  # fmt: skip
+
+
+@pytest.fixture
+def bundled_where(bundled_index) -> list[str]:
+    corpus, index = bundled_index
+    return ["--corpus", str(corpus), "--index", str(index)]
+
+
+def test_entities_json_fields_and_options(bundled_where):
+    result = invoke("entities", *bundled_where, "--json", "--top", "5")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 5 and set(rows[0]) == ENTITY_FIELDS
+    assert rows[0]["name"] == "NVIDIA"
+    people = json.loads(
+        invoke("entities", *bundled_where, "--type", "person", "--json").stdout
+    )
+    assert [row["name"] for row in people] == ["ジェンスン・フアン"]
+    lines = invoke(
+        "entities", *bundled_where, "--jsonl", "--top", "0"
+    ).stdout.splitlines()
+    assert len(lines) > 40
+    csv_text = invoke("entities", *bundled_where, "--csv", "--top", "2").stdout
+    assert csv_text.splitlines()[0].startswith("name,type,mentions,posts")
+    table = invoke("entities", *bundled_where, "--top", "3").stdout
+    assert table.splitlines()[1].startswith("NVIDIA\torg\t")
+    bad = invoke("entities", *bundled_where, "--type", "animal")
+    assert bad.exit_code == 2
+
+
+def test_entity_profile_and_lookup_errors(bundled_where):
+    result = invoke("entity", "エヌビデア", *bundled_where, "--json")
+    assert result.exit_code == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["name"] == "NVIDIA" and profile["per_month"]
+    assert set(profile) >= {"aliases", "co_mentions", "top_posts", "examples"}
+    text = invoke("entity", "nvidai", *bundled_where).stdout
+    assert "mentions per month" in text and "2025-11" in text and "█" in text
+    ambiguous = invoke("entity", "GB00", *bundled_where)
+    assert ambiguous.exit_code == 2 and "ambiguous" in ambiguous.stderr
+
+
+def test_search_expands_aliases_unless_exact_and_filters_by_entity(bundled_where):
+    def paths(*args):
+        result = run_cli("search", *args, *bundled_where, "--json", "--limit", "0")
+        return [hit["path"] for hit in json.loads(result.stdout or "[]")]
+
+    assert len(paths("エヌビディア")) == 5  # the posts say NVIDIA / Nvidia
+    assert paths("エヌビディア", "--exact") == []
+    with_entity = paths("データセンター", "--entity", "Nscale")
+    assert with_entity == ["000_4dd06db96976100c.txt"]
+    typer_hits = invoke(
+        "search", "データセンター", "--entity", "Nscale", *bundled_where, "--json"
+    )
+    assert [hit["path"] for hit in json.loads(typer_hits.stdout)] == with_entity
+
+
+def test_a_users_gazetteer_extends_the_bundled_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRESEARCH_ENTITIES", "")  # --entities sets it; undo after
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "# 新会社\n\nゼノバースは東京で新しいデータセンターを開いた。"
+    )
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[[entity]]\nname = "Zenoverse"\ntype = "org"\naliases = ["ゼノバース"]\n'
+    )
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "i.sqlite")]
+    before = json.loads(invoke("entities", *where, "--json").stdout)
+    assert "Zenoverse" not in [row["name"] for row in before]
+    after = invoke("entities", *where, "--entities", str(mine), "--json")
+    assert "Zenoverse" in [row["name"] for row in json.loads(after.stdout)]
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[entity]\nname=")
+    result = invoke("entities", *where, "--entities", str(broken))
+    assert result.exit_code == 2 and "not valid TOML" in result.stderr

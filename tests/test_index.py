@@ -24,7 +24,8 @@ from .conftest import BUNDLED
 def paths_found(index: Path, query: str) -> set[str]:
     conn = open_index(index)
     try:
-        return {hit.path for hit in search(conn, SearchRequest(query, limit=0))}
+        request = SearchRequest(query, limit=0, exact=True)
+        return {hit.path for hit in search(conn, request)}
     finally:
         conn.close()
 

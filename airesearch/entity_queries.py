@@ -1,0 +1,282 @@
+"""Read-only questions about entities: the summary table, one entity's profile,
+and finding an entity from a name typed by a user (any case, width or typo).
+
+Mentions are stored by the indexer (index.py, entities.py); an entity is the set
+of mentions that share a key: the gazetteer's canonical name, or for a name in
+no gazetteer, its spelling folded for case and width.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+
+from airesearch.errors import AiresearchError
+from airesearch.models import EntityProfile, EntitySummary
+from airesearch.query import check_day
+from airesearch.tokens import name_key
+
+SORTS = ("mentions", "posts", "name", "recent")
+FUZZY_CUTOFF = 75  # rapidfuzz ratio below which a name is not a candidate
+AMBIGUOUS_MARGIN = 4  # candidates closer than this to the best are ambiguous
+CO_MENTIONS = 5
+
+
+def date_filter(since: str | None, until: str | None) -> tuple[str, list[str]]:
+    """SQL condition on posts.date (as p) for --since/--until, and its parameters."""
+    conditions, params = [], []
+    if check_day(since, "--since"):
+        conditions.append("substr(p.date, 1, 10) >= ?")
+        params.append(since)
+    if check_day(until, "--until"):
+        conditions.append("substr(p.date, 1, 10) <= ?")
+        params.append(until)
+    return " AND ".join(conditions) or "1", params
+
+
+def most_common(rows) -> dict[str, Counter]:
+    """(entity, value, count) rows -> entity -> Counter of values."""
+    found: dict[str, Counter] = defaultdict(Counter)
+    for entity, value, count in rows:
+        found[entity][value] += count
+    return found
+
+
+def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """entity key -> (name, type): the gazetteer's, else the most used."""
+    where = f"WHERE entity IN ({','.join('?' * len(keys))})" if keys else ""
+    params = keys or []
+    names = most_common(
+        conn.execute(
+            f"SELECT entity, name, count(*) FROM mentions {where} GROUP BY 1, 2", params
+        )
+    )
+    types = most_common(
+        conn.execute(
+            f"SELECT entity, type, count(*) FROM mentions {where} GROUP BY 1, 2", params
+        )
+    )
+    return {
+        key: (counter.most_common(1)[0][0], types[key].most_common(1)[0][0])
+        for key, counter in names.items()
+    }
+
+
+def entities(
+    conn: sqlite3.Connection,
+    kind: str | None = None,
+    top: int = 30,
+    min_posts: int = 1,
+    since: str | None = None,
+    until: str | None = None,
+    sort: str = "mentions",
+) -> list[EntitySummary]:
+    """Every entity with its mentions, posts, dates, spellings and co-mentions."""
+    if sort not in SORTS:
+        raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if top < 0 or min_posts < 0:
+        raise AiresearchError("--top and --min-posts must be 0 or more")
+    condition, params = date_filter(since, until)
+    figures = conn.execute(
+        "SELECT m.entity, count(*), count(DISTINCT m.post_id),"
+        " min(substr(p.date, 1, 10)), max(substr(p.date, 1, 10))"
+        f" FROM mentions m JOIN posts p ON p.id = m.post_id WHERE {condition}"
+        " GROUP BY m.entity",
+        params,
+    ).fetchall()
+    names = display_names(conn)
+    rows = [
+        (key, *names[key], mentions, posts, first, last)
+        for key, mentions, posts, first, last in figures
+        if posts >= min_posts and (kind is None or names[key][1] == kind)
+    ]
+    order = {
+        "mentions": lambda r: (-r[3], r[1].casefold()),
+        "posts": lambda r: (-r[4], -r[3], r[1].casefold()),
+        "name": lambda r: (r[1].casefold(), -r[3]),
+        "recent": lambda r: ((r[6] or ""), r[3]),
+    }[sort]
+    rows.sort(key=order, reverse=sort == "recent")
+    if top:
+        rows = rows[:top]
+    keys = [row[0] for row in rows]
+    spellings = spellings_seen(conn, keys)
+    co = co_mentions(conn, keys, names)
+    return [
+        EntitySummary(
+            name=name,
+            type=kind_,
+            aliases=[spelling for spelling, _ in spellings[key].most_common()],
+            mentions=mentions,
+            posts=posts,
+            first_date=first,
+            last_date=last,
+            co_mentions=co.get(key, []),
+        )
+        for key, name, kind_, mentions, posts, first, last in rows
+    ]
+
+
+def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
+    if not keys:
+        return {}
+    return most_common(
+        conn.execute(
+            "SELECT entity, surface, count(*) FROM mentions"
+            f" WHERE entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
+            keys,
+        )
+    )
+
+
+def co_mentions(conn, keys: list[str], names: dict) -> dict[str, list[dict]]:
+    """For each key, the entities most often named in the same passages."""
+    if not keys:
+        return {}
+    pairs = conn.execute(
+        "SELECT a.entity, b.entity, count(DISTINCT a.passage_id) FROM mentions a"
+        " JOIN mentions b ON b.passage_id = a.passage_id AND b.entity != a.entity"
+        f" WHERE a.entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
+        keys,
+    ).fetchall()
+    found: dict[str, list] = defaultdict(list)
+    for key, other, passages in pairs:
+        found[key].append((passages, names[other][0]))
+    return {
+        key: [
+            {"name": name, "passages": passages}
+            for passages, name in sorted(items, key=lambda i: (-i[0], i[1]))[
+                :CO_MENTIONS
+            ]
+        ]
+        for key, items in found.items()
+    }
+
+
+def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
+    """The entity key a user means by name: exact, an alias, or the closest
+    spelling (rapidfuzz); several close candidates are an error listing them."""
+    key = name_key(name)
+    if not key:
+        raise AiresearchError("give an entity name")
+    if conn.execute(
+        "SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (key,)
+    ).fetchone():
+        return key
+    row = conn.execute(
+        "SELECT entity FROM entity_aliases WHERE alias = ?", (key,)
+    ).fetchone()
+    if (
+        row
+        and conn.execute(
+            "SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (row[0],)
+        ).fetchone()
+    ):
+        return row[0]
+    return closest_entity(conn, name, key)
+
+
+def closest_entity(conn, name: str, key: str) -> str:
+    from rapidfuzz import fuzz, process
+
+    candidates: dict[str, str] = {}  # spelling key -> entity key
+    for (entity,) in conn.execute("SELECT DISTINCT entity FROM mentions"):
+        candidates[entity] = entity
+    for alias, entity in conn.execute(
+        "SELECT alias, entity FROM entity_aliases WHERE entity IN"
+        " (SELECT DISTINCT entity FROM mentions)"
+    ):
+        candidates.setdefault(alias, entity)
+    for (surface,) in conn.execute("SELECT DISTINCT surface FROM mentions"):
+        candidates.setdefault(name_key(surface), name_key(surface))
+    best: dict[str, float] = {}
+    for spelling, score, _ in process.extract(
+        key, list(candidates), scorer=fuzz.ratio, limit=20, score_cutoff=FUZZY_CUTOFF
+    ):
+        entity = candidates[spelling]
+        best[entity] = max(best.get(entity, 0), score)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked:
+        raise AiresearchError(f"no entity like {name!r} in the index")
+    close = [
+        entity for entity, score in ranked if score >= ranked[0][1] - AMBIGUOUS_MARGIN
+    ]
+    if len(close) > 1:
+        names = display_names(conn, close)
+        listed = ", ".join(names[entity][0] for entity in close if entity in names)
+        raise AiresearchError(f"{name!r} is ambiguous: {listed}; give one of them")
+    return ranked[0][0]
+
+
+def entity_profile(
+    conn: sqlite3.Connection, name: str, examples: int = 5
+) -> EntityProfile:
+    """One entity: spellings, mentions per month, co-mentions, posts, sentences."""
+    key = resolve_entity(conn, name)
+    names = display_names(conn)
+    display, kind = names[key]
+    mentions, posts, first, last = conn.execute(
+        "SELECT count(*), count(DISTINCT m.post_id), min(substr(p.date, 1, 10)),"
+        " max(substr(p.date, 1, 10)) FROM mentions m JOIN posts p ON p.id = m.post_id"
+        " WHERE m.entity = ?",
+        (key,),
+    ).fetchone()
+    return EntityProfile(
+        name=display,
+        type=kind,
+        aliases=[
+            {"spelling": spelling, "mentions": count}
+            for spelling, count in spellings_seen(conn, [key])[key].most_common()
+        ],
+        mentions=mentions,
+        posts=posts,
+        first_date=first,
+        last_date=last,
+        per_month=[
+            {"month": month or "undated", "mentions": count}
+            for month, count in conn.execute(
+                "SELECT substr(p.date, 1, 7), count(*) FROM mentions m JOIN posts p"
+                " ON p.id = m.post_id WHERE m.entity = ? GROUP BY 1 ORDER BY 1",
+                (key,),
+            )
+        ],
+        co_mentions=co_mentions(conn, [key], names).get(key, []),
+        top_posts=[
+            {"path": path, "title": title, "date": day, "mentions": count}
+            for path, title, day, count in conn.execute(
+                "SELECT p.path, p.title, p.date, count(*) FROM mentions m JOIN posts p"
+                " ON p.id = m.post_id WHERE m.entity = ? GROUP BY m.post_id"
+                " ORDER BY count(*) DESC, p.path LIMIT 5",
+                (key,),
+            )
+        ],
+        examples=example_sentences(conn, key, examples),
+    )
+
+
+def example_sentences(conn, key: str, limit: int) -> list[dict]:
+    """Distinct sentences that name the entity, newest posts first."""
+    found: dict[tuple, dict] = {}
+    for path, day, text, start, end, s_start, s_end in conn.execute(
+        "SELECT p.path, p.date, x.text, m.start, m.end, m.sentence_start,"
+        " m.sentence_end FROM mentions m JOIN passages x ON x.id = m.passage_id"
+        " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"
+        " ORDER BY p.date DESC, p.path, m.passage_id, m.start",
+        (key,),
+    ):
+        sentence = text[s_start:s_end]
+        lead = len(sentence) - len(sentence.lstrip())
+        sentence, s_start = sentence.strip(), s_start + lead
+        if (path, sentence) not in found:
+            if len(found) == limit:
+                continue
+            found[(path, sentence)] = {
+                "path": path,
+                "date": day,
+                "sentence": sentence,
+                "matches": [],
+            }
+        match = [start - s_start, end - s_start]
+        if match not in found[(path, sentence)]["matches"]:
+            found[(path, sentence)]["matches"].append(match)
+    return list(found.values())

@@ -1,0 +1,161 @@
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from airesearch.entities import find_mentions, load_gazetteer
+from airesearch.entity_queries import entities, entity_profile, resolve_entity
+from airesearch.errors import AiresearchError
+from airesearch.index import analyse_text, open_index
+from airesearch.passages import clean_inline
+from airesearch.tokens import analyse_passage, normalize
+
+EXPECTED = tomllib.loads(
+    (Path(__file__).parent / "expected_entities.toml").read_text(encoding="utf-8")
+)
+
+
+def names_in(text: str) -> list[tuple[str, str]]:
+    """(canonical name, type) of every mention in a passage, in order."""
+    normal = normalize(clean_inline(text))
+    _, name_tokens = analyse_passage(normal)
+    return [
+        (m.name, m.type) for m in find_mentions(normal, name_tokens, load_gazetteer())
+    ]
+
+
+MENTION_CASES = (
+    (
+        "NvidiaはNscaleに6億8,300万ドルを投資した。",
+        [("NVIDIA", "org"), ("Nscale", "org")],
+    ),
+    ("「Microsoft」と（Aker）が提携", [("Microsoft", "org"), ("Aker", "org")]),
+    ("**Microsoft**が発表した", [("Microsoft", "org")]),
+    ("ＮＶＩＤＩＡとＡＷＳ", [("NVIDIA", "org"), ("AWS", "org")]),
+    ("エヌビディアの決算", [("NVIDIA", "org")]),
+    ("Amazon Web Servicesの新サービス", [("AWS", "org")]),
+    ("メタ・プラットフォームズとメタ", [("Meta", "org"), ("Meta", "org")]),
+    ("CEOのジェンスン・フアン氏が語った", [("ジェンスン・フアン", "person")]),
+    ("HUMAINとArkon Energyが参加", [("HUMAIN", "org"), ("Arkon Energy", "org")]),
+    ("NVIDIA GB200 NVL72を採用", [("NVIDIA", "org"), ("GB200 NVL72", "product")]),
+    ("Nvidia GB300 GPUを10万基", [("NVIDIA", "org"), ("GB300", "product")]),
+    (
+        "ノルウェーのナルヴィクと英国のラウトン",
+        [
+            ("ノルウェー", "place"),
+            ("ナルヴィク", "place"),
+            ("英国", "place"),
+            ("ラウトン", "place"),
+        ],
+    ),  # fmt: skip
+    (
+        "KDDI、さくらインターネット、ハイレゾが日本GPUアライアンスを設立",
+        [
+            ("KDDI", "org"),
+            ("さくらインターネット", "org"),
+            ("ハイレゾ", "org"),
+            ("日本GPUアライアンス", "org"),
+        ],
+    ),  # fmt: skip
+    ("大阪堺データセンター", [("大阪", "place"), ("堺", "place")]),
+    ("Oracle Cloud Infrastructure（OCI）", [("OCI", "product")]),
+    ("TPU（Tensor Processing Unit）を使う", [("TPU", "product")]),
+    (
+        "Microsoft FabricとAzure AI Foundry",
+        [
+            ("Microsoft Fabric", "product"),
+            ("Azure AI Foundry", "product"),
+        ],
+    ),  # fmt: skip
+)
+
+
+@pytest.mark.parametrize("text, expected", MENTION_CASES)
+def test_names_are_found_whole_and_canonical(text, expected):
+    assert names_in(text) == expected
+
+
+NOT_ENTITIES = (
+    "AIとGPUとCEOとLLMの話",
+    "データセンターとクラウドの話",
+    "君も私もそう思う",
+    "メタデータとメタバース",
+    "ヘテロジニアス・コンピューティングの時代",
+    "Foundation ModelとExplainable AI",
+)
+
+
+@pytest.mark.parametrize("text", NOT_ENTITIES)
+def test_generic_words_are_not_entities(text):
+    assert names_in(text) == []
+
+
+def test_mentions_keep_offsets_and_sentence_in_the_original_text():
+    # "…" becomes "..." under NFKC, so offsets must be mapped back.
+    passage = "最初の文…です。ＮｖｉｄｉａはNscaleに投資した。"
+    indexed, rows = analyse_text(passage)
+    spans = {
+        row[1]: (passage[row[4] : row[5]], passage[row[6] : row[7]]) for row in rows
+    }
+    assert spans == {
+        "NVIDIA": ("Ｎｖｉｄｉａ", "ＮｖｉｄｉａはNscaleに投資した。"),
+        "Nscale": ("Nscale", "ＮｖｉｄｉａはNscaleに投資した。"),
+    }
+    assert "nvidia" in indexed.split()
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_index):
+    conn = open_index(bundled_index[1])
+    yield conn
+    conn.close()
+
+
+def test_precision_and_recall_on_the_bundled_posts(bundled):
+    found = {(row.name, row.type) for row in entities(bundled, top=0)}
+    expected = set(EXPECTED.items())
+    assert len(expected) >= 40
+    right = found & expected
+    precision, recall = len(right) / len(found), len(right) / len(expected)
+    assert precision >= 0.9, sorted(found - expected)
+    assert recall >= 0.9, sorted(expected - found)
+
+
+def test_summary_counts_spellings_dates_and_co_mentions(bundled):
+    (nvidia,) = [row for row in entities(bundled, top=0) if row.name == "NVIDIA"]
+    assert nvidia.type == "org" and nvidia.posts == 5
+    assert set(nvidia.aliases) == {"NVIDIA", "Nvidia"}
+    assert nvidia.first_date == "2025-09-19" and nvidia.last_date == "2025-11-30"
+    assert nvidia.co_mentions[0]["passages"] >= nvidia.co_mentions[-1]["passages"]
+    places = entities(bundled, kind="place", top=0)
+    assert places and all(row.type == "place" for row in places)
+    assert [r.name for r in entities(bundled, top=3)] == ["NVIDIA", "Meta", "Nscale"]
+    assert all(r.posts >= 3 for r in entities(bundled, top=0, min_posts=3))
+    by_name = [r.name for r in entities(bundled, top=0, sort="name")]
+    assert by_name == sorted(by_name, key=str.casefold)
+    september = entities(bundled, top=0, until="2025-09-30")
+    assert {r.last_date for r in september} <= {"2025-09-19", "2025-09-22"}
+
+
+@pytest.mark.parametrize(
+    "typed", ("NVIDIA", "nvidai", "ｎｖｉｄｉａ", "エヌビデア", "エヌビディア")
+)
+def test_entity_lookup_tolerates_case_width_and_typos(bundled, typed):
+    assert resolve_entity(bundled, typed) == "nvidia"
+
+
+def test_ambiguous_and_unknown_names_are_errors(bundled):
+    # GB00 is as close to GB200 as to GB300.
+    with pytest.raises(AiresearchError, match="ambiguous: (GB200, GB300|GB300, GB200)"):
+        resolve_entity(bundled, "GB00")
+    with pytest.raises(AiresearchError, match="no entity like"):
+        resolve_entity(bundled, "Zyxwvut")
+
+
+def test_profile_has_months_posts_and_highlighted_examples(bundled):
+    profile = entity_profile(bundled, "nscale")
+    assert profile.name == "Nscale" and profile.posts == 1
+    assert profile.per_month == [{"month": "2025-09", "mentions": profile.mentions}]
+    assert profile.top_posts[0]["path"] == "000_4dd06db96976100c.txt"
+    for example in profile.examples:
+        assert all(example["sentence"][s:e] == "Nscale" for s, e in example["matches"])
