@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from airesearch.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-COMMANDS = ("index", "search", "show", "stats")
+COMMANDS = ("index", "search", "show", "stats", "entities", "entity")
 
 
 def code_blocks() -> list[str]:
@@ -31,8 +31,9 @@ def test_every_command_has_help_and_a_readme_example():
         assert result.exit_code == 0 and len(result.stdout) > 100
 
 
-def test_every_json_field_of_a_search_hit_is_documented():
-    from airesearch.models import Hit
+def test_every_json_field_is_documented():
+    from airesearch.models import EntityProfile, EntitySummary, Hit
 
-    for name in Hit._fields:
-        assert f"`{name}`" in README, name
+    for record in (Hit, EntitySummary, EntityProfile):
+        for name in record._fields:
+            assert f"`{name}`" in README, (record.__name__, name)
