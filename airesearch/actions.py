@@ -16,6 +16,7 @@ from airesearch.index import (
     check_in_background,
     corpus_changed,
     default_index_path,
+    needs_rebuild,
     open_index,
     update_index,
 )
@@ -78,6 +79,9 @@ def run_search(
     conn = hits = None
     if os.path.exists(index_path):
         conn = open_index(index_path)
+        if needs_rebuild(conn, root):  # another schema, analysis or gazetteer
+            conn.close()
+            conn, _, _ = fresh_index(root, index_path)
         changed = check_in_background(conn, root) if update else lambda: False
         try:
             hits = search(conn, request)

@@ -570,8 +570,9 @@ def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
 
 def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], bool]:
     """Start corpus_changed in a child process, so that stat-ing every file runs
-    on the other core while this one searches; call the result for the answer."""
-    if not hasattr(os, "fork") or needs_rebuild(conn, corpus):
+    on the other core while this one searches; call the result for the answer.
+    The index must be of this schema and analysis (needs_rebuild is False)."""
+    if not hasattr(os, "fork"):
         answer = corpus_changed(conn, corpus)
         return lambda: answer
     expected = read_meta(conn).get("fingerprint")

@@ -1,6 +1,7 @@
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -368,3 +369,19 @@ def test_a_users_gazetteer_extends_the_bundled_one(tmp_path, monkeypatch):
     broken.write_text("[[entity]\nname=")
     result = invoke("entities", *where, "--entities", str(broken))
     assert result.exit_code == 2 and "not valid TOML" in result.stderr
+
+
+def test_regression_search_rebuilds_an_index_of_an_older_schema(messy_copy, tmp_path):
+    # An index from before entities lacked entity_aliases; search read it first.
+    index = tmp_path / "i.sqlite"
+    where = ["--corpus", str(messy_copy), "--index", str(index)]
+    assert run_cli("index", *where).returncode == 0
+    conn = sqlite3.connect(index)
+    conn.executescript("DROP TABLE entity_aliases; PRAGMA user_version = 3;")
+    conn.close()
+    for extra in ([], ["--no-update"]):
+        result = run_cli("search", "ナルヴィク", *where, "--json", *extra)
+        assert result.returncode == 0, result.stderr
+        assert [hit["path"] for hit in json.loads(result.stdout)] == [
+            "2025/09/nscale.md"
+        ]
