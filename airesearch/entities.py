@@ -11,16 +11,15 @@ katakana alias never matches inside a longer katakana word (メタ in メタデ�
 
 from __future__ import annotations
 
-import os
 import re
 from collections import namedtuple
 from functools import lru_cache
 
 from airesearch.errors import AiresearchError
+from airesearch.gazetteer import gazetteer_files
 from airesearch.tokens import name_key
 
 ENTITY_TYPES = ("org", "person", "place", "product")
-DEFAULT_GAZETTEER = os.path.join(os.path.dirname(__file__), "data", "entities.toml")
 LATIN_SPAN = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9.&'+\-]*(?: [A-Za-z0-9][A-Za-z0-9.&'+\-]*)*"
 )
@@ -83,31 +82,6 @@ class Gazetteer:
     def lookup(self, text: str) -> tuple[str, str] | None:
         """(canonical name, type) of a spelling in NFKC text, or None."""
         return self.by_key.get(" ".join(text.casefold().split()))
-
-
-def gazetteer_files(user_file: str | os.PathLike | None) -> list[str]:
-    files = [DEFAULT_GAZETTEER]
-    user_file = user_file or os.environ.get("AIRESEARCH_ENTITIES")
-    if user_file:
-        files.append(os.fspath(user_file))
-    return files
-
-
-def gazetteer_digest(user_file: str | os.PathLike | None = None) -> str:
-    """Identifies the gazetteer in use, cheaply: an index built with another one
-    is rebuilt. Reads the files' bytes, never parses them."""
-    import zlib
-
-    digest = 0
-    for path in gazetteer_files(user_file):
-        try:
-            with open(path, "rb") as handle:
-                digest = zlib.crc32(handle.read(), digest)
-        except OSError as error:
-            raise AiresearchError(
-                f"cannot read entities file {path}: {error.strerror}"
-            ) from None
-    return f"{digest:08x}"
 
 
 def load_gazetteer(user_file: str | None = None) -> Gazetteer:

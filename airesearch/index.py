@@ -144,7 +144,7 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """An index of another corpus, schema or analysis is rebuilt, not patched."""
-    from airesearch.entities import gazetteer_digest
+    from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
     meta = read_meta(conn)
@@ -264,7 +264,8 @@ def apply_changes(
     conn, root, files, progress, workers, started, index_path
 ) -> IndexReport:
     """Analyse what changed and write it in one transaction."""
-    from airesearch.entities import gazetteer_digest, load_gazetteer
+    from airesearch.entities import load_gazetteer
+    from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
     load_gazetteer()  # before workers fork, so that they share it (and errors show)

@@ -113,9 +113,7 @@ def parse_query(query: str, spellings=None) -> ParsedQuery:
         )
         item = analyse_item(raw)
         if item and spellings and phrase is None:
-            others = [analyse_item(s) for s in spellings(raw)]
-            others = [o for o in others if o and o.terms != item.terms]
-            item = item._replace(alternatives=tuple(others))
+            item = item._replace(alternatives=other_spellings(item, spellings(raw)))
         if negated:
             if join_next:
                 raise AiresearchError(
@@ -135,6 +133,21 @@ def parse_query(query: str, spellings=None) -> ParsedQuery:
     if not parsed.groups:
         raise AiresearchError(f"nothing to search for in query: {query}")
     return parsed
+
+
+def other_spellings(item: Item, spellings: list[str]) -> tuple[Item, ...]:
+    """Items for the other spellings of a word, minus those that could only
+    match where the word itself matches (NVIDIA Corporation for NVIDIA)."""
+    found: dict[tuple, Item] = {}
+    for spelling in spellings:
+        other = analyse_item(spelling)
+        if other and not contains(other.terms, item.terms):
+            found.setdefault(tuple(other.terms), other)
+    return tuple(found.values())
+
+
+def contains(terms: list[str], part: list[str]) -> bool:
+    return any(terms[i : i + len(part)] == part for i in range(len(terms)))
 
 
 def analyse_item(text: str) -> Item | None:

@@ -260,7 +260,8 @@ def test_search_json_never_loads_typer_rich_rapidfuzz_or_yaml(where):
     assert result.returncode == 0
     loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
     assert "airesearch.query" in loaded
-    heavy = {"typer", "rich", "rapidfuzz", "yaml", "dataclasses", "pathlib"}
+    heavy = {"typer", "rich", "rapidfuzz", "yaml", "dataclasses", "pathlib", "tomllib"}
+    heavy |= {"airesearch.entities", "airesearch.passages"}
     assert not heavy & loaded
 
 
