@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from airesearch import actions, entity_queries, render
+from airesearch import actions, deal_queries, entity_queries, render
 from airesearch.errors import AiresearchError
 from airesearch.launch import quiet_broken_pipe
 from airesearch.query import SearchRequest
@@ -24,7 +24,11 @@ from airesearch.query import stats as index_stats
 
 ENTITY_COLUMNS = [
     "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",
-    "co_mentions",
+    "co_mentions", "deals", "deals_usd",
+]  # fmt: skip
+DEAL_COLUMNS = [
+    "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
+    "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
 ]  # fmt: skip
 
 app = typer.Typer(
@@ -74,6 +78,22 @@ class EntityType(StrEnum):
     person = "person"
     place = "place"
     product = "product"
+
+
+class DealKind(StrEnum):
+    deal = "deal"
+    capex = "capex"
+    market = "market"
+    revenue = "revenue"
+    valuation = "valuation"
+    price = "price"
+    cost = "cost"
+    other = "other"
+
+
+class DealSort(StrEnum):
+    amount = "amount"
+    date = "date"
 
 
 class EntitySort(StrEnum):
@@ -271,6 +291,66 @@ def entity(
         render.emit_record(profile, render.Output.json)
     else:
         render.print_entity(profile, color)
+
+
+@app.command()
+@reports_errors
+def deals(
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only figures naming this entity.")
+    ] = None,
+    kind: Annotated[DealKind | None, typer.Option(help="Only this kind.")] = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Only this currency (USD, JPY…).")
+    ] = None,
+    minimum: Annotated[
+        str | None, typer.Option("--min", help="At least: USD, or 10億ドル.")
+    ] = None,
+    maximum: Annotated[
+        str | None, typer.Option("--max", help="At most: USD, or 1兆円.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Posts dated on or after YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Posts dated on or before YYYY-MM-DD.")
+    ] = None,
+    sort: Annotated[DealSort, typer.Option(help="Order.")] = DealSort.amount,
+    top: Annotated[int, typer.Option(help="Figures to list; 0 means all.")] = 30,
+    rate: Annotated[
+        list[str], typer.Option(help="Override a rate: JPY=150 (units per USD).")
+    ] = [],  # noqa: B006
+    rates: Annotated[
+        bool, typer.Option("--rates", help="Show the rate table.")
+    ] = False,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """Money figures, as numbers, with who pays whom, largest first."""
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    table = deal_queries.load_rates(rate)
+    if rates:
+        rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
+        if out is render.Output.table:
+            render.print_fields({r["currency"]: r["per_usd"] for r in rows}, color)
+        else:
+            render.emit_data(rows, out, ["currency", "per_usd"])
+        return
+    conn, _, _ = actions.fresh_index(corpus, index)
+    found = deal_queries.deals(
+        conn, table, entity=entity, kind=kind and kind.value, currency=currency,
+        minimum=minimum, maximum=maximum, since=since, until=until,
+        sort=sort.value, top=top,
+    )  # fmt: skip
+    if out is render.Output.table:
+        render.print_deals(found, deal_queries.totals(found), color)
+    else:
+        render.emit_data(found, out, DEAL_COLUMNS)
 
 
 def run() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 
+from airesearch.deal_queries import entity_deal_totals
 from airesearch.errors import AiresearchError
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.query import check_day
@@ -102,6 +103,7 @@ def entities(
     keys = [row[0] for row in rows]
     spellings = spellings_seen(conn, keys)
     co = co_mentions(conn, keys, names)
+    money = entity_deal_totals(conn)
     return [
         EntitySummary(
             name=name,
@@ -112,6 +114,8 @@ def entities(
             first_date=first,
             last_date=last,
             co_mentions=co.get(key, []),
+            deals=money.get(key, (0, 0.0))[0],
+            deals_usd=money.get(key, (0, 0.0))[1],
         )
         for key, name, kind_, mentions, posts, first, last in rows
     ]
@@ -251,6 +255,8 @@ def entity_profile(
             )
         ],
         examples=example_sentences(conn, key, examples),
+        deals=entity_deal_totals(conn).get(key, (0, 0.0))[0],
+        deals_usd=entity_deal_totals(conn).get(key, (0, 0.0))[1],
     )
 
 

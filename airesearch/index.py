@@ -23,7 +23,7 @@ from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport, Post
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # search groups FTS5 hits into posts from the rowid alone.
 PASSAGE_BITS = 16
@@ -73,6 +73,16 @@ CREATE INDEX mentions_post ON mentions (post_id);
 CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without
 -- reading the gazetteer: alias key -> entity key.
+-- Money figures (deals.py), one row per figure and parties in a post.
+CREATE TABLE deals (
+    post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
+    min NUMERIC, max NUMERIC, currency TEXT, qualifier TEXT, per TEXT,
+    surface TEXT, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, kind TEXT,
+    payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
+    mentions INTEGER
+);
+CREATE INDEX deals_post ON deals (post_id);
 CREATE TABLE entity_aliases (
     alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL
 ) WITHOUT ROWID;
@@ -375,15 +385,23 @@ def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iter
 
 def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     """Read one file and analyse its passages (runs in a worker process): for
-    each passage, the text FTS5 indexes and its entity mentions."""
+    each passage, the text FTS5 indexes and its entity mentions; for the post,
+    its money figures with repeats merged."""
     from airesearch.corpus import SkippedFile, read_post
+    from airesearch.deals import find_figures, merge_repeats
 
     root, rel = job
     try:
         post = read_post(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
-    return rel, (post, [analyse_text(passage.text) for passage in post.passages])
+    analysed = [analyse_text(passage.text) for passage in post.passages]
+    figures = [
+        (passage.seq, figure)
+        for passage, (_, mentions) in zip(post.passages, analysed, strict=True)
+        for figure in find_figures(passage.text, mentions)
+    ]
+    return rel, (post, analysed, merge_repeats(figures))
 
 
 def analyse_text(text: str) -> tuple[str, list[tuple]]:
@@ -461,7 +479,7 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return set()
-    post, analysed = outcome
+    post, analysed, figures = outcome
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
@@ -508,6 +526,18 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
         "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
     )
+    conn.executemany(
+        "INSERT INTO deals VALUES"
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (post_id, (post_id << PASSAGE_BITS) + seq, *figure[:13],
+             json.dumps(figure.parties, ensure_ascii=False),
+             json.dumps(figure.entities, ensure_ascii=False),
+             json.dumps(figure.entity_keys, ensure_ascii=False), mentions)
+            for seq, figure, mentions in figures
+            if seq < MAX_PASSAGES
+        ],
+    )  # fmt: skip
     return {term for _, _, text, _ in rows for term in text.split()}
 
 
@@ -545,6 +575,7 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
     )
     conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     return {term for _, _, text in analysed for term in text.split()}

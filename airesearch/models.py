@@ -32,19 +32,30 @@ Hit.__doc__ = """A search result: the best passage of a post (or one passage wit
 
 EntitySummary = namedtuple(
     "EntitySummary",
-    "name type aliases mentions posts first_date last_date co_mentions",
+    "name type aliases mentions posts first_date last_date co_mentions deals deals_usd",
 )
 EntitySummary.__doc__ = """One line of `entities`. aliases: spellings seen, most
-used first; co_mentions: [{name, passages}], entities named in the same passages."""
+used first; co_mentions: [{name, passages}], entities named in the same passages;
+deals/deals_usd: how many money figures name the entity, and their total in USD
+(lower bounds)."""
 
 EntityProfile = namedtuple(
     "EntityProfile",
     "name type aliases mentions posts first_date last_date per_month co_mentions"
-    " top_posts examples",
+    " top_posts examples deals deals_usd",
 )
 EntityProfile.__doc__ = """`entity NAME`. aliases: [{spelling, mentions}];
 per_month: [{month, mentions}]; top_posts: [{path, title, date, mentions}];
 examples: [{path, date, sentence, matches}] with [start, end) offsets in sentence."""
+
+Deal = namedtuple(
+    "Deal",
+    "amount min max currency qualifier per usd_min usd_max kind payer payee parties"
+    " entities mentions sentence path title date passage_seq start end",
+)
+Deal.__doc__ = """A money figure of `deals`. amount: as written; min/max: in the
+currency's base unit; usd_min/usd_max: converted with the rate table; start/end:
+offsets of amount in the passage numbered passage_seq."""
 
 IndexReport = namedtuple(
     "IndexReport",

@@ -296,3 +296,38 @@ def print_entity(profile, color: Color) -> None:
             sentence.stylize("bold red", start + 2, end + 2)
         out.print(sentence, soft_wrap=True)
         out.print(Text(f"    {example['path']}", style="green"), soft_wrap=True)
+
+
+def print_deals(found: list, totals: list[dict], color: Color) -> None:
+    """Deal figures: amount as written and as a number, kind, parties, post;
+    then the count and total per currency."""
+    header = ["amount", "number", "currency", "kind", "parties", "date", "title"]
+    lines = [
+        [
+            deal.amount,
+            f"{deal.min:,}" if deal.min == deal.max else f"{deal.min:,}–{deal.max:,}",
+            deal.currency + (f"/{deal.per}" if deal.per else ""),
+            deal.kind,
+            " → ".join(p for p in (deal.payer, deal.payee) if p)
+            if deal.payer else ", ".join(deal.parties),
+            (deal.date or "")[:10],
+            deal.title,
+        ]
+        for deal in found
+    ]  # fmt: skip
+    footer = "; ".join(
+        f"{t['currency']}: {t['count']} figures, {t['total']:,}"
+        f" (≈ ${t['total_usd']:,.0f})"
+        for t in totals
+    )
+    out = console(color)
+    if not out.is_terminal and color is not Color.always:
+        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
+        sys.stdout.write(f"# {len(found)} figures; {footer}\n")
+        return
+    from rich.table import Table
+
+    table = Table(*header, caption=f"{len(found)} figures; {footer}")
+    for line in lines:
+        table.add_row(*line)
+    out.print(table)

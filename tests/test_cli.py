@@ -291,7 +291,7 @@ def test_no_update_searches_the_index_as_it_is(messy_copy, tmp_path):
 
 ENTITY_FIELDS = {
     "name", "type", "aliases", "mentions", "posts", "first_date", "last_date",
-    "co_mentions",
+    "co_mentions", "deals", "deals_usd",
 }  # fmt: skip
 
 

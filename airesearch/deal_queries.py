@@ -1,0 +1,172 @@
+"""Read-only questions about money figures: the deals listing, its per-currency
+totals, the rate table, and each entity's deal count and total.
+
+Amounts keep their own currency; a rate table (data/rates.toml, overridable)
+converts them to USD only to sort and total across currencies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import defaultdict
+
+from airesearch.errors import AiresearchError
+from airesearch.models import Deal
+from airesearch.query import check_day
+
+RATES_FILE = os.path.join(os.path.dirname(__file__), "data", "rates.toml")
+SORTS = ("amount", "date")
+
+
+def load_rates(overrides: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
+    """Units of each currency per US dollar, with CUR=N overrides applied."""
+    import tomllib
+
+    with open(RATES_FILE, "rb") as handle:
+        rates = {
+            key.upper(): float(value) for key, value in tomllib.load(handle).items()
+        }
+    for override in overrides:
+        currency, _, value = override.partition("=")
+        try:
+            rate = float(value)
+            if rate <= 0:
+                raise ValueError
+        except ValueError:
+            raise AiresearchError(
+                f"--rate wants CURRENCY=UNITS_PER_USD (JPY=150), not {override!r}"
+            ) from None
+        rates[currency.strip().upper()] = rate
+    return rates
+
+
+def to_usd(amount: float, currency: str, rates: dict[str, float]) -> float | None:
+    rate = rates.get(currency)
+    return round(amount / rate, 2) if rate else None
+
+
+def amount_in_usd(
+    text: str | None, rates: dict[str, float], option: str
+) -> float | None:
+    """--min/--max: a number (USD) or a Japanese amount (10億ドル, 1兆円)."""
+    if text is None:
+        return None
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        pass
+    from airesearch.money import parse_money
+
+    money = parse_money(text)
+    if money is None or to_usd(money.min, money.currency, rates) is None:
+        raise AiresearchError(
+            f"{option} wants a number or an amount like 10億ドル, not {text!r}"
+        )
+    return to_usd(money.min, money.currency, rates)
+
+
+def deals(
+    conn: sqlite3.Connection,
+    rates: dict[str, float],
+    entity: str | None = None,
+    kind: str | None = None,
+    currency: str | None = None,
+    minimum: str | None = None,
+    maximum: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    sort: str = "amount",
+    top: int = 30,
+) -> list[Deal]:
+    """Money figures, largest (in USD) or newest first, filtered."""
+    if sort not in SORTS:
+        raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if top < 0:
+        raise AiresearchError("--top must be 0 or more")
+    low = amount_in_usd(minimum, rates, "--min")
+    high = amount_in_usd(maximum, rates, "--max")
+    where, params = ["1"], []
+    if check_day(since, "--since"):
+        where.append("substr(p.date, 1, 10) >= ?")
+        params.append(since)
+    if check_day(until, "--until"):
+        where.append("substr(p.date, 1, 10) <= ?")
+        params.append(until)
+    if kind:
+        where.append("d.kind = ?")
+        params.append(kind)
+    if currency:
+        where.append("d.currency = ?")
+        params.append(currency.upper())
+    key = None
+    if entity:
+        from airesearch.entity_queries import resolve_entity
+
+        key = resolve_entity(conn, entity)
+    rows = conn.execute(
+        "SELECT d.surface, d.min, d.max, d.currency, d.qualifier, d.per, d.kind,"
+        " d.payer, d.payee, d.parties, d.entities, d.entity_keys, d.mentions,"
+        " x.text, d.sentence_start, d.sentence_end, p.path, p.title, p.date,"
+        " x.seq, d.start, d.end FROM deals d JOIN posts p ON p.id = d.post_id"
+        " JOIN passages x ON x.id = d.passage_id WHERE " + " AND ".join(where),
+        params,
+    ).fetchall()
+    found = []
+    for row in rows:
+        (surface, lo, hi, cur, qualifier, per, kind_, payer, payee, parties, names,
+         keys, mentions, text, s_start, s_end, path, title, day, seq, start,
+         end) = row  # fmt: skip
+        if key is not None and key not in json.loads(keys):
+            continue
+        usd_min, usd_max = to_usd(lo, cur, rates), to_usd(hi, cur, rates)
+        if low is not None and (usd_min is None or usd_min < low):
+            continue
+        if high is not None and (usd_max is None or usd_max > high):
+            continue
+        found.append(
+            Deal(
+                amount=surface, min=lo, max=hi, currency=cur, qualifier=qualifier,
+                per=per, usd_min=usd_min, usd_max=usd_max, kind=kind_, payer=payer,
+                payee=payee, parties=json.loads(parties), entities=json.loads(names),
+                mentions=mentions, sentence=text[s_start:s_end].strip(), path=path,
+                title=title, date=day, passage_seq=seq, start=start, end=end,
+            )
+        )  # fmt: skip
+    if sort == "amount":
+        found.sort(key=lambda d: (-(d.usd_min or 0), d.path, d.start))
+    else:
+        found.sort(key=lambda d: (d.date or "", d.path, d.start), reverse=True)
+    return found[:top] if top else found
+
+
+def totals(found: list[Deal]) -> list[dict]:
+    """Count and total (lower bounds) per currency, largest total in USD first."""
+    by_currency: dict[str, dict] = defaultdict(
+        lambda: {"count": 0, "total": 0, "usd": 0.0}
+    )
+    for deal in found:
+        entry = by_currency[deal.currency]
+        entry["count"] += 1
+        entry["total"] += deal.min
+        entry["usd"] += deal.usd_min or 0
+    return [
+        {"currency": currency, "count": e["count"], "total": e["total"],
+         "total_usd": round(e["usd"], 2)}
+        for currency, e in sorted(by_currency.items(), key=lambda i: -i[1]["usd"])
+    ]  # fmt: skip
+
+
+def entity_deal_totals(conn: sqlite3.Connection) -> dict[str, tuple[int, float]]:
+    """entity key -> (deal figures naming it, their total in USD, lower bounds)."""
+    rates = load_rates()
+    found: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    for keys, low, currency in conn.execute(
+        "SELECT entity_keys, min, currency FROM deals"
+    ):
+        usd = to_usd(low, currency, rates) or 0.0
+        for key in set(json.loads(keys)):
+            found[key][0] += 1
+            found[key][1] += usd
+    return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}

@@ -1,0 +1,153 @@
+"""Deal figures: each money figure of a passage (money.py) with its sentence,
+the entities named there, who pays whom when the sentence says it plainly, and a
+kind from cue words. Runs in the indexer, on top of the passage's entity mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+from airesearch.money import find_money
+from airesearch.tokens import normalize, normalize_with_offsets
+
+# One figure as the index stores it; offsets are in the passage text.
+Figure = namedtuple(
+    "Figure",
+    "min max currency qualifier per surface start end sentence_start sentence_end"
+    " kind payer payee parties entities entity_keys",
+)
+
+# Checked in this order: the first kind whose cue the sentence holds wins.
+KIND_CUES = (
+    ("valuation", "評価額|時価総額|企業価値|バリュエーション"),
+    ("price", "料金|月額|年額|価格|年収|給与|単価|値段|利用料|サブスク"),
+    ("capex", "設備投資|投じ|設備|建設費|支出計画|データセンター投資"),
+    ("deal", "投資|出資|買収|契約|提携|調達|コミット|融資|資金提供|取得|合意|支援"),
+    ("revenue", "売上|売り上げ|収益|利益|収入|売上高"),
+    ("market", "市場|規模に達|予測|見込|見通し"),
+    ("cost", "コスト|費用|電気代|損失|電力代"),
+)
+KINDS = tuple(kind for kind, _ in KIND_CUES) + ("other",)
+PAY = re.compile("投資|出資|拠出|コミット|支払|融資|資金提供|提供")
+ACQUIRE = re.compile("買収|取得")
+RAISE = re.compile("調達|受け")
+# A name followed (maybe after 自身, 社, 氏) by は, が or も is a subject.
+SUBJECT = re.compile("(?:自身|社|氏)?[はがも]")
+
+
+def figure_kind(sentence: str, per: str | None) -> str:
+    for kind, cues in KIND_CUES:
+        if kind == "price" and per:
+            return "price"
+        if re.search(cues, sentence):
+            return kind
+    return "other"
+
+
+def find_figures(text: str, mentions: list[tuple]) -> list[Figure]:
+    """Money figures of one passage. mentions: rows of index.analyse_text
+    (key, name, type, surface, start, end, sentence_start, sentence_end)."""
+    from airesearch.entities import sentence_of, sentence_spans
+
+    normal = normalize(text)
+    figures = find_money(normal)
+    if not figures:
+        return []
+    sentences = sentence_spans(text)
+    origin = None
+    if len(normal) != len(text):
+        origin = normalize_with_offsets(text)[1] + [len(text)]
+    found = []
+    for money in figures:
+        start, end = money.start, money.end
+        if origin is not None:
+            start, end = (
+                origin[min(start, len(origin) - 1)],
+                origin[min(end, len(origin) - 1)],
+            )
+        s_start, s_end = sentence_of(sentences, start)
+        sentence = text[s_start:s_end]
+        named = [m for m in mentions if s_start <= m[4] and m[5] <= s_end]
+        payer, payee, parties = who_pays(
+            sentence, start - s_start, end - s_start, named, s_start
+        )
+        found.append(
+            Figure(
+                money.min, money.max, money.currency, money.qualifier, money.per,
+                text[start:end], start, end, s_start, s_end,
+                figure_kind(sentence, money.per), payer, payee, parties,
+                list(dict.fromkeys(m[1] for m in named)),
+                list(dict.fromkeys(m[0] for m in named)),
+            )
+        )  # fmt: skip
+    return found
+
+
+def who_pays(sentence: str, start: int, end: int, named: list, offset: int):
+    """(payer, payee, parties) when the sentence says it plainly:
+    AはBに…を投資 (A pays B), AがBを買収 (A pays B), AがBから調達 (B pays A),
+    AとBの…契約 (parties A and B)."""
+    before = [
+        (m[1], m[2], m[4] - offset, m[5] - offset)
+        for m in named
+        if m[5] - offset <= start and m[2] != "place"
+    ]
+    rest = sentence[end:]
+    verb = rest.split("。")[0]
+    subjects = [b for b in before if SUBJECT.match(sentence, b[3])]
+    payer = payee = None
+    if subjects:
+        subject = subjects[-1]
+        if PAY.search(verb):
+            payer, payee = subject[0], recipient(sentence[:start], before, subject)
+        elif ACQUIRE.search(verb):
+            objects = [b for b in before if sentence[b[3] : b[3] + 1] == "を"]
+            objects += [
+                m for m in after_names(sentence, named, end, offset) if m[1] == "を"
+            ]
+            payer, payee = subject[0], objects[-1][0] if objects else None
+        elif RAISE.search(verb):
+            sources = [b for b in before if sentence[b[3] : b[3] + 2] == "から"]
+            payee, payer = subject[0], sources[-1][0] if sources else None
+    if payer == payee:
+        payee = None
+    parties = [name for name in (payer, payee) if name]
+    if not parties:
+        parties = list(dict.fromkeys(b[0] for b in before))
+    return payer, payee, parties
+
+
+def recipient(head: str, before: list[tuple], subject: tuple) -> str | None:
+    """The name nearest before the last に of head: Nscaleに, or 「Stargate」と
+    名付けた…計画に (the plan named Stargate)."""
+    position = head.rfind("に")
+    while position > 0:
+        named = [b for b in before if b[3] <= position and b is not subject]
+        if named:
+            return named[-1][0]
+        position = head.rfind("に", 0, position)
+    return None
+
+
+def after_names(sentence: str, named: list, end: int, offset: int) -> list[tuple]:
+    """(name, following character) of the names after the amount."""
+    return [
+        (m[1], sentence[m[5] - offset : m[5] - offset + 1])
+        for m in named
+        if m[4] - offset >= end and m[2] != "place"
+    ]
+
+
+def merge_repeats(figures: list[tuple[int, Figure]]) -> list[tuple[int, Figure, int]]:
+    """(passage seq, figure, mentions): the same amount with the same parties,
+    repeated inside one post, is one record counted as often as it appears."""
+    merged: dict[tuple, list] = {}
+    for seq, figure in figures:
+        key = (figure.min, figure.max, figure.currency, figure.per, figure.payer,
+               figure.payee, tuple(sorted(figure.parties)))  # fmt: skip
+        if key in merged:
+            merged[key][2] += 1
+        else:
+            merged[key] = [seq, figure, 1]
+    return [tuple(item) for item in merged.values()]

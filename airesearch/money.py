@@ -1,0 +1,270 @@
+"""Money figures in Japanese text: "6億8,300万ドル" -> 683,000,000 USD.
+
+Digits (ASCII or full-width, with thousands commas and decimals) or kanji
+numerals, the units 千 万 億 兆 in any valid combination, currencies before or
+after the number, English scales ($10 billion, $5B), ranges whose unit applies
+to both ends (10〜20億円), qualifiers (約, 以上, 超, 最大, 程度 …), vague amounts
+(数十億ドル: 数 is 2 to 9 of what follows, 十数 is 11 to 19), and rates ($19/
+ユーザー, 月額$20, 1トークンあたり0.5円). Only an amount with a currency is money:
+兆し, 10万基, 120%, 2027年, 700億パラメータ are not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import namedtuple
+
+# min/max in the currency's base unit; qualifier: exact, approx, at_least,
+# more_than, up_to, vague or range; per: the unit of a rate, else None.
+Money = namedtuple("Money", "min max currency qualifier per surface start end")
+
+KANJI_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
+ENGLISH_SCALES = {
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "mn": 10**6,
+    "m": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "tn": 10**12,
+    "t": 10**12,
+}
+SUFFIX_CURRENCIES = {
+    "米ドル": "USD", "USドル": "USD", "豪ドル": "AUD", "カナダドル": "CAD",
+    "香港ドル": "HKD", "シンガポールドル": "SGD", "台湾ドル": "TWD", "NTドル": "TWD",
+    "ドル": "USD", "日本円": "JPY", "円": "JPY", "ユーロ": "EUR", "英ポンド": "GBP",
+    "ポンド": "GBP", "人民元": "CNY", "元": "CNY", "ウォン": "KRW", "ルピー": "INR",
+    "スイスフラン": "CHF", "フラン": "CHF", "dollars": "USD", "dollar": "USD",
+    "USD": "USD", "JPY": "JPY", "EUR": "EUR", "GBP": "GBP", "CNY": "CNY",
+}  # fmt: skip
+PREFIX_CURRENCIES = {
+    "US$": "USD", "$": "USD", "USD": "USD", "¥": "JPY", "JPY": "JPY", "€": "EUR",
+    "EUR": "EUR", "£": "GBP", "GBP": "GBP", "RMB": "CNY", "CNY": "CNY", "₩": "KRW",
+    "KRW": "KRW",
+}  # fmt: skip
+QUALIFIERS_BEFORE = {
+    "約": "approx",
+    "およそ": "approx",
+    "概ね": "approx",
+    "推定": "approx",
+    "最大": "up_to",
+    "最高": "up_to",
+    "少なくとも": "at_least",
+    "最低": "at_least",
+}
+QUALIFIERS_AFTER = {
+    "以上": "at_least",
+    "を超える": "more_than",
+    "を上回る": "more_than",
+    "超え": "more_than",
+    "超": "more_than",
+    "強": "more_than",
+    "余り": "more_than",
+    "あまり": "more_than",
+    "未満": "up_to",
+    "以下": "up_to",
+    "まで": "up_to",
+    "弱": "up_to",
+    "程度": "approx",
+    "前後": "approx",
+    "近く": "approx",
+    "ほど": "approx",
+}
+PER_UNITS = {
+    "ユーザー": "user",
+    "人": "person",
+    "月": "month",
+    "年": "year",
+    "時間": "hour",
+    "トークン": "token",
+    "件": "item",
+    "回": "use",
+    "GPU": "GPU",
+    "台": "unit",
+    "株": "share",
+    "日": "day",
+    "user": "user",
+    "month": "month",
+    "mo": "month",
+    "year": "year",
+    "yr": "year",
+    "hour": "hour",
+    "h": "hour",
+    "token": "token",
+}
+PER_BEFORE = {
+    "月額": "month",
+    "月間": "month",
+    "毎月": "month",
+    "年額": "year",
+    "年間": "year",
+    "毎年": "year",
+    "時給": "hour",
+    "日額": "day",
+}
+
+
+def alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?"
+KANJI = "[〇零一二三四五六七八九十百千]+"
+SMALL = rf"(?:{DIGITS}[十百千]?|{KANJI})"
+AMOUNT = rf"(?:(?:{SMALL}[兆億万])+(?:{DIGITS})?|{SMALL})"
+VAGUE = "(?:十数|数[十百千])[兆億万]?|数[兆億万]"
+NUMBER = rf"(?:{VAGUE}|{AMOUNT})"
+PATTERN = re.compile(
+    rf"""
+    (?P<before>{alternatives(QUALIFIERS_BEFORE)})?
+    (?P<per_before>{alternatives(PER_BEFORE)})?
+    (?P<prefix>{alternatives(PREFIX_CURRENCIES)})?\s?
+    (?<![\d,.])(?P<first>{NUMBER})
+    (?:\s?(?P<dash>[~〜\-－–]|から)\s?(?P=prefix)?(?P<second>{NUMBER}))?
+    (?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?
+    \s?(?P<suffix>{alternatives(SUFFIX_CURRENCIES)})?
+    (?P<per_after>\s?/\s?(?:\d+\s?)?(?:{alternatives(PER_UNITS)}))?
+    (?P<after>{alternatives(QUALIFIERS_AFTER)})?
+    """,
+    re.VERBOSE,
+)
+PER_BEFORE_NOUN = re.compile(
+    r"(?:1|一)?([^\s\d、。，,「」()（）]{1,8}?)(?:あたり|当たり)$"
+)
+NOT_AFTER = re.compile(r"^(?:し|候|単位)")  # 兆し, 兆候, 兆単位
+
+
+def kanji_number(text: str) -> int:
+    """二百 -> 200, 三千 -> 3000, 十二 -> 12, 一九 -> 19 (digit by digit)."""
+    total, current = 0, 0
+    for char in text:
+        if char in KANJI_DIGITS:
+            current = current * 10 + KANJI_DIGITS[char]
+        else:
+            total += (current or 1) * SMALL_UNITS[char]
+            current = 0
+    return total + current
+
+
+def small_number(text: str) -> float:
+    """8,300 -> 8300; 1.5 -> 1.5; 3千 -> 3000; 二百 -> 200."""
+    if text[:1].isdigit():
+        unit = SMALL_UNITS.get(text[-1], 1)
+        digits = text[:-1] if unit > 1 else text
+        return float(digits.replace(",", "")) * unit
+    return float(kanji_number(text))
+
+
+def amount_value(text: str) -> tuple[float, float]:
+    """(low, high) of a Japanese amount: 6億8,300万 -> 683e6; 数十億 -> 2e9..9e9."""
+    vague = re.fullmatch(r"(十数|数)([十百千]?)([兆億万]?)", text)
+    if vague:
+        many, small, big = vague.groups()
+        scale = SMALL_UNITS.get(small, 1) * BIG_UNITS.get(big, 1)
+        low, high = (11, 19) if many == "十数" else (2, 9)
+        return low * scale, high * scale
+    total = 0.0
+    for number, big in re.findall(rf"({SMALL})([兆億万]?)", text):
+        total += small_number(number) * BIG_UNITS.get(big, 1)
+    return total, total
+
+
+def last_big_unit(text: str) -> int:
+    return BIG_UNITS.get(text[-1], 1) if text else 1
+
+
+def interpret(match: re.Match, text: str) -> Money | None:
+    """A Money for one match of PATTERN in NFKC text, or None if it is not money."""
+    currency = SUFFIX_CURRENCIES.get(match["suffix"] or "") or PREFIX_CURRENCIES.get(
+        match["prefix"] or ""
+    )
+    if currency is None:
+        return None
+    if NOT_AFTER.match(text[match.end("first") : match.end("first") + 2]):
+        return None
+    first, second = match["first"], match["second"]
+    low, high = amount_value(first)
+    qualifier = "vague" if first.startswith(("数", "十数")) else "exact"
+    if second:
+        second_low, second_high = amount_value(second)
+        if last_big_unit(first) == 1 and last_big_unit(second) > 1:
+            low *= last_big_unit(second)  # 10〜20億円: the unit applies to both ends
+        high = second_high
+        qualifier = "range"
+    scale = ENGLISH_SCALES.get((match["scale"] or "").lower(), 1)
+    if (
+        match["scale"]
+        and not match["prefix"]
+        and match["suffix"] not in ("dollars", "dollar")
+    ):
+        return None  # "5B" without a currency sign is a model size, not money
+    low, high = low * scale, high * scale
+    if qualifier in ("exact", "range"):
+        qualifier = QUALIFIERS_BEFORE.get(
+            match["before"] or ""
+        ) or QUALIFIERS_AFTER.get(match["after"] or "", qualifier)
+    return Money(
+        min=clean(low),
+        max=clean(high),
+        currency=currency,
+        qualifier=qualifier,
+        per=rate_unit(match, text),
+        surface=match.group().strip(),
+        start=match.start() + (len(match.group()) - len(match.group().lstrip())),
+        end=match.end(),
+    )
+
+
+def clean(value: float) -> int | float:
+    """Whole amounts as int (683000000), others rounded to 4 decimals."""
+    return int(round(value)) if abs(value - round(value)) < 1e-6 else round(value, 4)
+
+
+def rate_unit(match: re.Match, text: str) -> str | None:
+    """user, month, token …: what a rate is per, from 月額, /ユーザー or 〜あたり."""
+    if match["per_before"]:
+        return PER_BEFORE[match["per_before"]]
+    if match["per_after"]:
+        unit = re.sub(r"^\s?/\s?(?:\d+\s?)?", "", match["per_after"])
+        return PER_UNITS.get(unit, unit)
+    noun = PER_BEFORE_NOUN.search(text[max(0, match.start() - 12) : match.start()])
+    if noun:
+        return PER_UNITS.get(noun.group(1), noun.group(1))
+    return None
+
+
+def find_money(normal: str) -> list[Money]:
+    """Every money figure in NFKC text, in order."""
+    found = []
+    for match in PATTERN.finditer(normal):
+        money = interpret(match, normal)
+        if money:
+            found.append(money)
+    return found
+
+
+def parse_money(text: str) -> Money | None:
+    """The money figure that text is, as a whole (for --min 10億ドル and tests)."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    figures = find_money(normal)
+    if len(figures) == 1 and figures[0].surface == normal:
+        return figures[0]
+    return None
