@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import namedtuple
+from decimal import Decimal
 
 # min/max in the currency's base unit; qualifier: exact, approx, at_least,
 # more_than, up_to, vague or range; per: the unit of a rate, else None.
@@ -164,24 +165,25 @@ def kanji_number(text: str) -> int:
     return total + current
 
 
-def small_number(text: str) -> float:
-    """8,300 -> 8300; 1.5 -> 1.5; 3千 -> 3000; 二百 -> 200."""
+def small_number(text: str) -> Decimal:
+    """8,300 -> 8300; 1.5 -> 1.5; 3千 -> 3000; 二百 -> 200. Decimal keeps 16-digit
+    amounts exact (9,007兆1,992億… would lose its last yen as a float)."""
     if text[:1].isdigit():
         unit = SMALL_UNITS.get(text[-1], 1)
         digits = text[:-1] if unit > 1 else text
-        return float(digits.replace(",", "")) * unit
-    return float(kanji_number(text))
+        return Decimal(digits.replace(",", "")) * unit
+    return Decimal(kanji_number(text))
 
 
-def amount_value(text: str) -> tuple[float, float]:
+def amount_value(text: str) -> tuple[Decimal, Decimal]:
     """(low, high) of a Japanese amount: 6億8,300万 -> 683e6; 数十億 -> 2e9..9e9."""
     vague = re.fullmatch(r"(十数|数)([十百千]?)([兆億万]?)", text)
     if vague:
         many, small, big = vague.groups()
         scale = SMALL_UNITS.get(small, 1) * BIG_UNITS.get(big, 1)
         low, high = (11, 19) if many == "十数" else (2, 9)
-        return low * scale, high * scale
-    total = 0.0
+        return Decimal(low * scale), Decimal(high * scale)
+    total = Decimal(0)
     for number, big in re.findall(rf"({SMALL})([兆億万]?)", text):
         total += small_number(number) * BIG_UNITS.get(big, 1)
     return total, total
@@ -233,9 +235,9 @@ def interpret(match: re.Match, text: str) -> Money | None:
     )
 
 
-def clean(value: float) -> int | float:
-    """Whole amounts as int (683000000), others rounded to 4 decimals."""
-    return int(round(value)) if abs(value - round(value)) < 1e-6 else round(value, 4)
+def clean(value: Decimal) -> int | float:
+    """Whole amounts as int (683000000), others as float (0.5)."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def rate_unit(match: re.Match, text: str) -> str | None:

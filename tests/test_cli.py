@@ -386,3 +386,27 @@ def test_regression_search_rebuilds_an_index_of_an_older_schema(messy_copy, tmp_
         assert [hit["path"] for hit in json.loads(result.stdout)] == [
             "2025/09/nscale.md"
         ]
+
+
+DEAL_FIELDS = {
+    "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
+    "kind", "payer", "payee", "parties", "entities", "mentions", "sentence", "path",
+    "title", "date", "passage_seq", "start", "end",
+}  # fmt: skip
+
+
+def test_deals_command_json_table_and_rates(bundled_where):
+    result = invoke("deals", *bundled_where, "--json", "--top", "3")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3 and set(rows[0]) == DEAL_FIELDS
+    assert rows[0]["usd_min"] >= rows[1]["usd_min"] >= rows[2]["usd_min"]
+    table = invoke("deals", *bundled_where, "--entity", "NVIDIA").stdout
+    assert "6億8,300万ドル\t683,000,000\tUSD\tdeal\tNVIDIA → Nscale" in table
+    assert table.splitlines()[-1].startswith("# ")
+    rates = json.loads(invoke("deals", "--rates", "--rate", "JPY=140", "--json").stdout)
+    assert {"currency": "JPY", "per_usd": 140.0} in rates
+    bad = invoke("deals", *bundled_where, "--rate", "JPY=cheap")
+    assert bad.exit_code == 2 and "--rate wants" in bad.stderr
+    fast = run_cli("search", "62億ドル", *bundled_where, "--json")
+    assert json.loads(fast.stdout)[0]["path"] == "000_4dd06db96976100c.txt"
