@@ -36,12 +36,17 @@ RAISE = re.compile("調達|受け")
 SUBJECT = re.compile("(?:自身|社|氏)?[はがも]")
 
 
-def figure_kind(sentence: str, per: str | None) -> str:
-    for kind, cues in KIND_CUES:
-        if kind == "price" and per:
-            return "price"
-        if re.search(cues, sentence):
-            return kind
+def figure_kind(sentence: str, per: str | None, start: int = 0, end: int = 0) -> str:
+    """The kind named nearest the amount (sentence[start:end]): cue words just
+    around it first ("30億ドルを投資" is a deal even if 評価額 comes later),
+    then anywhere in the sentence."""
+    if per and per != "year":  # 年間 amounts are annual totals, not prices
+        return "price"
+    near = sentence[max(0, start - 10) : end + 14]
+    for text in (near, sentence):
+        for kind, cues in KIND_CUES:
+            if re.search(cues, text):
+                return kind
     return "other"
 
 
@@ -76,7 +81,8 @@ def find_figures(text: str, mentions: list[tuple]) -> list[Figure]:
             Figure(
                 money.min, money.max, money.currency, money.qualifier, money.per,
                 text[start:end], start, end, s_start, s_end,
-                figure_kind(sentence, money.per), payer, payee, parties,
+                figure_kind(sentence, money.per, start - s_start, end - s_start),
+                payer, payee, parties,
                 list(dict.fromkeys(m[1] for m in named)),
                 list(dict.fromkeys(m[0] for m in named)),
             )

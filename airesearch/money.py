@@ -139,17 +139,25 @@ PATTERN = re.compile(
     (?P<per_before>{alternatives(PER_BEFORE)})?
     (?P<prefix>{alternatives(PREFIX_CURRENCIES)})?\s?
     (?<![\d,.])(?P<first>{NUMBER})
-    (?:\s?(?P<dash>[~〜\-－–]|から)\s?(?P=prefix)?(?P<second>{NUMBER}))?
+    (?:(?P<first_suffix>{alternatives(SUFFIX_CURRENCIES)})?
+       \s?(?P<dash>[~〜\-－–]|から)\s?(?P=prefix)?(?P<second>{NUMBER}))?
     (?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?
     \s?(?P<suffix>{alternatives(SUFFIX_CURRENCIES)})?
-    (?P<per_after>\s?/\s?(?:\d+\s?)?(?:{alternatives(PER_UNITS)}))?
+    (?P<per_after>\s?/\s?(?:{alternatives(PER_UNITS)}|[\d.]+\s?[KMBkmb万億]?\s?(?:tokens?|トークン|{alternatives(PER_UNITS)})?))?
     (?P<after>{alternatives(QUALIFIERS_AFTER)})?
     """,
     re.VERBOSE,
 )
+# 1トークンあたり0.5円, 100万トークンあたり入力$1.2: the noun before あたり,
+# up to four characters (入力, 月) before the amount.
 PER_BEFORE_NOUN = re.compile(
-    r"(?:1|一)?([^\s\d、。，,「」()（）]{1,8}?)(?:あたり|当たり)$"
+    r"((?:[\d.]+[KMBkmb万億]?)?[^\s\d、。，,「」()（）]{1,8}?)(?:あたり|当たり)"
+    r"[^\s\d、。，,]{0,4}$"
 )
+# "1000億ドル(約15兆円)": the yen figure restates the dollar one.
+RESTATED = re.compile(r"\s?\((?:日本円で|円換算で|約)?\s?$")
+# "1ドル150円換算", "1ドル=150円": an exchange rate, not a figure.
+EXCHANGE_RATE = re.compile(r"^\s?[=＝]?\s?[\d.,]+\s?(?:円|ドル)|^\s?換算")
 NOT_AFTER = re.compile(r"^(?:し|候|単位)")  # 兆し, 兆候, 兆単位
 
 
@@ -245,21 +253,35 @@ def rate_unit(match: re.Match, text: str) -> str | None:
     if match["per_before"]:
         return PER_BEFORE[match["per_before"]]
     if match["per_after"]:
-        unit = re.sub(r"^\s?/\s?(?:\d+\s?)?", "", match["per_after"])
-        return PER_UNITS.get(unit, unit)
-    noun = PER_BEFORE_NOUN.search(text[max(0, match.start() - 12) : match.start()])
+        unit = re.sub(r"^\s?/\s?", "", match["per_after"]).strip()
+        return per_name(unit)
+    noun = PER_BEFORE_NOUN.search(text[max(0, match.start() - 16) : match.start()])
     if noun:
-        return PER_UNITS.get(noun.group(1), noun.group(1))
+        return per_name(noun.group(1))
     return None
+
+
+def per_name(unit: str) -> str:
+    """ユーザー -> user; 1トークン -> token; 100万トークン stays as written."""
+    if (
+        unit[:1] in ("1", "一")
+        and not unit[1:2].isdigit()
+        and unit[1:2] not in "KMBkmb万億."
+    ):
+        unit = unit[1:]
+    return PER_UNITS.get(unit, unit)
 
 
 def find_money(normal: str) -> list[Money]:
     """Every money figure in NFKC text, in order."""
-    found = []
+    found: list[Money] = []
     for match in PATTERN.finditer(normal):
         money = interpret(match, normal)
-        if money:
-            found.append(money)
+        if money is None or EXCHANGE_RATE.match(normal[money.end : money.end + 12]):
+            continue
+        if found and RESTATED.fullmatch(normal[found[-1].end : money.start]):
+            continue
+        found.append(money)
     return found
 
 
