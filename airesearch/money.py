@@ -76,6 +76,7 @@ QUALIFIERS_AFTER = {
     "を超える": "more_than",
     "を上回る": "more_than",
     "超え": "more_than",
+    "を超え": "more_than",
     "超": "more_than",
     "強": "more_than",
     "余り": "more_than",
@@ -154,6 +155,7 @@ PER_BEFORE_NOUN = re.compile(
     r"((?:[\d.]+[KMBkmb万億]?)?[^\s\d、。，,「」()（）]{1,8}?)(?:あたり|当たり)"
     r"[^\s\d、。，,]{0,4}$"
 )
+PER_BEFORE_LEAD = re.compile(rf"({alternatives(PER_BEFORE)})[^\s\d、。,]{{0,4}}$")
 # "1000億ドル(約15兆円)": the yen figure restates the dollar one.
 RESTATED = re.compile(r"\s?\((?:日本円で|円換算で|約)?\s?$")
 # "1ドル150円換算", "1ドル=150円": an exchange rate, not a figure.
@@ -210,6 +212,12 @@ def interpret(match: re.Match, text: str) -> Money | None:
         return None
     if NOT_AFTER.match(text[match.end("first") : match.end("first") + 2]):
         return None
+    if (
+        currency == "CNY"
+        and match["suffix"] == "元"
+        and not match["first"][:1].isdigit()
+    ):
+        return None  # 一元的, 二元論: 元 after a kanji numeral is not yuan
     first, second = match["first"], match["second"]
     low, high = amount_value(first)
     qualifier = "vague" if first.startswith(("数", "十数")) else "exact"
@@ -252,6 +260,10 @@ def rate_unit(match: re.Match, text: str) -> str | None:
     """user, month, token …: what a rate is per, from 月額, /ユーザー or 〜あたり."""
     if match["per_before"]:
         return PER_BEFORE[match["per_before"]]
+    # 月額運用15万円: 月額 a few characters before the amount.
+    lead = PER_BEFORE_LEAD.search(text[max(0, match.start() - 8) : match.start()])
+    if lead:
+        return PER_BEFORE[lead.group(1)]
     if match["per_after"]:
         unit = re.sub(r"^\s?/\s?", "", match["per_after"]).strip()
         return per_name(unit)

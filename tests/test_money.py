@@ -194,3 +194,26 @@ def test_kanji_numerals_parse_back(number, unit):
     money = parse_money(kanji(number) + unit + "円")
     scale = {"万": 10**4, "億": 10**8, "兆": 10**12}[unit]
     assert money is not None and money.min == number * scale
+
+
+REGRESSION_CASES = (
+    # Found reading corpus-sample figures: each was wrong before its fix.
+    ("約600億ドルから650億ドル", [(60 * B, 65 * B, "approx", None)]),
+    ("3兆ドルから4兆ドル規模", [(3 * T, 4 * T, "range", None)]),
+    (
+        "入力$0.15/1M、出力$0.60/1M",
+        [(0.15, 0.15, "exact", "1M"), (0.6, 0.6, "exact", "1M")],
+    ),
+    ("1Mトークンあたり入力2.50ドル", [(2.5, 2.5, "exact", "1Mトークン")]),
+    ("1000億ドル（約15兆6000億円）", [(100 * B, 100 * B, "exact", None)]),
+    ("2440億ドル（約36兆円 ※1ドル150円換算）", [(244 * B, 244 * B, "exact", None)]),
+    ("85億ドルを超え", [(8.5 * B, 8.5 * B, "more_than", None)]),
+    ("月額運用15万〜40万円", [(150_000, 400_000, "range", "month")]),
+    ("AIが一元的に管理する", []),
+)
+
+
+@pytest.mark.parametrize("text, expected", REGRESSION_CASES)
+def test_regression_ranges_rates_restatements_and_exchange_rates(text, expected):
+    found = [(m.min, m.max, m.qualifier, m.per) for m in find_money(normalize(text))]
+    assert found == expected
