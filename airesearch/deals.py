@@ -50,12 +50,15 @@ def figure_kind(sentence: str, per: str | None, start: int = 0, end: int = 0) ->
     return "other"
 
 
-def find_figures(text: str, mentions: list[tuple]) -> list[Figure]:
+def find_figures(
+    text: str, mentions: list[tuple], normal: str | None = None
+) -> list[Figure]:
     """Money figures of one passage. mentions: rows of index.analyse_text
-    (key, name, type, surface, start, end, sentence_start, sentence_end)."""
+    (key, name, type, surface, start, end, sentence_start, sentence_end);
+    normal: the passage's NFKC text, if the caller has it already."""
     from airesearch.entities import sentence_of, sentence_spans
 
-    normal = normalize(text)
+    normal = normalize(text) if normal is None else normal
     figures = find_money(normal)
     if not figures:
         return []

@@ -388,7 +388,7 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     each passage, the text FTS5 indexes and its entity mentions; for the post,
     its money figures with repeats merged."""
     from airesearch.corpus import SkippedFile, read_post
-    from airesearch.deals import find_figures, merge_repeats
+    from airesearch.deals import merge_repeats
 
     root, rel = job
     try:
@@ -398,14 +398,17 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     analysed = [analyse_text(passage.text) for passage in post.passages]
     figures = [
         (passage.seq, figure)
-        for passage, (_, mentions) in zip(post.passages, analysed, strict=True)
-        for figure in find_figures(passage.text, mentions)
+        for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
+        for figure in found
     ]
-    return rel, (post, analysed, merge_repeats(figures))
+    texts = [(indexed, mentions) for indexed, mentions, _ in analysed]
+    return rel, (post, texts, merge_repeats(figures))
 
 
-def analyse_text(text: str) -> tuple[str, list[tuple]]:
-    """(indexed text, mentions as table rows minus the ids) of one passage."""
+def analyse_text(text: str) -> tuple[str, list[tuple], list]:
+    """(indexed text, mentions as table rows minus the ids, money figures) of
+    one passage."""
+    from airesearch.deals import find_figures
     from airesearch.entities import (
         find_mentions,
         load_gazetteer,
@@ -435,7 +438,7 @@ def analyse_text(text: str) -> tuple[str, list[tuple]]:
             (mention.key, mention.name, mention.type, text[start:end], start, end,
              *sentence_of(sentences, start))
         )  # fmt: skip
-    return indexed, rows
+    return indexed, rows, find_figures(text, rows, normal)
 
 
 def store_aliases(conn) -> None:

@@ -160,6 +160,13 @@ PER_BEFORE_LEAD = re.compile(rf"({alternatives(PER_BEFORE)})[^\s\d、。,]{{0,4}
 RESTATED = re.compile(r"\s?\((?:日本円で|円換算で|約)?\s?$")
 # "1ドル150円換算", "1ドル=150円": an exchange rate, not a figure.
 EXCHANGE_RATE = re.compile(r"^\s?[=＝]?\s?[\d.,]+\s?(?:円|ドル)|^\s?換算")
+# A currency next to a number: the cheap test that a passage may hold money.
+CURRENCY_HINT = re.compile(
+    r"[$¥€£₩]|USD|JPY|EUR|GBP|CNY|RMB|KRW|dollar"
+    r"|[\d十百千万億兆]\s?(?:[KMBkmbT]|billion|million|trillion)?\s?"
+    r"(?:日本|英|人民|豪|カナダ|香港|シンガポール|台湾|NT|スイス|US|米)?"
+    r"(?:ドル|円|ユーロ|ポンド|元|ウォン|ルピー|フラン)"
+)
 NOT_AFTER = re.compile(r"^(?:し|候|単位)")  # 兆し, 兆候, 兆単位
 
 
@@ -286,6 +293,8 @@ def per_name(unit: str) -> str:
 
 def find_money(normal: str) -> list[Money]:
     """Every money figure in NFKC text, in order."""
+    if not CURRENCY_HINT.search(normal):
+        return []  # most passages name no amount; PATTERN is slow to say so
     found: list[Money] = []
     for match in PATTERN.finditer(normal):
         money = interpret(match, normal)

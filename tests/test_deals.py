@@ -9,8 +9,9 @@ NSCALE = "000_4dd06db96976100c.txt"
 
 
 def figures_of(text: str):
-    _, mentions = analyse_text(text)
-    return find_figures(text, mentions)
+    _, mentions, figures = analyse_text(text)
+    assert figures == find_figures(text, mentions)
+    return figures
 
 
 PARTY_CASES = (

@@ -93,7 +93,7 @@ def test_generic_words_are_not_entities(text):
 def test_mentions_keep_offsets_and_sentence_in_the_original_text():
     # "…" becomes "..." under NFKC, so offsets must be mapped back.
     passage = "最初の文…です。ＮｖｉｄｉａはNscaleに投資した。"
-    indexed, rows = analyse_text(passage)
+    indexed, rows, _ = analyse_text(passage)
     spans = {
         row[1]: (passage[row[4] : row[5]], passage[row[6] : row[7]]) for row in rows
     }
