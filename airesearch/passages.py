@@ -8,7 +8,6 @@ and match offsets refer to what a reader sees. Repeated passages inside a post
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from airesearch.models import Passage
 
@@ -109,8 +108,9 @@ def add(found: list[tuple[str, str]], kind: str, raw: str) -> None:
 
 
 def comparable(text: str) -> str:
-    """The form in which passages are compared for repeats: NFKC, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """The form in which passages are compared for repeats: without spaces.
+    (Repeats in real posts are copies; NFKC here cost more than it found.)"""
+    return "".join(text.split())
 
 
 def drop_repeats(
@@ -125,6 +125,7 @@ def drop_repeats(
 
     kept: list[tuple[str, str]] = []
     keys: list[str] = []  # comparable form of kept[i]
+    heads: dict[str, list[int]] = {}  # first characters -> indexes in keys
     exact: set[str] = {comparable(title)} if title else set()
     dropped = 0
     for kind, text in pieces:
@@ -136,7 +137,7 @@ def drop_repeats(
         if len(key) >= MIN_FUZZY_LENGTH:
             match = process.extractOne(
                 key, keys, scorer=fuzz.ratio, score_cutoff=NEAR_REPEAT
-            ) or truncated_match(key, keys, fuzz)
+            ) or truncated_match(key, keys, heads.get(key[:MIN_FUZZY_LENGTH], []), fuzz)
             if match is not None:
                 dropped += 1
                 index = match[2]
@@ -146,14 +147,16 @@ def drop_repeats(
                 continue
         kept.append((kind, text))
         keys.append(key)
+        heads.setdefault(key[:MIN_FUZZY_LENGTH], []).append(len(keys) - 1)
     return kept, dropped
 
 
-def truncated_match(key: str, keys: list[str], fuzz) -> tuple[str, float, int] | None:
-    """A kept passage that is a cut-off start of key, or of which key is one."""
-    head = key[:MIN_FUZZY_LENGTH]
-    for index, other in enumerate(keys):
-        if len(other) < MIN_FUZZY_LENGTH or other[:MIN_FUZZY_LENGTH] != head:
+def truncated_match(key: str, keys: list[str], same_start: list[int], fuzz):
+    """A kept passage that is a cut-off start of key, or of which key is one;
+    same_start: the indexes of kept passages that begin as key does."""
+    for index in same_start:
+        other = keys[index]
+        if len(other) < MIN_FUZZY_LENGTH:
             continue
         short, long = (other, key) if len(other) < len(key) else (key, other)
         if fuzz.ratio(short, long[: len(short)]) >= TRUNCATED_PREFIX:
