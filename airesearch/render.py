@@ -238,12 +238,14 @@ def emit_record(record, out: Output) -> None:
 
 def print_entities(rows: list, color: Color) -> None:
     """The entity summary: a Rich table on a terminal, tab-separated otherwise."""
-    header = ["name", "type", "mentions", "posts", "first", "last", "co-mentioned"]
+    header = ["name", "type", "mentions", "posts", "first", "last", "co-mentioned",
+              "deals", "deals USD"]  # fmt: skip
     lines = [
         [
             row.name, row.type, str(row.mentions), str(row.posts),
             row.first_date or "", row.last_date or "",
             ", ".join(c["name"] for c in row.co_mentions[:3]),
+            str(row.deals), f"{row.deals_usd:,.0f}" if row.deals else "",
         ]
         for row in rows
     ]  # fmt: skip
@@ -270,6 +272,9 @@ def print_entity(profile, color: Color) -> None:
     out.print(heading, soft_wrap=True)
     spellings = ", ".join(f"{a['spelling']} ({a['mentions']})" for a in profile.aliases)
     out.print(Text("spellings: ", style="dim") + Text(spellings), soft_wrap=True)
+    if profile.deals:
+        deals = f"{profile.deals} figures, ≈ ${profile.deals_usd:,.0f} (lower bounds)"
+        out.print(Text("deals: ", style="dim") + Text(deals), soft_wrap=True)
     out.print(Text("\nmentions per month", style="bold"))
     most = max((m["mentions"] for m in profile.per_month), default=1)
     for month in profile.per_month:
