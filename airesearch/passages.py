@@ -33,6 +33,8 @@ MARKUP = re.compile(r"[*_`\[<~]")
 
 NEAR_REPEAT = 90  # rapidfuzz ratio at or above which two passages are one
 TRUNCATED_PREFIX = 95  # ratio of a short passage to the start of a longer one
+PREFILTER, PREFILTER_SCORE = 64, 45
+SIMILAR_LENGTH = 0.8  # ratio >= 90 needs lengths within 0.82 of each other
 MIN_FUZZY_LENGTH = 20  # shorter passages are only dropped when exactly repeated
 
 
@@ -121,11 +123,16 @@ def drop_repeats(
     Exact copies of the title are dropped too, but the title is never replaced:
     a paragraph that merely starts with it is not its "complete version".
     """
-    from rapidfuzz import fuzz, process
+    from bisect import bisect_left, bisect_right, insort
+
+    from rapidfuzz import fuzz
 
     kept: list[tuple[str, str]] = []
     keys: list[str] = []  # comparable form of kept[i]
     heads: dict[str, list[int]] = {}  # first characters -> indexes in keys
+    # (length, index) of keys, sorted: a near repeat has a similar length, so
+    # only those few are compared (the comparisons were most of reading a post).
+    lengths: list[tuple[int, int]] = []
     exact: set[str] = {comparable(title)} if title else set()
     dropped = 0
     for kind, text in pieces:
@@ -135,20 +142,41 @@ def drop_repeats(
             continue
         exact.add(key)
         if len(key) >= MIN_FUZZY_LENGTH:
-            match = process.extractOne(
-                key, keys, scorer=fuzz.ratio, score_cutoff=NEAR_REPEAT
-            ) or truncated_match(key, keys, heads.get(key[:MIN_FUZZY_LENGTH], []), fuzz)
+            low = bisect_left(lengths, (int(len(key) * SIMILAR_LENGTH), -1))
+            high = bisect_right(lengths, (int(len(key) / SIMILAR_LENGTH) + 1, -1))
+            match = near_match(key, keys, lengths[low:high], fuzz) or truncated_match(
+                key, keys, heads.get(key[:MIN_FUZZY_LENGTH], []), fuzz
+            )
             if match is not None:
                 dropped += 1
                 index = match[2]
                 if len(key) > len(keys[index]):  # keep the longer, complete one
+                    lengths.remove((len(keys[index]), index))
+                    insort(lengths, (len(key), index))
                     kept[index] = (kept[index][0], text)
                     keys[index] = key
                 continue
         kept.append((kind, text))
         keys.append(key)
         heads.setdefault(key[:MIN_FUZZY_LENGTH], []).append(len(keys) - 1)
+        insort(lengths, (len(key), len(keys) - 1))
     return kept, dropped
+
+
+def near_match(key: str, keys: list[str], similar: list[tuple[int, int]], fuzz):
+    """The most similar kept passage (ratio >= NEAR_REPEAT) among those of a
+    similar length, as (key, score, index), or None."""
+    best = None
+    start = key[:PREFILTER]
+    for _, index in similar:
+        # Near repeats also begin alike; comparing 64 characters first is a
+        # tenth of the cost of comparing whole paragraphs.
+        if not fuzz.ratio(start, keys[index][:PREFILTER], score_cutoff=PREFILTER_SCORE):
+            continue
+        score = fuzz.ratio(key, keys[index], score_cutoff=NEAR_REPEAT)
+        if score and (best is None or score > best[1]):
+            best = (keys[index], score, index)
+    return best
 
 
 def truncated_match(key: str, keys: list[str], same_start: list[int], fuzz):
