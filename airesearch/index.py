@@ -225,10 +225,13 @@ def build_new(root, files, index_path, progress, workers, started) -> IndexRepor
         ) from None
     try:
         # This file is thrown away if the build dies, so durability is not needed.
-        conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+        conn.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+            " PRAGMA cache_size = -65536;"
+        )
         conn.executescript(SCHEMA)
         report = apply_changes(
-            conn, root, files, progress, workers, started, index_path
+            conn, root, files, progress, workers, started, index_path, new=True
         )
         # Merge FTS5 segments, then give back the pages the merge freed.
         conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
@@ -271,9 +274,10 @@ def pid_alive(pid: str) -> bool:
 
 
 def apply_changes(
-    conn, root, files, progress, workers, started, index_path
+    conn, root, files, progress, workers, started, index_path, new: bool = False
 ) -> IndexReport:
-    """Analyse what changed and write it in one transaction."""
+    """Analyse what changed and write it in one transaction. A new index takes
+    its vocabulary from FTS5 once at the end instead of post by post."""
     from airesearch.entities import load_gazetteer
     from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
@@ -305,11 +309,15 @@ def apply_changes(
             post_file = by_path[rel]
             report["updated" if rel in known else "added"] += 1
             removed_terms |= forget_file(conn, rel)
-            added_terms |= store_file(conn, post_file, outcome, report)
+            terms = store_file(conn, post_file, outcome, report, not new)
+            added_terms |= terms
             done_bytes += post_file.size
             if progress:
                 progress(count, len(changed), done_bytes, total_bytes)
-        update_vocabulary(conn, added_terms, removed_terms)
+        if new:
+            conn.execute("INSERT INTO vocabulary SELECT term FROM passage_vocab")
+        else:
+            update_vocabulary(conn, added_terms, removed_terms)
         store_aliases(conn)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         meta = {
@@ -473,7 +481,9 @@ def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
     conn.executemany("DELETE FROM vocabulary WHERE term = ?", gone)
 
 
-def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
+def store_file(
+    conn, post_file: PostFile, outcome, report: dict, terms: bool = True
+) -> set[str]:
     """Write one analysed post (or the reason it was skipped) into the index;
     return its distinct terms."""
     if isinstance(outcome, str):
@@ -541,6 +551,8 @@ def store_file(conn, post_file: PostFile, outcome, report: dict) -> set[str]:
             if seq < MAX_PASSAGES
         ],
     )  # fmt: skip
+    if not terms:
+        return set()
     return {term for _, _, text, _ in rows for term in text.split()}
 
 
