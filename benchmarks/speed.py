@@ -10,7 +10,7 @@ measured in the same run (the machines are shared and noisy):
   index file size / corpus size          -> goal <= 1.5
 
 Usage: python benchmarks/speed.py FOLDER [--runs 15] [--query データセンター ...]
-       [--skip-build] (reuse the index from an earlier run, to time search only)
+       [--build-runs 3] [--skip-build] (reuse the index of an earlier run)
 """
 
 from __future__ import annotations
@@ -129,6 +129,9 @@ def main() -> None:
     parser.add_argument("--query", action="append", dest="queries")
     parser.add_argument("--index", type=Path, help="index file (default: a temp file)")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument(
+        "--build-runs", type=int, default=3, help="(a) and (b) alternately, medians"
+    )
     args = parser.parse_args()
     folder = args.folder.resolve()
     corpus_bytes = sum(
@@ -140,15 +143,24 @@ def main() -> None:
     print(f"corpus {folder}: {corpus_bytes / 1e6:.1f} MB", file=sys.stderr)
 
     if not args.skip_build:
-        done = subprocess.run(
-            [sys.executable, "-c", PLAIN_FUGASHI, str(folder)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        plain_seconds = float(done.stdout.split()[0])
-        build_seconds, peak_mb = build_with_peak_memory(
-            airesearch("index", "--rebuild", *where)
+        plain_runs, build_runs, peaks = [], [], []
+        for _ in range(args.build_runs):  # alternately: noise hits both alike
+            done = subprocess.run(
+                [sys.executable, "-c", PLAIN_FUGASHI, str(folder)],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            plain_runs.append(float(done.stdout.split()[0]))
+            seconds, peak = build_with_peak_memory(
+                airesearch("index", "--rebuild", *where)
+            )
+            build_runs.append(seconds)
+            peaks.append(peak)
+        plain_seconds = statistics.median(plain_runs)
+        build_seconds = statistics.median(build_runs)
+        peak_mb = max(peaks)
+        recheck_seconds = statistics.median(
+            timed(airesearch("index", *where))[0] for _ in range(3)
         )
-        recheck_seconds, _ = timed(airesearch("index", *where))
         figures.update(
             plain_fugashi_s=round(plain_seconds, 2),
             plain_fugashi_mb_per_s=round(corpus_bytes / 1e6 / plain_seconds, 2),
@@ -159,7 +171,8 @@ def main() -> None:
         )
         print(
             f"(a) plain fugashi {plain_seconds:.2f} s; (b) index --rebuild "
-            f"{build_seconds:.2f} s = {build_seconds / plain_seconds:.2f} x (a), "
+            f"{build_seconds:.2f} s = {build_seconds / plain_seconds:.2f} x (a) "
+            f"(medians of {args.build_runs}), "
             f"peak {peak_mb:.0f} MB; unchanged re-check {recheck_seconds:.3f} s",
             file=sys.stderr,
         )
