@@ -12,9 +12,8 @@ import sqlite3
 
 from airesearch import render
 from airesearch.corpus import bundled_corpus, check_corpus
+from airesearch.freshness import check_in_background, corpus_changed
 from airesearch.index import (
-    check_in_background,
-    corpus_changed,
     default_index_path,
     needs_rebuild,
     open_index,

@@ -16,11 +16,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from airesearch.corpus import PostFile, check_corpus, find_posts
 from airesearch.errors import AiresearchError
-from airesearch.models import IndexReport, Post
+from airesearch.models import IndexReport
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
 SCHEMA_VERSION = 5
@@ -29,7 +29,6 @@ SCHEMA_VERSION = 5
 PASSAGE_BITS = 16
 MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
-IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -278,7 +277,9 @@ def apply_changes(
 ) -> IndexReport:
     """Analyse what changed and write it in one transaction. A new index takes
     its vocabulary from FTS5 once at the end instead of post by post."""
+    from airesearch.analysis import analyse_files
     from airesearch.entities import load_gazetteer
+    from airesearch.freshness import corpus_fingerprint
     from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
@@ -375,78 +376,6 @@ def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
         "dropped": int(dropped),
         "terms": terms,
     }
-
-
-def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iterator:
-    """(path, Post with analysed passages | skip reason), in parallel when it pays."""
-    jobs = [(root, f.path) for f in files]
-    workers = workers or os.cpu_count() or 1
-    if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
-        yield from map(analyse_file, jobs)
-        return
-    import multiprocessing
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(min(workers, len(jobs))) as pool:
-        yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
-
-
-def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
-    """Read one file and analyse its passages (runs in a worker process): for
-    each passage, the text FTS5 indexes and its entity mentions; for the post,
-    its money figures with repeats merged."""
-    from airesearch.corpus import SkippedFile, read_post
-    from airesearch.deals import merge_repeats
-
-    root, rel = job
-    try:
-        post = read_post(root, rel)
-    except SkippedFile as reason:
-        return rel, str(reason)
-    analysed = [analyse_text(passage.text) for passage in post.passages]
-    figures = [
-        (passage.seq, figure)
-        for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
-        for figure in found
-    ]
-    texts = [(indexed, mentions) for indexed, mentions, _ in analysed]
-    return rel, (post, texts, merge_repeats(figures))
-
-
-def analyse_text(text: str) -> tuple[str, list[tuple], list]:
-    """(indexed text, mentions as table rows minus the ids, money figures) of
-    one passage."""
-    from airesearch.deals import find_figures
-    from airesearch.entities import (
-        find_mentions,
-        load_gazetteer,
-        sentence_of,
-        sentence_spans,
-    )
-    from airesearch.tokens import analyse_passage, normalize, normalize_with_offsets
-
-    normal = normalize(text)
-    indexed, name_tokens = analyse_passage(normal)
-    mentions = find_mentions(normal, name_tokens, load_gazetteer())
-    if mentions and len(normal) != len(text):  # NFKC changed lengths: map back
-        normal, origin = normalize_with_offsets(text)
-        origin.append(len(text))
-    else:
-        origin = None
-    rows = []
-    sentences = sentence_spans(text) if mentions else []
-    for mention in mentions:
-        start, end = mention.start, mention.end
-        if origin is not None:
-            start, end = (
-                origin[min(start, len(origin) - 1)],
-                origin[min(end, len(origin) - 1)],
-            )
-        rows.append(
-            (mention.key, mention.name, mention.type, text[start:end], start, end,
-             *sentence_of(sentences, start))
-        )  # fmt: skip
-    return indexed, rows, find_figures(text, rows, normal)
 
 
 def store_aliases(conn) -> None:
@@ -594,44 +523,3 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     return {term for _, _, text in analysed for term in text.split()}
-
-
-def corpus_fingerprint(files: list[PostFile]) -> str:
-    """A summary of every post file's name, size and time: it changes when any
-    file is added, deleted, renamed or modified, and compares in one step."""
-    import zlib  # crc32 is enough to notice a renamed file
-
-    names = sum(zlib.crc32(f.path.encode("utf-8", "surrogateescape")) for f in files)
-    sizes = sum(f.size for f in files)
-    times = sum(f.mtime_ns for f in files)
-    return f"{len(files)}:{sizes}:{times}:{names}"
-
-
-def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
-    """Whether any post file was added, changed or deleted since the last update."""
-    if needs_rebuild(conn, corpus):
-        return True
-    expected = read_meta(conn).get("fingerprint")
-    return corpus_fingerprint(find_posts(corpus)) != expected
-
-
-def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], bool]:
-    """Start corpus_changed in a child process, so that stat-ing every file runs
-    on the other core while this one searches; call the result for the answer.
-    The index must be of this schema and analysis (needs_rebuild is False)."""
-    if not hasattr(os, "fork"):
-        answer = corpus_changed(conn, corpus)
-        return lambda: answer
-    expected = read_meta(conn).get("fingerprint")
-    pid = os.fork()
-    if pid == 0:  # the child: no cleanup, no flushing of the parent's buffers
-        try:
-            os._exit(0 if corpus_fingerprint(find_posts(corpus)) == expected else 1)
-        except BaseException:
-            os._exit(2)
-
-    def changed() -> bool:
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status) != 0
-
-    return changed

@@ -1,9 +1,10 @@
 import pytest
 
+from airesearch.analysis import analyse_text
 from airesearch.deal_queries import deals, load_rates, totals
 from airesearch.deals import figure_kind, find_figures, merge_repeats
 from airesearch.errors import AiresearchError
-from airesearch.index import analyse_text, open_index
+from airesearch.index import open_index
 
 NSCALE = "000_4dd06db96976100c.txt"
 

@@ -3,10 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from airesearch.analysis import analyse_text
 from airesearch.entities import find_mentions, load_gazetteer
 from airesearch.entity_queries import entities, entity_profile, resolve_entity
 from airesearch.errors import AiresearchError
-from airesearch.index import analyse_text, open_index
+from airesearch.index import open_index
 from airesearch.passages import clean_inline
 from airesearch.tokens import analyse_passage, normalize
 

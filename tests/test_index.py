@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from airesearch.errors import AiresearchError
+from airesearch.freshness import corpus_changed
 from airesearch.index import (
-    corpus_changed,
     default_index_path,
     open_index,
     update_index,

@@ -1,0 +1,86 @@
+"""What a worker process computes for one post file: the cleaned post, and for
+each passage the text FTS5 indexes, its entity mentions and its money figures.
+Files are analysed in parallel worker processes when there are enough of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from airesearch.corpus import PostFile
+from airesearch.models import Post
+
+IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
+
+
+def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iterator:
+    """(path, Post with analysed passages | skip reason), in parallel when it pays."""
+    jobs = [(root, f.path) for f in files]
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
+        yield from map(analyse_file, jobs)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(min(workers, len(jobs))) as pool:
+        yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
+
+
+def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
+    """Read one file and analyse its passages (runs in a worker process): for
+    each passage, the text FTS5 indexes and its entity mentions; for the post,
+    its money figures with repeats merged."""
+    from airesearch.corpus import SkippedFile, read_post
+    from airesearch.deals import merge_repeats
+
+    root, rel = job
+    try:
+        post = read_post(root, rel)
+    except SkippedFile as reason:
+        return rel, str(reason)
+    analysed = [analyse_text(passage.text) for passage in post.passages]
+    figures = [
+        (passage.seq, figure)
+        for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
+        for figure in found
+    ]
+    texts = [(indexed, mentions) for indexed, mentions, _ in analysed]
+    return rel, (post, texts, merge_repeats(figures))
+
+
+def analyse_text(text: str) -> tuple[str, list[tuple], list]:
+    """(indexed text, mentions as table rows minus the ids, money figures) of
+    one passage."""
+    from airesearch.deals import find_figures
+    from airesearch.entities import (
+        find_mentions,
+        load_gazetteer,
+        sentence_of,
+        sentence_spans,
+    )
+    from airesearch.tokens import analyse_passage, normalize, normalize_with_offsets
+
+    normal = normalize(text)
+    indexed, name_tokens = analyse_passage(normal)
+    mentions = find_mentions(normal, name_tokens, load_gazetteer())
+    if mentions and len(normal) != len(text):  # NFKC changed lengths: map back
+        normal, origin = normalize_with_offsets(text)
+        origin.append(len(text))
+    else:
+        origin = None
+    rows = []
+    sentences = sentence_spans(text) if mentions else []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        if origin is not None:
+            start, end = (
+                origin[min(start, len(origin) - 1)],
+                origin[min(end, len(origin) - 1)],
+            )
+        rows.append(
+            (mention.key, mention.name, mention.type, text[start:end], start, end,
+             *sentence_of(sentences, start))
+        )  # fmt: skip
+    return indexed, rows, find_figures(text, rows, normal)
