@@ -12,23 +12,23 @@ leaves the previous index complete and usable.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
 from collections.abc import Callable
 
-from airesearch.corpus import PostFile, check_corpus, find_posts
+from airesearch.corpus import check_corpus, find_posts
 from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport
+from airesearch.storage import (
+    forget_file,
+    store_aliases,
+    store_file,
+    update_vocabulary,
+)
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
 SCHEMA_VERSION = 5
-# A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
-# search groups FTS5 hits into posts from the rowid alone.
-PASSAGE_BITS = 16
-MAX_PASSAGES = 1 << PASSAGE_BITS
-HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -376,150 +376,3 @@ def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
         "dropped": int(dropped),
         "terms": terms,
     }
-
-
-def store_aliases(conn) -> None:
-    """The gazetteer's spellings, for search to expand an alias from SQL alone."""
-    from airesearch.entities import load_gazetteer
-    from airesearch.tokens import name_key
-
-    gazetteer = load_gazetteer()
-    conn.execute("DELETE FROM entity_aliases")
-    conn.executemany(
-        "INSERT OR REPLACE INTO entity_aliases VALUES (?, ?, ?)",
-        [
-            (name_key(spelling), name_key(name), spelling)
-            for name, spellings in gazetteer.spellings.items()
-            for spelling in spellings
-        ],
-    )
-
-
-def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
-    """Add new terms; drop removed ones that no passage holds any more."""
-    conn.executemany(
-        "INSERT OR IGNORE INTO vocabulary VALUES (?)", ((t,) for t in added)
-    )
-    gone = [
-        (term,)
-        for term in removed - added
-        if not conn.execute(
-            "SELECT 1 FROM passage_vocab WHERE term = ? AND doc > 0", (term,)
-        ).fetchone()
-    ]
-    conn.executemany("DELETE FROM vocabulary WHERE term = ?", gone)
-
-
-def store_file(
-    conn, post_file: PostFile, outcome, report: dict, terms: bool = True
-) -> set[str]:
-    """Write one analysed post (or the reason it was skipped) into the index;
-    return its distinct terms."""
-    if isinstance(outcome, str):
-        conn.execute(
-            "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
-            (post_file.path, post_file.size, post_file.mtime_ns, outcome),
-        )
-        return set()
-    post, analysed, figures = outcome
-    warnings = list(post.warnings)
-    if len(post.passages) > MAX_PASSAGES:
-        warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
-    report["warnings"].extend({"path": post.path, "message": w} for w in warnings)
-    cursor = conn.execute(
-        "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
-        " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            post.path, post.title, post.date,
-            json.dumps(post.tags, ensure_ascii=False),
-            json.dumps(post.categories, ensure_ascii=False),
-            json.dumps(post.metadata, ensure_ascii=False),
-            post.dropped,
-            json.dumps(warnings, ensure_ascii=False),
-        ),
-    )  # fmt: skip
-    post_id = cursor.lastrowid
-    conn.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?, NULL)",
-        (post_file.path, post_file.size, post_file.mtime_ns, post_id),
-    )
-    labels = [("tag", label_key(t)) for t in post.tags]
-    labels += [("category", label_key(c)) for c in post.categories]
-    conn.executemany(
-        "INSERT INTO post_labels VALUES (?, ?, ?)",
-        [(post_id, field, value) for field, value in labels],
-    )
-    rows = [
-        ((post_id << PASSAGE_BITS) + seq, passage, text, mentions)
-        for seq, (passage, (text, mentions)) in enumerate(
-            zip(post.passages, analysed, strict=True)
-        )
-        if seq < MAX_PASSAGES
-    ]
-    conn.executemany(
-        "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
-        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
-    )
-    conn.executemany(
-        "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
-        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
-    )
-    conn.executemany(
-        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
-    )
-    conn.executemany(
-        "INSERT INTO deals VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (post_id, (post_id << PASSAGE_BITS) + seq, *figure[:13],
-             json.dumps(figure.parties, ensure_ascii=False),
-             json.dumps(figure.entities, ensure_ascii=False),
-             json.dumps(figure.entity_keys, ensure_ascii=False), mentions)
-            for seq, figure, mentions in figures
-            if seq < MAX_PASSAGES
-        ],
-    )  # fmt: skip
-    if not terms:
-        return set()
-    return {term for _, _, text, _ in rows for term in text.split()}
-
-
-def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
-    return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
-
-
-def label_key(label: str) -> str:
-    """Tags and categories compare case- and width-insensitively."""
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", label).casefold().strip()
-
-
-def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
-    """Remove a file's post, passages and FTS rows (contentless delete); return
-    the terms it had."""
-    row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
-    conn.execute("DELETE FROM files WHERE path = ?", (path,))
-    if not row or row[0] is None:
-        return set()
-    post_id = row[0]
-    from airesearch.tokens import indexed_text
-
-    analysed = [
-        (rowid, kind, indexed_text(text))
-        for rowid, kind, text in conn.execute(
-            "SELECT id, kind, text FROM passages WHERE post_id = ?", (post_id,)
-        )
-    ]
-    conn.executemany(
-        "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
-        " VALUES ('delete', ?, ?, ?)",
-        [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
-    )
-    conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
-    return {term for _, _, text in analysed for term in text.split()}

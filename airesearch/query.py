@@ -17,8 +17,8 @@ from datetime import date as Date
 
 from airesearch import tokens
 from airesearch.errors import AiresearchError
-from airesearch.index import PASSAGE_BITS
 from airesearch.models import Hit
+from airesearch.storage import PASSAGE_BITS
 
 HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
 SNIPPET_WIDTH = 120
