@@ -60,25 +60,16 @@ def analyse_text(text: str) -> tuple[str, list[tuple], list]:
         sentence_of,
         sentence_spans,
     )
-    from airesearch.tokens import analyse_passage, normalize, normalize_with_offsets
+    from airesearch.tokens import analyse_passage, normalize, offset_mapper
 
     normal = normalize(text)
     indexed, name_tokens = analyse_passage(normal)
     mentions = find_mentions(normal, name_tokens, load_gazetteer())
-    if mentions and len(normal) != len(text):  # NFKC changed lengths: map back
-        normal, origin = normalize_with_offsets(text)
-        origin.append(len(text))
-    else:
-        origin = None
+    to_text = offset_mapper(text, normal) if mentions else None
     rows = []
     sentences = sentence_spans(text) if mentions else []
     for mention in mentions:
-        start, end = mention.start, mention.end
-        if origin is not None:
-            start, end = (
-                origin[min(start, len(origin) - 1)],
-                origin[min(end, len(origin) - 1)],
-            )
+        start, end = to_text(mention.start), to_text(mention.end)
         rows.append(
             (mention.key, mention.name, mention.type, text[start:end], start, end,
              *sentence_of(sentences, start))

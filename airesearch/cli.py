@@ -61,6 +61,12 @@ Entities = Annotated[
     ),
 ]  # fmt: skip
 Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
+Since = Annotated[
+    str | None, typer.Option(help="Only posts dated on or after YYYY-MM-DD.")
+]
+Until = Annotated[
+    str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
+]
 Jsonl = Annotated[
     bool, typer.Option("--jsonl", help="Output one JSON object per line.")
 ]
@@ -158,12 +164,8 @@ def search(
     category: Annotated[
         list[str], typer.Option(help="Only posts in this category.")
     ] = [],  # noqa: B006
-    since: Annotated[
-        str | None, typer.Option(help="Posts dated on or after YYYY-MM-DD.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Posts dated on or before YYYY-MM-DD.")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     limit: Annotated[int, typer.Option(help="Results to show; 0 means all.")] = 10,
     passages: Annotated[
         bool, typer.Option("--passages", help="One result per passage.")
@@ -246,13 +248,8 @@ def entities(
     ] = None,
     top: Annotated[int, typer.Option(help="Entities to list; 0 means all.")] = 30,
     min_posts: Annotated[int, typer.Option(help="Only entities in N posts.")] = 1,
-    since: Annotated[
-        str | None, typer.Option(help="Mentions in posts dated on or after YYYY-MM-DD.")
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(help="Mentions in posts dated on or before YYYY-MM-DD."),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     sort: Annotated[EntitySort, typer.Option(help="Order.")] = EntitySort.mentions,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
@@ -312,12 +309,8 @@ def deals(
     maximum: Annotated[
         str | None, typer.Option("--max", help="At most: USD, or 1兆円.")
     ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Posts dated on or after YYYY-MM-DD.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Posts dated on or before YYYY-MM-DD.")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
     sort: Annotated[DealSort, typer.Option(help="Order.")] = DealSort.amount,
     top: Annotated[int, typer.Option(help="Figures to list; 0 means all.")] = 30,
     rate: Annotated[

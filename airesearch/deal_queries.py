@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from airesearch.errors import AiresearchError
 from airesearch.models import Deal
-from airesearch.query import check_day
+from airesearch.query import date_filter
 
 RATES_FILE = os.path.join(os.path.dirname(__file__), "data", "rates.toml")
 SORTS = ("amount", "date")
@@ -87,13 +87,8 @@ def deals(
         raise AiresearchError("--top must be 0 or more")
     low = amount_in_usd(minimum, rates, "--min")
     high = amount_in_usd(maximum, rates, "--max")
-    where, params = ["1"], []
-    if check_day(since, "--since"):
-        where.append("substr(p.date, 1, 10) >= ?")
-        params.append(since)
-    if check_day(until, "--until"):
-        where.append("substr(p.date, 1, 10) <= ?")
-        params.append(until)
+    dated, params = date_filter(since, until, "p")
+    where = ["1", *dated]
     if kind:
         where.append("d.kind = ?")
         params.append(kind)

@@ -9,7 +9,7 @@ import re
 from collections import namedtuple
 
 from airesearch.money import find_money
-from airesearch.tokens import normalize, normalize_with_offsets
+from airesearch.tokens import normalize, offset_mapper
 
 # One figure as the index stores it; offsets are in the passage text.
 Figure = namedtuple(
@@ -63,17 +63,10 @@ def find_figures(
     if not figures:
         return []
     sentences = sentence_spans(text)
-    origin = None
-    if len(normal) != len(text):
-        origin = normalize_with_offsets(text)[1] + [len(text)]
+    to_text = offset_mapper(text, normal)
     found = []
     for money in figures:
-        start, end = money.start, money.end
-        if origin is not None:
-            start, end = (
-                origin[min(start, len(origin) - 1)],
-                origin[min(end, len(origin) - 1)],
-            )
+        start, end = to_text(money.start), to_text(money.end)
         s_start, s_end = sentence_of(sentences, start)
         sentence = text[s_start:s_end]
         named = [m for m in mentions if s_start <= m[4] and m[5] <= s_end]

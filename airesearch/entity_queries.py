@@ -14,25 +14,13 @@ from collections import Counter, defaultdict
 from airesearch.deal_queries import entity_deal_totals
 from airesearch.errors import AiresearchError
 from airesearch.models import EntityProfile, EntitySummary
-from airesearch.query import check_day
+from airesearch.query import date_filter
 from airesearch.tokens import name_key
 
 SORTS = ("mentions", "posts", "name", "recent")
 FUZZY_CUTOFF = 75  # rapidfuzz ratio below which a name is not a candidate
 AMBIGUOUS_MARGIN = 4  # candidates closer than this to the best are ambiguous
 CO_MENTIONS = 5
-
-
-def date_filter(since: str | None, until: str | None) -> tuple[str, list[str]]:
-    """SQL condition on posts.date (as p) for --since/--until, and its parameters."""
-    conditions, params = [], []
-    if check_day(since, "--since"):
-        conditions.append("substr(p.date, 1, 10) >= ?")
-        params.append(since)
-    if check_day(until, "--until"):
-        conditions.append("substr(p.date, 1, 10) <= ?")
-        params.append(until)
-    return " AND ".join(conditions) or "1", params
 
 
 def most_common(rows) -> dict[str, Counter]:
@@ -77,7 +65,8 @@ def entities(
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0 or min_posts < 0:
         raise AiresearchError("--top and --min-posts must be 0 or more")
-    condition, params = date_filter(since, until)
+    conditions, params = date_filter(since, until, "p")
+    condition = " AND ".join(conditions) or "1"
     figures = conn.execute(
         "SELECT m.entity, count(*), count(DISTINCT m.post_id),"
         " min(substr(p.date, 1, 10)), max(substr(p.date, 1, 10))"

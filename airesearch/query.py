@@ -157,6 +157,21 @@ def analyse_item(text: str) -> Item | None:
     return Item(text, terms, tokens.run_token(text))
 
 
+def date_filter(
+    since: str | None, until: str | None, posts: str = "posts"
+) -> tuple[list[str], list[str]]:
+    """SQL conditions on the post date (table or alias posts) for --since and
+    --until, and their parameters."""
+    conditions, params = [], []
+    if check_day(since, "--since"):
+        conditions.append(f"substr({posts}.date, 1, 10) >= ?")
+        params.append(since)
+    if check_day(until, "--until"):
+        conditions.append(f"substr({posts}.date, 1, 10) <= ?")
+        params.append(until)
+    return conditions, params
+
+
 def check_day(value: str | None, option: str) -> str | None:
     if value is None:
         return None
@@ -177,8 +192,7 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     parsed = parse_query(request.query, spellings)
     if request.limit < 0:
         raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
-    since = check_day(request.since, "--since")
-    until = check_day(request.until, "--until")
+    dated, dates = date_filter(request.since, request.until)  # checked early
     where: list[str] = []
     params: list[object] = [parsed.match_expression()]
     if parsed.excluded:
@@ -199,14 +213,10 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
 
         where.append("posts.id IN (SELECT post_id FROM mentions WHERE entity = ?)")
         params.append(resolve_entity(conn, request.entity))
-    if since:
-        where.append("substr(posts.date, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(posts.date, 1, 10) <= ?")
-        params.append(until)
+    where += dated
+    params += dates
     # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
-    # A passage's rowid holds its post id in the high bits (index.py), so
+    # A passage's rowid holds its post id in the high bits (storage.py), so
     # passages group into posts without reading the passages table.
     sql = (
         "WITH matched AS MATERIALIZED (SELECT rowid AS id,"

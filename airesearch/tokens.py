@@ -181,6 +181,15 @@ def term_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def offset_mapper(text: str, normal: str):
+    """A function from offsets in normal (NFKC of text) to offsets in text; the
+    identity when NFKC kept the length (nearly always)."""
+    if len(normal) == len(text):
+        return lambda offset: offset
+    origin = normalize_with_offsets(text)[1] + [len(text)]
+    return lambda offset: origin[min(offset, len(origin) - 1)]
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """NFKC text and, for each of its characters, the offset it came from in text."""
     if unicodedata.is_normalized("NFKC", text):
