@@ -18,9 +18,9 @@ import typer
 from airesearch import actions, deal_queries, entity_queries, render
 from airesearch.errors import AiresearchError
 from airesearch.launch import quiet_broken_pipe
+from airesearch.post_queries import show as show_post
+from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
-from airesearch.query import show as show_post
-from airesearch.query import stats as index_stats
 
 ENTITY_COLUMNS = [
     "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",

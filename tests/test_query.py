@@ -2,14 +2,13 @@ import pytest
 
 from airesearch.errors import AiresearchError
 from airesearch.index import open_index
+from airesearch.post_queries import show, stats
 from airesearch.query import (
     SearchRequest,
     cut_snippet,
     missing_words,
     parse_query,
     search,
-    show,
-    stats,
     suggest,
 )
 
