@@ -7,21 +7,25 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from airesearch.corpus import PostFile, find_posts
+from airesearch.corpus import walk_posts
 from airesearch.index import needs_rebuild, read_meta
 
 
-def corpus_fingerprint(files: list[PostFile]) -> str:
+def corpus_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
     """A summary of every post file's name, size and time: it changes when any
-    file is added, deleted, renamed or modified, and compares in one step."""
-    import zlib  # crc32 is enough to notice a renamed file
+    file is added, deleted, renamed or modified, and compares in one step.
+    files: PostFile records or (path, size, mtime_ns) tuples, in any order."""
+    from zlib import crc32  # enough to notice a renamed file
 
-    names = sum(zlib.crc32(f.path.encode("utf-8", "surrogateescape")) for f in files)
-    sizes = sum(f.size for f in files)
-    times = sum(f.mtime_ns for f in files)
-    return f"{len(files)}:{sizes}:{times}:{names}"
+    count = names = sizes = times = 0
+    for path, size, mtime_ns in files:
+        count += 1
+        names += crc32(path.encode("utf-8", "surrogateescape"))
+        sizes += size
+        times += mtime_ns
+    return f"{count}:{sizes}:{times}:{names}"
 
 
 def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
@@ -29,7 +33,7 @@ def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     if needs_rebuild(conn, corpus):
         return True
     expected = read_meta(conn).get("fingerprint")
-    return corpus_fingerprint(find_posts(corpus)) != expected
+    return corpus_fingerprint(walk_posts(corpus)) != expected
 
 
 def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], bool]:
@@ -43,7 +47,7 @@ def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], b
     pid = os.fork()
     if pid == 0:  # the child: no cleanup, no flushing of the parent's buffers
         try:
-            os._exit(0 if corpus_fingerprint(find_posts(corpus)) == expected else 1)
+            os._exit(0 if corpus_fingerprint(walk_posts(corpus)) == expected else 1)
         except BaseException:
             os._exit(2)
 
