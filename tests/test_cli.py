@@ -410,12 +410,3 @@ def test_deals_command_json_table_and_rates(bundled_where):
     assert bad.exit_code == 2 and "--rate wants" in bad.stderr
     fast = run_cli("search", "62億ドル", *bundled_where, "--json")
     assert json.loads(fast.stdout)[0]["path"] == "000_4dd06db96976100c.txt"
-
-
-def test_search_of_an_unchanged_corpus_does_not_index_again(messy_copy, tmp_path):
-    # The check runs in a forked child; a failing child would look like a change.
-    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
-    assert "indexed" in run_cli("search", "石狩", *where, "--json").stderr
-    for extra in ([], ["--passages"]):
-        again = run_cli("search", "石狩", *where, "--json", *extra)
-        assert again.returncode == 0 and again.stderr == ""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.freshness import corpus_changed
+from airesearch.freshness import check_in_background, corpus_changed
 from airesearch.index import (
     default_index_path,
     open_index,
@@ -89,6 +89,17 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     assert vocabulary == in_fts
     assert "エヌビディア" not in vocabulary and "ｘエヌビディア" not in vocabulary
     assert "量子" in vocabulary
+
+
+def test_the_forked_check_agrees_with_the_check_in_process(messy_copy, tmp_path):
+    # A child that fails would also answer "changed", so both answers are asserted.
+    index = tmp_path / "i.sqlite"
+    update_index(messy_copy, index)
+    conn = open_index(index)
+    root = str(messy_copy.resolve())
+    assert check_in_background(conn, root)() is False
+    (messy_copy / "new.md").write_text("新しい記事")
+    assert check_in_background(conn, root)() is True
 
 
 def test_corpus_changed_notices_a_touched_file(messy_copy, tmp_path):
