@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, deal_queries, entity_queries, render
-from airesearch.errors import AiresearchError
+from airesearch.errors import AiresearchError, damaged_index
 from airesearch.launch import quiet_broken_pipe
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
@@ -122,6 +123,9 @@ def reports_errors(command):
             return command(*args, **kwargs)
         except AiresearchError as error:
             render.message(str(error))
+            raise typer.Exit(2) from None
+        except sqlite3.DatabaseError as error:
+            render.message(str(damaged_index(error)))
             raise typer.Exit(2) from None
         except BrokenPipeError:
             quiet_broken_pipe()

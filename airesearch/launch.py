@@ -61,9 +61,11 @@ def parse_search(args: list[str]) -> dict | None:
 
 
 def fast_search(options: dict) -> int:
+    import sqlite3
+
     from airesearch import render
     from airesearch.actions import run_search
-    from airesearch.errors import AiresearchError
+    from airesearch.errors import AiresearchError, damaged_index
     from airesearch.query import SearchRequest
 
     if options.get("--entities"):
@@ -93,6 +95,9 @@ def fast_search(options: dict) -> int:
         )  # fmt: skip
     except AiresearchError as error:
         render.message(str(error))
+        return 2
+    except sqlite3.DatabaseError as error:
+        render.message(str(damaged_index(error)))
         return 2
     except BrokenPipeError:
         quiet_broken_pipe()

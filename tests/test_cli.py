@@ -410,3 +410,22 @@ def test_deals_command_json_table_and_rates(bundled_where):
     assert bad.exit_code == 2 and "--rate wants" in bad.stderr
     fast = run_cli("search", "62億ドル", *bundled_where, "--json")
     assert json.loads(fast.stdout)[0]["path"] == "000_4dd06db96976100c.txt"
+
+
+def test_regression_an_index_damaged_past_its_schema_is_an_error_not_a_traceback(
+    bundled_index, tmp_path
+):
+    # open_index reads the schema; damage further in surfaced mid-search.
+    corpus, index = bundled_index
+    data = bytearray(index.read_bytes())
+    cut = len(data) * 3 // 4 // 4096 * 4096
+    data[cut:] = b"\xff" * (len(data) - cut)
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(bytes(data))
+    where = ["--corpus", str(corpus), "--index", str(damaged), "--no-update"]
+    fast = run_cli("search", "データセンター", *where, "--json", "--limit", "0")
+    slow = invoke("search", "データセンター", *where, "--json", "--limit", "0")
+    assert (fast.returncode, slow.exit_code) == (2, 2)
+    for stderr in (fast.stderr, slow.stderr):
+        assert "damaged" in stderr and "--rebuild" in stderr
+        assert "Traceback" not in stderr
