@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from airesearch.index import update_index
+from airesearch.index import open_index, update_index
 
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -129,6 +129,14 @@ def bundled_index(tmp_path_factory) -> tuple[Path, Path]:
     index = base / "index.sqlite"
     update_index(corpus, index)
     return corpus, index
+
+
+@pytest.fixture(scope="session")
+def bundled(bundled_index):
+    """An open connection to the index of the bundled posts."""
+    conn = open_index(bundled_index[1])
+    yield conn
+    conn.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from airesearch.analysis import analyse_text
 from airesearch.deal_queries import deals, load_rates, totals
 from airesearch.deals import figure_kind, find_figures, merge_repeats
 from airesearch.errors import AiresearchError
-from airesearch.index import open_index
 
 NSCALE = "000_4dd06db96976100c.txt"
 
@@ -84,13 +83,6 @@ def test_offsets_and_sentence_point_into_the_passage():
         text[figure.sentence_start : figure.sentence_end]
         == "約10億ドルをNscaleがコミットした。"
     )
-
-
-@pytest.fixture(scope="module")
-def bundled(bundled_index):
-    conn = open_index(bundled_index[1])
-    yield conn
-    conn.close()
 
 
 def test_the_nscale_post_figures_come_out_with_numbers_and_parties(bundled):

@@ -7,7 +7,6 @@ from airesearch.analysis import analyse_text
 from airesearch.entities import find_mentions, load_gazetteer
 from airesearch.entity_queries import entities, entity_profile, resolve_entity
 from airesearch.errors import AiresearchError
-from airesearch.index import open_index
 from airesearch.passages import clean_inline
 from airesearch.tokens import analyse_passage, normalize
 
@@ -103,13 +102,6 @@ def test_mentions_keep_offsets_and_sentence_in_the_original_text():
         "Nscale": ("Nscale", "ＮｖｉｄｉａはNscaleに投資した。"),
     }
     assert "nvidia" in indexed.split()
-
-
-@pytest.fixture(scope="module")
-def bundled(bundled_index):
-    conn = open_index(bundled_index[1])
-    yield conn
-    conn.close()
 
 
 def test_precision_and_recall_on_the_bundled_posts(bundled):
