@@ -92,10 +92,7 @@ def run_search(
     if conn is None:  # no index yet, or the corpus changed: update, then search
         conn, _, _ = fresh_index(root, index_path)
         hits = search(conn, request)
-    if out is render.Output.table:
-        render.print_hits(hits, color)
-    else:
-        render.emit_data(hits, out, HIT_COLUMNS)
+    render.emit(hits, out, HIT_COLUMNS, render.print_hits, color)
     if hits:
         return 0
     hints = []

@@ -217,10 +217,7 @@ def show(
     """Show a post's metadata and its cleaned passages."""
     conn, root, _ = actions.fresh_index(corpus, index)
     post = show_post(conn, root, path)
-    if json_out:
-        render.emit_record(post, render.Output.json)
-    else:
-        render.print_post(post, color)
+    render.emit_one(post, json_out, render.print_post, color)
 
 
 @app.command()
@@ -235,10 +232,8 @@ def stats(
     """Corpus and index figures: posts, passages, terms, size, last update."""
     conn, _, index_path = actions.fresh_index(corpus, index)
     figures = index_stats(conn, index_path)
-    if json_out:
-        render.emit_record(figures, render.Output.json)
-    else:
-        render.print_fields(figures, color, title="airesearch index")
+    show = functools.partial(render.print_fields, title="airesearch index")
+    render.emit_one(figures, json_out, show, color)
 
 
 @app.command()
@@ -267,10 +262,7 @@ def entities(
         conn, kind=type_ and type_.value, top=top, min_posts=min_posts,
         since=since, until=until, sort=sort.value,
     )  # fmt: skip
-    if out is render.Output.table:
-        render.print_entities(rows, color)
-    else:
-        render.emit_data(rows, out, ENTITY_COLUMNS)
+    render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
 @app.command()
@@ -288,10 +280,7 @@ def entity(
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
     conn, _, _ = actions.fresh_index(corpus, index)
     profile = entity_queries.entity_profile(conn, name)
-    if json_out:
-        render.emit_record(profile, render.Output.json)
-    else:
-        render.print_entity(profile, color)
+    render.emit_one(profile, json_out, render.print_entity, color)
 
 
 @app.command()
@@ -333,10 +322,10 @@ def deals(
     table = deal_queries.load_rates(rate)
     if rates:
         rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
-        if out is render.Output.table:
-            render.print_fields({r["currency"]: r["per_usd"] for r in rows}, color)
-        else:
-            render.emit_data(rows, out, ["currency", "per_usd"])
+        show = lambda rows, color: render.print_fields(  # noqa: E731
+            {row["currency"]: row["per_usd"] for row in rows}, color
+        )
+        render.emit(rows, out, ["currency", "per_usd"], show, color)
         return
     conn, _, _ = actions.fresh_index(corpus, index)
     found = deal_queries.deals(
@@ -344,10 +333,10 @@ def deals(
         minimum=minimum, maximum=maximum, since=since, until=until,
         sort=sort.value, top=top,
     )  # fmt: skip
-    if out is render.Output.table:
-        render.print_deals(found, deal_queries.totals(found), color)
-    else:
-        render.emit_data(found, out, DEAL_COLUMNS)
+    show = lambda found, color: render.print_deals(  # noqa: E731
+        found, deal_queries.totals(found), color
+    )
+    render.emit(found, out, DEAL_COLUMNS, show, color)
 
 
 def run() -> None:

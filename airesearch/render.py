@@ -47,6 +47,22 @@ def as_dict(record: object) -> dict:
     return record._asdict() if hasattr(record, "_asdict") else dict(record)
 
 
+def emit(records: list, out: Output, columns: list[str], show, color) -> None:
+    """Records for people (show(records, color)) or as JSON, JSON Lines, CSV."""
+    if out is Output.table:
+        show(records, color)
+    else:
+        emit_data(records, out, columns)
+
+
+def emit_one(record, json_out: bool, show, color) -> None:
+    """One record (a post, stats, a profile) for people, or as a JSON object."""
+    if json_out:
+        emit_record(record, Output.json)
+    else:
+        show(record, color)
+
+
 def emit_data(records: list, out: Output, columns: list[str]) -> None:
     """Write records as JSON, JSON Lines or CSV on stdout."""
     rows = [as_dict(record) for record in records]
