@@ -40,19 +40,40 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
         post = read_post(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
-    analysed = [analyse_text(passage.text) for passage in post.passages]
+    lexicon = Lexicon()
+    analysed = [analyse_text(passage.text, lexicon) for passage in post.passages]
     figures = [
         (passage.seq, figure)
         for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
         for figure in found
     ]
     texts = [(indexed, mentions) for indexed, mentions, _ in analysed]
-    return rel, (post, texts, merge_repeats(figures))
+    return rel, (post, texts, merge_repeats(figures), lexicon.rows())
 
 
-def analyse_text(text: str) -> tuple[str, list[tuple], list]:
+class Lexicon:
+    """What query expansion needs to know of a post's words (see query.py): the
+    written forms of its verbs and adjectives, the parts of its long katakana
+    words."""
+
+    def __init__(self) -> None:
+        self.written: set[tuple[str, str]] = set()
+        self.katakana: set[str] = set()
+
+    def rows(self) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
+        from airesearch.tokens import compound_parts, stem
+
+        compounds = [
+            (part, stem(word), where)
+            for word in self.katakana
+            for part, where in compound_parts(word)
+        ]
+        return sorted(self.written), sorted(compounds)
+
+
+def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, list]:
     """(indexed text, mentions as table rows minus the ids, money figures) of
-    one passage."""
+    one passage; its words' facts go into lexicon."""
     from airesearch.deals import find_figures
     from airesearch.entities import (
         find_mentions,
@@ -60,11 +81,15 @@ def analyse_text(text: str) -> tuple[str, list[tuple], list]:
         sentence_of,
         sentence_spans,
     )
-    from airesearch.tokens import analyse_passage, normalize, offset_mapper
+    from airesearch.tokens import analyse, normalize, offset_mapper
 
     normal = normalize(text)
-    indexed, name_tokens = analyse_passage(normal)
-    mentions = find_mentions(normal, name_tokens, load_gazetteer())
+    analysis = analyse(normal, names=True)
+    if lexicon is not None:
+        lexicon.written |= analysis.written
+        lexicon.katakana |= analysis.katakana
+    indexed = " ".join(analysis.terms)
+    mentions = find_mentions(normal, analysis.name_tokens, load_gazetteer())
     to_text = offset_mapper(text, normal) if mentions else None
     rows = []
     sentences = sentence_spans(text) if mentions else []

@@ -39,6 +39,10 @@ DATE_FORMATS = (
 PostFile = namedtuple("PostFile", "path size mtime_ns")
 
 
+# Front matter fields that are searched like the body.
+SUMMARY_FIELDS = ("description", "excerpt")
+
+
 class SkippedFile(Exception):
     """A file that is not indexed; the message is the reason shown to the user."""
 
@@ -120,7 +124,12 @@ def read_post(root: str | os.PathLike, rel: str) -> Post:
     date = iso_date(metadata.get("date"))
     if date is None and (match := FILENAME_DATE.match(os.path.basename(rel))):
         date = match.group(1)
-    passages, dropped = to_passages(title, body)
+    summaries = tuple(
+        (field, str(metadata[field]))
+        for field in SUMMARY_FIELDS
+        if isinstance(metadata.get(field), str | int | float)
+    )
+    passages, dropped = to_passages(title, body, summaries)
     return Post(
         path=rel,
         title=title,

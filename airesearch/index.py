@@ -28,7 +28,7 @@ from airesearch.storage import (
 )
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -82,6 +82,16 @@ CREATE TABLE deals (
     mentions INTEGER
 );
 CREATE INDEX deals_post ON deals (post_id);
+-- For query expansion (query.py): the written forms of verbs and adjectives
+-- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
+-- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query
+-- to terms that match nothing.
+CREATE TABLE written_forms (
+    surface TEXT, term TEXT, PRIMARY KEY (surface, term)
+) WITHOUT ROWID;
+CREATE TABLE compound_parts (
+    part TEXT, term TEXT, at INTEGER, PRIMARY KEY (part, term)
+) WITHOUT ROWID;
 CREATE TABLE entity_aliases (
     alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL
 ) WITHOUT ROWID;
@@ -366,10 +376,7 @@ def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
         "SELECT count(*), total(dropped) FROM posts"
     ).fetchone()
     (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
-    # Run tokens (whole katakana runs) are an access path, not vocabulary.
-    (terms,) = conn.execute(
-        "SELECT count(*) FROM vocabulary WHERE term NOT GLOB 'ｘ*'"
-    ).fetchone()
+    (terms,) = conn.execute("SELECT count(*) FROM vocabulary").fetchone()
     return {
         "posts": posts,
         "passages": passages,

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 Passage = namedtuple("Passage", "seq kind text")
 Passage.__doc__ = """One paragraph, heading, list item or table row, Markdown removed.
-kind: title | heading | paragraph | list | table | code."""
+kind: title | description | excerpt | heading | paragraph | list | table | code."""
 
 Post = namedtuple(
     "Post",

@@ -192,9 +192,19 @@ def truncated_match(key: str, keys: list[str], same_start: list[int], fuzz):
     return None
 
 
-def to_passages(title: str, body: str) -> tuple[list[Passage], int]:
-    """The title plus the body's passages, repeats dropped, numbered from 0."""
+def to_passages(
+    title: str, body: str, summaries: tuple[tuple[str, str], ...] = ()
+) -> tuple[list[Passage], int]:
+    """The title, the front matter's summaries ((kind, text): description,
+    excerpt) and the body's passages, repeats dropped, numbered from 0."""
     pieces, dropped = drop_repeats(split_passages(body), title)
-    pieces = [("title", title), *pieces]
+    seen = {title, *(text for _, text in pieces)}
+    lead = []
+    for kind, text in summaries:
+        text = clean_inline(" ".join(text.split()))
+        if text and text not in seen:  # an excerpt is often the first paragraph
+            seen.add(text)
+            lead.append((kind, text))
+    pieces = [("title", title), *lead, *pieces]
     passages = [Passage(seq, kind, text) for seq, (kind, text) in enumerate(pieces)]
     return passages, dropped

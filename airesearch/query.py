@@ -1,9 +1,16 @@
 """Read-only questions to the index: search, show, stats.
 
-A query is parsed into words, phrases, OR groups and exclusions; every word goes
-through the same analysis as the documents (tokens.py) and becomes an FTS5 phrase
-of its terms, so a word that the tokenizer splits matches only as a phrase. Terms
-are always quoted before MATCH, so no user text is read as FTS5 syntax.
+A query is parsed into words, phrases, OR groups and exclusions. Every word
+becomes the FTS5 phrases that can spell it in the index (see tokens.py for the
+terms):
+- the terms of its own analysis (投資した -> 投資 為る);
+- every way its characters can be cut, at the places MeCab may cut them, into
+  pieces the index holds as terms or as written forms of verbs and adjectives
+  (製品 also matches 製 + 品, as UniDic cuts 既存製品), so a word matches wherever
+  its characters start and end at token boundaries, whatever MeCab chose there;
+- katakana words inside longer katakana words, from the parts the indexer found
+  (コンピューター also matches スーパーコンピューター).
+Terms are always quoted before MATCH, so no user text is read as FTS5 syntax.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from collections import namedtuple
 from datetime import date as Date
 
@@ -24,19 +32,26 @@ SNIPPET_WIDTH = 120
 SNIPPET_LEAD = 30  # characters of context shown before the first match
 QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_PHRASES = 32  # ways to spell one query word; fewer pieces first
+MAX_PIECE = 24  # characters: longer pieces are not looked up
+MAX_COMPOUNDS = 16  # longer katakana words tried for each end of a phrase
+WORD_CHAR = re.compile(r"[a-z0-9]")  # MeCab keeps runs of these whole
+GLUE = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])[・=\s]+(?=[\u30a1-\u30fa])")
 
 
-class Item(namedtuple("Item", "text terms run alternatives", defaults=((),))):
-    """A query word or phrase, analysed; run is the whole-katakana-run token of a
-    word that MeCab may split (see tokens.py), else None; alternatives are the
+class Item(namedtuple("Item", "text phrases alternatives", defaults=((),))):
+    """A query word or phrase, analysed: phrases are the term sequences that
+    spell it in the index (the first is its own analysis); alternatives are the
     other spellings of the entity the word names (エヌビディア -> NVIDIA)."""
 
     __slots__ = ()
 
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.phrases[0]
+
     def match_expression(self) -> str:
-        forms = [quote(" ".join(self.terms))]
-        if self.run:
-            forms.append(quote(self.run))
+        forms = [quote(" ".join(phrase)) for phrase in self.phrases]
         forms += [other.match_expression() for other in self.alternatives]
         return f"({' OR '.join(forms)})" if len(forms) > 1 else forms[0]
 
@@ -60,14 +75,14 @@ class ParsedQuery:
     def exclusion_expression(self) -> str:
         return " OR ".join(item.match_expression() for item in self.excluded)
 
-    def highlight_terms(self) -> set[str]:
-        found: set[str] = set()
-        for group in self.groups:
-            for item in (i for word in group for i in word.all_items()):
-                found.update(item.terms)
-                if item.run:
-                    found.add(item.run)
-        return found
+    def highlight_phrases(self) -> set[tuple[str, ...]]:
+        return {
+            phrase
+            for group in self.groups
+            for word in group
+            for item in word.all_items()
+            for phrase in item.phrases
+        }
 
 
 # Everything `search` needs besides the index; built by the CLI from options.
@@ -83,9 +98,10 @@ def quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def parse_query(query: str, spellings=None) -> ParsedQuery:
+def parse_query(query: str, spellings=None, conn=None) -> ParsedQuery:
     """Words ANDed, "phrases", a OR b, -excluded; AiresearchError on bad syntax.
-    spellings(word), if given, lists other spellings a word also matches."""
+    spellings(word), if given, lists other spellings a word also matches; with
+    conn, words are expanded to every way the index can spell them."""
     text = tokens.normalize(query).replace("“", '"').replace("”", '"')
     if not text.strip():
         raise AiresearchError("empty query; give at least one word to search for")
@@ -110,9 +126,10 @@ def parse_query(query: str, spellings=None) -> ParsedQuery:
             if negated
             else word
         )
-        item = analyse_item(raw)
+        item = analyse_item(raw, conn)
         if item and spellings and phrase is None:
-            item = item._replace(alternatives=other_spellings(item, spellings(raw)))
+            others = other_spellings(item, spellings(raw), conn)
+            item = item._replace(alternatives=others)
         if negated:
             if join_next:
                 raise AiresearchError(
@@ -134,26 +151,191 @@ def parse_query(query: str, spellings=None) -> ParsedQuery:
     return parsed
 
 
-def other_spellings(item: Item, spellings: list[str]) -> tuple[Item, ...]:
+def other_spellings(item: Item, spellings: list[str], conn=None) -> tuple[Item, ...]:
     """Items for the other spellings of a word, minus those that could only
     match where the word itself matches (NVIDIA Corporation for NVIDIA)."""
     found: dict[tuple, Item] = {}
     for spelling in spellings:
-        other = analyse_item(spelling)
+        other = analyse_item(spelling, conn)
         if other and not contains(other.terms, item.terms):
             found.setdefault(tuple(other.terms), other)
     return tuple(found.values())
 
 
-def contains(terms: list[str], part: list[str]) -> bool:
+def contains(terms, part) -> bool:
+    terms, part = list(terms), list(part)
     return any(terms[i : i + len(part)] == part for i in range(len(terms)))
 
 
-def analyse_item(text: str) -> Item | None:
-    terms = tokens.terms(text)
-    if not terms:
-        return None  # punctuation only
-    return Item(text, terms, tokens.run_token(text))
+def analyse_item(text: str, conn: sqlite3.Connection | None = None) -> Item | None:
+    """The phrases that spell text in the index (only its own analysis without
+    an index), or None for punctuation only."""
+    terms = tuple(tokens.terms(text))
+    found: set[tuple[str, ...]] = set()
+    if conn is not None:
+        normal = tokens.normalize(text).lower()
+        for form in {normal, GLUE.sub("", normal)}:
+            found |= cuts_into_terms(conn, form)
+        found |= inside_compounds(conn, found | {terms} if terms else found)
+        found |= across_scripts(conn, normal)
+        found.discard(terms)
+    phrases = [terms] if terms else []
+    phrases += sorted(found, key=lambda phrase: (len(phrase), phrase))
+    if not phrases:
+        return None  # punctuation only, or an auxiliary verb alone
+    return Item(text, tuple(phrases[:MAX_PHRASES]))
+
+
+def skippable(char: str) -> bool:
+    """Punctuation, symbols and spaces: never part of a term."""
+    return unicodedata.category(char)[0] in "PSZ"
+
+
+def cuts_into_terms(conn: sqlite3.Connection, word: str) -> set[tuple[str, ...]]:
+    """Every way to cut word into pieces that the index holds as terms (a
+    piece's term is its katakana stem) or as written forms, skipping
+    punctuation; never inside a run of Latin letters or digits."""
+    length = len(word)
+    cuttable = [
+        0 < i < length
+        and not (WORD_CHAR.match(word[i - 1]) and WORD_CHAR.match(word[i]))
+        for i in range(length + 1)
+    ]
+    cuttable[0] = cuttable[length] = True
+    pieces: dict[tuple[int, int], str] = {}
+    for start in range(length):
+        if not cuttable[start] or skippable(word[start]):
+            continue
+        for end in range(start + 1, min(length, start + MAX_PIECE) + 1):
+            if skippable(word[end - 1]):
+                break
+            if cuttable[end]:
+                pieces[start, end] = word[start:end]
+    if not pieces:
+        return set()
+    piece_terms = lookup_pieces(conn, set(pieces.values()))
+    # Phrases from each position to the end, fewest pieces first, capped.
+    ways: dict[int, list[tuple[str, ...]]] = {length: [()]}
+    for start in range(length - 1, -1, -1):
+        if skippable(word[start]):
+            ways[start] = ways.get(start + 1, [])
+            continue
+        found: list[tuple[str, ...]] = []
+        for end in range(start + 1, min(length, start + MAX_PIECE) + 1):
+            piece = pieces.get((start, end))
+            if piece is None or not ways.get(end):
+                continue
+            for term in piece_terms.get(piece, ()):
+                found += [(term, *rest) for rest in ways[end]]
+        found.sort(key=len)
+        ways[start] = found[:MAX_PHRASES]
+    return {phrase for phrase in ways.get(0, []) if phrase}
+
+
+def lookup_pieces(conn: sqlite3.Connection, pieces: set[str]) -> dict[str, list[str]]:
+    """piece -> the terms it stands for in the index."""
+    stems = {piece: tokens.stem(piece) for piece in pieces}
+    known = set(
+        select_in(
+            conn, "SELECT term FROM vocabulary WHERE term IN ({})", stems.values()
+        )
+    )
+    found: dict[str, list[str]] = {
+        piece: [stem] for piece, stem in stems.items() if stem in known
+    }
+    for surface, term in select_in(
+        conn, "SELECT surface, term FROM written_forms WHERE surface IN ({})", pieces
+    ):
+        found.setdefault(surface, []).append(term)
+    return found
+
+
+def select_in(conn: sqlite3.Connection, sql: str, values) -> list:
+    values = list(values)
+    if not values:
+        return []
+    rows = conn.execute(sql.format(",".join("?" * len(values))), values).fetchall()
+    return [row[0] if len(row) == 1 else row for row in rows]
+
+
+def inside_compounds(
+    conn: sqlite3.Connection, phrases: set[tuple[str, ...]]
+) -> set[tuple[str, ...]]:
+    """Phrases whose katakana ends are found inside longer katakana words: a
+    one-term phrase anywhere in one, a phrase's first term at the end of one
+    and its last term at the start of one (スーパーコンピューター 開発 for
+    コンピューター開発)."""
+    found: set[tuple[str, ...]] = set()
+    for phrase in phrases:
+        first, last = phrase[0], phrase[-1]
+        if len(phrase) == 1:
+            for (word,) in compound_rows(conn, first, (0, 1, 2)):
+                found.add((word,))
+            continue
+        heads = [first] + [w for (w,) in compound_rows(conn, first, (2,))]
+        tails = [last] + [w for (w,) in compound_rows(conn, last, (1,))]
+        for head in heads:
+            for tail in tails:
+                found.add((head, *phrase[1:-1], tail))
+    return found
+
+
+SCRIPT_RUNS = (
+    re.compile("[\u30a1-\u30fa\u30fc-\u30fe]+"),  # katakana
+    re.compile("[\u3005\u3006\u4e00-\u9fff]+"),  # kanji
+    re.compile("[a-z]+"),
+)
+
+
+def across_scripts(conn: sqlite3.Connection, word: str) -> set[tuple[str, ...]]:
+    """For a word in one script: the terms that hold it where the script changes
+    inside one token (単 in 単に, バラ in バラ色, 行 in 行っ -> 行う), because a
+    change of script is a word boundary that MeCab does not always cut."""
+    run = next((r for r in SCRIPT_RUNS if r.fullmatch(word)), None)
+    if run is None:
+        return set()
+
+    def other_script(char: str) -> bool:
+        return not run.fullmatch(char)
+
+    found = set()
+    upper = word + "\U0010ffff"
+    for (term,) in conn.execute(
+        "SELECT term FROM vocabulary WHERE term > ? AND term < ?"
+        f" LIMIT {MAX_COMPOUNDS * 4}",
+        (word, upper),
+    ):
+        if other_script(term[len(word)]):
+            found.add((term,))
+    for surface, term in conn.execute(
+        "SELECT surface, term FROM written_forms WHERE surface >= ? AND surface < ?"
+        f" LIMIT {MAX_COMPOUNDS * 4}",
+        (word, upper),
+    ):
+        if surface == word or other_script(surface[len(word)]):
+            found.add((term,))
+    for (term,) in conn.execute(
+        "SELECT term FROM vocabulary WHERE term GLOB ? LIMIT ?",
+        ("*" + glob_escape(word), MAX_COMPOUNDS * 4),
+    ):
+        if len(term) > len(word) and other_script(term[-len(word) - 1]):
+            found.add((term,))
+    return set(sorted(found)[:MAX_COMPOUNDS])
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def compound_rows(conn, part: str, where: tuple[int, ...]) -> list:
+    if len(part) < tokens.MIN_PART or not tokens.KATAKANA.fullmatch(part):
+        return []
+    places = ", ".join(str(at) for at in where)
+    return conn.execute(
+        f"SELECT term FROM compound_parts WHERE part = ? AND at IN ({places})"
+        f" ORDER BY term LIMIT {MAX_COMPOUNDS}",
+        (part,),
+    ).fetchall()
 
 
 def date_filter(
@@ -188,7 +370,7 @@ def check_day(value: str | None, option: str) -> str | None:
 def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     """Ranked hits: one per post (its best passage), or one per passage."""
     spellings = None if request.exact else (lambda word: alias_spellings(conn, word))
-    parsed = parse_query(request.query, spellings)
+    parsed = parse_query(request.query, spellings, conn)
     if request.limit < 0:
         raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
     dated, dates = date_filter(request.since, request.until)  # checked early
@@ -243,7 +425,7 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
         rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as error:
         raise AiresearchError(f"search failed: {error}") from None
-    highlight = parsed.highlight_terms()
+    highlight = parsed.highlight_phrases()
     return [to_hit(conn, pid, -best, count, highlight) for pid, best, count in rows]
 
 
@@ -263,7 +445,7 @@ def label_key(label: str) -> str:
     return tokens.normalize(label).casefold().strip()
 
 
-def to_hit(conn, passage_id: int, score: float, count: int, highlight: set[str]) -> Hit:
+def to_hit(conn, passage_id: int, score: float, count: int, highlight: set) -> Hit:
     path, title, day, tags, categories, kind, seq, text = conn.execute(
         "SELECT posts.path, posts.title, posts.date, posts.tags, posts.categories,"
         " passages.kind, passages.seq, passages.text FROM passages"
@@ -289,13 +471,22 @@ def to_hit(conn, passage_id: int, score: float, count: int, highlight: set[str])
     )
 
 
-def match_offsets(text: str, highlight: set[str]) -> list[list[int]]:
-    """Merged [start, end) offsets in text of every token whose term was searched."""
-    spans = sorted(
-        (s, e) for s, e, term in tokens.term_spans(text) if term in highlight
-    )
+def match_offsets(text: str, phrases: set[tuple[str, ...]]) -> list[list[int]]:
+    """Merged [start, end) offsets in text of every run of tokens that spells
+    one of the searched phrases."""
+    spans = tokens.term_spans(text)
+    terms = [term for _, _, term in spans]
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
+    found = []
+    for index, term in enumerate(terms):
+        for phrase in by_first.get(term, ()):
+            end = index + len(phrase)
+            if tuple(terms[index:end]) == phrase:
+                found.append((spans[index][0], spans[end - 1][1]))
     merged: list[list[int]] = []
-    for start, end in spans:
+    for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
@@ -322,13 +513,13 @@ def cut_snippet(text: str, matches: list[list[int]]) -> tuple[str, list[list[int
 
 
 def missing_words(conn: sqlite3.Connection, query: str) -> list[str]:
-    """Query words none of whose forms occur anywhere in the index."""
-    parsed = parse_query(query)
+    """Query words none of whose spellings occur anywhere in the index."""
+    parsed = parse_query(query, conn=conn)
     missing = []
     for item in (item for group in parsed.groups for item in group):
-        forms = [item.run] if item.run else []
-        present = all(in_vocabulary(conn, term) for term in item.terms)
-        if not present and not any(in_vocabulary(conn, form) for form in forms):
+        if not any(
+            all(in_vocabulary(conn, term) for term in phrase) for phrase in item.phrases
+        ):
             missing.append(item.text)
     return missing
 
@@ -342,10 +533,7 @@ def suggest(conn: sqlite3.Connection, word: str, limit: int = 3) -> list[str]:
     """Index words that look like word (rapidfuzz), for a "did you mean" hint."""
     from rapidfuzz import fuzz, process
 
-    vocabulary = {
-        term.removeprefix(tokens.RUN_MARK)
-        for (term,) in conn.execute("SELECT term FROM vocabulary")
-    }
+    vocabulary = {term for (term,) in conn.execute("SELECT term FROM vocabulary")}
     target = tokens.normalize(word).lower()
     found = process.extract(
         target, vocabulary, scorer=fuzz.ratio, limit=limit, score_cutoff=60

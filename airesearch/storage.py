@@ -61,7 +61,9 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return set()
-    post, analysed, figures = outcome
+    post, analysed, figures, (written, compounds) = outcome
+    conn.executemany("INSERT OR IGNORE INTO written_forms VALUES (?, ?)", written)
+    conn.executemany("INSERT OR IGNORE INTO compound_parts VALUES (?, ?, ?)", compounds)
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")

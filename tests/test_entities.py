@@ -8,7 +8,7 @@ from airesearch.entities import find_mentions, load_gazetteer
 from airesearch.entity_queries import entities, entity_profile, resolve_entity
 from airesearch.errors import AiresearchError
 from airesearch.passages import clean_inline
-from airesearch.tokens import analyse_passage, normalize
+from airesearch.tokens import analyse, normalize
 
 EXPECTED = tomllib.loads(
     (Path(__file__).parent / "expected_entities.toml").read_text(encoding="utf-8")
@@ -18,7 +18,7 @@ EXPECTED = tomllib.loads(
 def names_in(text: str) -> list[tuple[str, str]]:
     """(canonical name, type) of every mention in a passage, in order."""
     normal = normalize(clean_inline(text))
-    _, name_tokens = analyse_passage(normal)
+    name_tokens = analyse(normal, names=True).name_tokens
     return [
         (m.name, m.type) for m in find_mentions(normal, name_tokens, load_gazetteer())
     ]
