@@ -53,11 +53,13 @@ def fresh_index(
     return open_index(index_path), root, index_path
 
 
-def build(root: str, index_path: str, rebuild: bool):
+def build(root: str, index_path: str, rebuild: bool, follow: bool | None = None):
     """Run the indexer with a progress bar on stderr."""
     bar = render.ProgressBar()
     try:
-        return update_index(root, index_path, rebuild=rebuild, progress=bar)
+        return update_index(
+            root, index_path, rebuild=rebuild, progress=bar, follow=follow
+        )
     finally:
         bar.close()
 

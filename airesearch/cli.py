@@ -145,11 +145,20 @@ def index(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Start from scratch.")
     ] = False,
+    follow: Annotated[
+        bool | None,
+        typer.Option(
+            "--follow/--no-follow",
+            show_default=False,
+            help="Follow symbolic links (kept for later updates). Default: the"
+            " index's setting, else AIRESEARCH_FOLLOW_LINKS, else no.",
+        ),
+    ] = None,
     json_out: Json = False,
 ) -> None:
     """Build or update the index: only new and changed files are analysed."""
     root, index_path = actions.locate(corpus, index)
-    report = actions.build(root, index_path, rebuild)
+    report = actions.build(root, index_path, rebuild, follow)
     render.print_index_report(report)
     if json_out:
         render.emit_record(report, render.Output.json)

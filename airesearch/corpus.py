@@ -8,8 +8,10 @@ Files that cannot be read are reported with a reason instead of stopping the run
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 from collections import namedtuple
 from collections.abc import Iterator
 
@@ -59,42 +61,108 @@ def check_corpus(root: str | os.PathLike) -> str:
     return os.path.realpath(root)
 
 
-def find_posts(root: str | os.PathLike) -> list[PostFile]:
-    """Every post file under root, sorted by path; hidden files and folders skipped."""
-    return sorted(PostFile._make(found) for found in walk_posts(root))
+def find_posts(
+    root: str | os.PathLike, follow: bool = False, problems: list | None = None
+) -> list[PostFile]:
+    """Every post file under root, sorted by path; hidden files and folders
+    skipped; problems (links not followed, loops) appended as (path, message)."""
+    return sorted(PostFile._make(found) for found in walk_posts(root, follow, problems))
 
 
-def walk_posts(root: str | os.PathLike) -> Iterator[tuple[str, int, int]]:
+def walk_posts(
+    root: str | os.PathLike, follow: bool = False, problems: list | None = None
+) -> Iterator[tuple[str, int, int]]:
     """(path relative to root, size, mtime_ns) of every post file, unsorted: the
-    freshness check needs no more, and on 25,000 files sorting them is not free."""
+    freshness check needs no more, and on 25,000 files sorting them is not free.
+
+    Symbolic links are not followed unless follow (ripgrep's rule): a link can
+    lead out of the corpus or round in a circle. When followed, each folder is
+    read once (by device and inode), and loops and dangling links are skipped."""
     root = os.fspath(root)
-    pending = [root]
     skip = len(root.rstrip(os.sep)) + 1  # entry.path[skip:] is relative to root
+    seen = set()
+    if follow:
+        info = os.stat(root)
+        seen.add((info.st_dev, info.st_ino))
+    pending = [root]
+
+    def problem(path: str, message: str) -> None:
+        if problems is not None:
+            problems.append((path[skip:].replace(os.sep, "/"), message))
+
     while pending:
         folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            continue  # an unreadable subfolder: its posts are simply not there
+        except OSError as error:
+            problem(folder, f"folder not read: {error.strerror}")
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
-                pending.append(entry.path)
-            elif entry.name.lower().endswith(POST_SUFFIXES) and entry.is_file():
-                stat = entry.stat()
-                rel = entry.path[skip:].replace(os.sep, "/")
-                yield rel, stat.st_size, stat.st_mtime_ns
+            is_post = entry.name.lower().endswith(POST_SUFFIXES)
+            try:
+                if entry.is_symlink():
+                    if not follow:
+                        if is_post or entry.is_dir():
+                            problem(
+                                entry.path,
+                                "symbolic link not followed (see index --follow)",
+                            )
+                        continue
+                    info = os.stat(entry.path)
+                    if stat.S_ISDIR(info.st_mode):
+                        if (info.st_dev, info.st_ino) in seen:
+                            problem(entry.path, "symbolic link to a folder already read"
+                                    " (a loop?); skipped")  # fmt: skip
+                            continue
+                        seen.add((info.st_dev, info.st_ino))
+                        pending.append(entry.path)
+                    elif is_post and stat.S_ISREG(info.st_mode):
+                        rel = entry.path[skip:].replace(os.sep, "/")
+                        yield rel, info.st_size, info.st_mtime_ns
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    if follow:
+                        info = entry.stat(follow_symlinks=False)
+                        if (info.st_dev, info.st_ino) in seen:
+                            continue
+                        seen.add((info.st_dev, info.st_ino))
+                    pending.append(entry.path)
+                elif is_post and entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    rel = entry.path[skip:].replace(os.sep, "/")
+                    yield rel, info.st_size, info.st_mtime_ns
+            except FileNotFoundError:
+                problem(entry.path, "dangling symbolic link; skipped")
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    problem(entry.path, "symbolic link loop; skipped")
+                else:
+                    problem(entry.path, f"skipped: {error.strerror}")
+
+
+# A file whose non-ASCII characters are mostly valid UTF-8 is read as UTF-8 with
+# the bad bytes replaced (a damaged download, a stray Latin-1 byte); in a
+# Shift_JIS file nearly none are.
+MAX_BAD_UTF8 = 0.2
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:
-    """Text of a file: UTF-8 (BOM or not), else Shift_JIS/CP932 with a warning."""
+    """Text of a file: UTF-8 (BOM or not); mostly UTF-8 with its bad bytes
+    replaced; else Shift_JIS/CP932; each fallback with a warning."""
     if b"\x00" in data[:8192]:
         raise SkippedFile("binary file")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         pass
+    replaced = data.decode("utf-8-sig", errors="replace")
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    wide = sum(1 for char in replaced if ord(char) > 0x7F)
+    if bad <= wide * MAX_BAD_UTF8:
+        plural = "s" if bad != 1 else ""
+        return replaced, [f"{bad} byte sequence{plural} not UTF-8, shown as \ufffd"]
     try:
         return data.decode("cp932"), ["decoded as Shift_JIS (cp932), not UTF-8"]
     except UnicodeDecodeError:

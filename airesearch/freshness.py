@@ -32,8 +32,9 @@ def corpus_changed(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
     """Whether any post file was added, changed or deleted since the last update."""
     if needs_rebuild(conn, corpus):
         return True
-    expected = read_meta(conn).get("fingerprint")
-    return corpus_fingerprint(walk_posts(corpus)) != expected
+    meta = read_meta(conn)
+    follow = meta.get("follow_links") == "1"
+    return corpus_fingerprint(walk_posts(corpus, follow)) != meta.get("fingerprint")
 
 
 def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], bool]:
@@ -43,11 +44,13 @@ def check_in_background(conn: sqlite3.Connection, corpus: str) -> Callable[[], b
     if not hasattr(os, "fork"):
         answer = corpus_changed(conn, corpus)
         return lambda: answer
-    expected = read_meta(conn).get("fingerprint")
+    meta = read_meta(conn)
+    expected, follow = meta.get("fingerprint"), meta.get("follow_links") == "1"
     pid = os.fork()
     if pid == 0:  # the child: no cleanup, no flushing of the parent's buffers
         try:
-            os._exit(0 if corpus_fingerprint(walk_posts(corpus)) == expected else 1)
+            found = corpus_fingerprint(walk_posts(corpus, follow))
+            os._exit(0 if found == expected else 1)
         except BaseException:
             os._exit(2)
 

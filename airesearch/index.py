@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import namedtuple
 from collections.abc import Callable
 
 from airesearch.corpus import check_corpus, find_posts
@@ -182,34 +183,67 @@ def update_index(
     rebuild: bool = False,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    follow: bool | None = None,
 ) -> IndexReport:
-    """Bring the index of corpus up to date: analyse new and changed files only."""
+    """Bring the index of corpus up to date: analyse new and changed files only.
+    follow: follow symbolic links; None keeps the index's setting (default: the
+    environment's AIRESEARCH_FOLLOW_LINKS, else no)."""
     started = time.perf_counter()
     root = check_corpus(corpus)
     index_path = os.path.abspath(index_path)
-    files = find_posts(root)
     remove_stale_builds(index_path)
     if os.path.exists(index_path):
         check_index_file(index_path)
-        if not rebuild:
-            conn = connect_for_update(index_path)
-            try:
-                if not needs_rebuild(conn, root):
-                    return apply_changes(
-                        conn, root, files, progress, workers, started, index_path
-                    )
-            except sqlite3.OperationalError as error:  # read-only, locked, disk full
-                raise AiresearchError(
-                    f"cannot update index {index_path}: {error}"
-                ) from None
-            except sqlite3.DatabaseError as error:
-                raise corrupt(index_path, error) from None
-            finally:
-                conn.close()
+    if follow is None:
+        follow = stored_follow(index_path)
+    problems: list[tuple[str, str]] = []
+    files = find_posts(root, follow, problems)
+    changes = Changes(files, follow, problems)
+    if os.path.exists(index_path) and not rebuild:
+        conn = connect_for_update(index_path)
+        try:
+            if not needs_rebuild(conn, root):
+                return apply_changes(conn, root, changes, progress, workers, started,
+                                     index_path)  # fmt: skip
+        except sqlite3.OperationalError as error:  # read-only, locked, disk full
+            raise AiresearchError(
+                f"cannot update index {index_path}: {error}"
+            ) from None
+        except sqlite3.DatabaseError as error:
+            raise corrupt(index_path, error) from None
+        finally:
+            conn.close()
     try:
-        return build_new(root, files, index_path, progress, workers, started)
+        return build_new(root, changes, index_path, progress, workers, started)
     except sqlite3.OperationalError as error:
         raise AiresearchError(f"cannot build index {index_path}: {error}") from None
+
+
+# The files found on disk, whether links were followed to find them, and what
+# was skipped on the way (links not followed, loops, dangling links).
+Changes = namedtuple("Changes", "files follow problems")
+
+
+def follow_default() -> bool:
+    return os.environ.get("AIRESEARCH_FOLLOW_LINKS", "").lower() in ("1", "yes", "true")
+
+
+def stored_follow(index_path: str) -> bool:
+    """The follow-links setting an index was built with, else the default."""
+    if os.path.exists(index_path):
+        try:
+            conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
+            try:
+                row = conn.execute(
+                    "SELECT value FROM meta WHERE key = 'follow_links'"
+                ).fetchone()
+            finally:
+                conn.close()
+            if row:
+                return row[0] == "1"
+        except sqlite3.Error:
+            pass  # a damaged index is reported where it is opened
+    return follow_default()
 
 
 def connect_for_update(path: str) -> sqlite3.Connection:
@@ -222,7 +256,7 @@ def connect_for_update(path: str) -> sqlite3.Connection:
     return conn
 
 
-def build_new(root, files, index_path, progress, workers, started) -> IndexReport:
+def build_new(root, changes, index_path, progress, workers, started) -> IndexReport:
     """Build a complete index in a temporary file, then rename it into place."""
     try:
         os.makedirs(os.path.dirname(index_path), exist_ok=True)
@@ -240,7 +274,7 @@ def build_new(root, files, index_path, progress, workers, started) -> IndexRepor
         )
         conn.executescript(SCHEMA)
         report = apply_changes(
-            conn, root, files, progress, workers, started, index_path, new=True
+            conn, root, changes, progress, workers, started, index_path, new=True
         )
         # Merge FTS5 segments, then give back the pages the merge freed.
         conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
@@ -283,7 +317,7 @@ def pid_alive(pid: str) -> bool:
 
 
 def apply_changes(
-    conn, root, files, progress, workers, started, index_path, new: bool = False
+    conn, root, changes, progress, workers, started, index_path, new: bool = False
 ) -> IndexReport:
     """Analyse what changed and write it in one transaction. A new index takes
     its vocabulary from FTS5 once at the end instead of post by post."""
@@ -293,6 +327,7 @@ def apply_changes(
     from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
+    files = changes.files
     load_gazetteer()  # before workers fork, so that they share it (and errors show)
 
     known = {
@@ -305,6 +340,7 @@ def apply_changes(
     changed = [f for f in files if known.get(f.path) != (f.size, f.mtime_ns)]
     deleted = [path for path in known if path not in on_disk]
     report = {"added": 0, "updated": 0, "skipped": [], "warnings": []}
+    report["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
     added_terms: set[str] = set()
     removed_terms: set[str] = set()
     conn.execute("BEGIN IMMEDIATE")
@@ -336,6 +372,7 @@ def apply_changes(
             "analysis": dictionary_version(),
             "entities": gazetteer_digest(),
             "fingerprint": corpus_fingerprint(files),
+            "follow_links": "1" if changes.follow else "0",
             "updated_at": now,
         }
         if changed or deleted:
