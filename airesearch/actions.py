@@ -45,7 +45,7 @@ def fresh_index(
     root, index_path = locate(corpus, index)
     if os.path.exists(index_path):
         conn = open_index(index_path)
-        if not corpus_changed(conn, root):
+        if not corpus_changed(conn, root, index_path):
             return conn, root, index_path
         conn.close()
     report = build(root, index_path, rebuild=False)
@@ -83,7 +83,9 @@ def run_search(
         if needs_rebuild(conn, root):  # another schema, analysis or gazetteer
             conn.close()
             conn, _, _ = fresh_index(root, index_path)
-        changed = check_in_background(conn, root) if update else lambda: False
+        changed = (
+            check_in_background(conn, root, index_path) if update else lambda: False
+        )
         try:
             hits = search(conn, request)
         finally:

@@ -98,6 +98,8 @@ CREATE TABLE entity_aliases (
 ) WITHOUT ROWID;
 """
 
+STAMP_MARGIN_NS = 20_000_000
+
 ProgressCallback = Callable[[int, int, int, int], None]
 
 
@@ -197,14 +199,18 @@ def update_index(
     if follow is None:
         follow = stored_follow(index_path)
     problems: list[tuple[str, str]] = []
+    # Files modified after this are noticed by the next search. The kernel dates
+    # files from a clock that lags by up to a tick, hence the margin.
+    listed_ns = time.time_ns() - STAMP_MARGIN_NS
     files = find_posts(root, follow, problems)
     changes = Changes(files, follow, problems)
+    report = None
     if os.path.exists(index_path) and not rebuild:
         conn = connect_for_update(index_path)
         try:
             if not needs_rebuild(conn, root):
-                return apply_changes(conn, root, changes, progress, workers, started,
-                                     index_path)  # fmt: skip
+                report = apply_changes(conn, root, changes, progress, workers,
+                                       started, index_path)  # fmt: skip
         except sqlite3.OperationalError as error:  # read-only, locked, disk full
             raise AiresearchError(
                 f"cannot update index {index_path}: {error}"
@@ -213,10 +219,29 @@ def update_index(
             raise corrupt(index_path, error) from None
         finally:
             conn.close()
+    if report is None:
+        try:
+            report = build_new(root, changes, index_path, progress, workers, started)
+        except sqlite3.OperationalError as error:
+            raise AiresearchError(f"cannot build index {index_path}: {error}") from None
+    write_stamp(index_path, listed_ns)
+    return report
+
+
+def stamp_path(index_path: str) -> str:
+    """The file whose modification time is when the index last listed the
+    corpus (see freshness.py)."""
+    return index_path + ".listed"
+
+
+def write_stamp(index_path: str, listed_ns: int) -> None:
+    stamp = stamp_path(index_path)
     try:
-        return build_new(root, changes, index_path, progress, workers, started)
-    except sqlite3.OperationalError as error:
-        raise AiresearchError(f"cannot build index {index_path}: {error}") from None
+        with open(stamp, "w") as handle:
+            handle.write("files modified after this file were not yet indexed\n")
+        os.utime(stamp, ns=(listed_ns, listed_ns))
+    except OSError:
+        pass  # without a stamp, searches use the thorough check
 
 
 # The files found on disk, whether links were followed to find them, and what

@@ -91,24 +91,54 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     assert "量子" in vocabulary
 
 
-def test_the_forked_check_agrees_with_the_check_in_process(messy_copy, tmp_path):
-    # A child that fails would also answer "changed", so both answers are asserted.
+def settled(folder: Path) -> Path:
+    """Date every file a second back, as if written before this test ran."""
+    for path in [folder, *folder.rglob("*")]:
+        past = path.stat().st_mtime_ns - 1_000_000_000
+        os.utime(path, ns=(past, past))
+    return folder
+
+
+CHANGES = {
+    "edited in place": lambda c: (c / "sjis.md").open("ab").write(b"\n"),
+    "added in a subfolder": lambda c: (c / "2025/09/new.md").write_text("新しい記事"),
+    "deleted from a subfolder": lambda c: (c / "2025/09/nscale.md").unlink(),
+    "renamed": lambda c: (c / "broken.md").rename(c / "renamed.md"),
+    "added at the top": lambda c: (c / "top.md").write_text("新しい記事"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_background_check_notices_every_kind_of_change(
+    messy_copy, tmp_path, change
+):
+    # A check that fails would also answer "changed", so both answers are asserted.
     index = tmp_path / "i.sqlite"
-    update_index(messy_copy, index)
+    update_index(settled(messy_copy), index)
     conn = open_index(index)
     root = str(messy_copy.resolve())
     assert check_in_background(conn, root)() is False
-    (messy_copy / "new.md").write_text("新しい記事")
+    CHANGES[change](messy_copy)
     assert check_in_background(conn, root)() is True
 
 
-def test_corpus_changed_notices_a_touched_file(messy_copy, tmp_path):
+def test_without_a_stamp_the_fingerprint_is_checked(messy_copy, tmp_path):
+    index = tmp_path / "i.sqlite"
+    update_index(settled(messy_copy), index)
+    Path(f"{index}.listed").unlink()
+    conn = open_index(index)
+    root = str(messy_copy.resolve())
+    assert check_in_background(conn, root)() is False
+    os.utime(messy_copy / "sjis.md", ns=(1, 1))  # a time in the past: only this
+    assert corpus_changed(conn, messy_copy.resolve())  # check notices it
+
+
+def test_index_notices_a_file_put_back_with_an_older_time(messy_copy, tmp_path):
     index = tmp_path / "i.sqlite"
     update_index(messy_copy, index)
-    conn = open_index(index)
-    assert not corpus_changed(conn, messy_copy.resolve())
+    (messy_copy / "sjis.md").write_text("別の内容の記事", encoding="utf-8")
     os.utime(messy_copy / "sjis.md", ns=(1, 1))
-    assert corpus_changed(conn, messy_copy.resolve())
+    assert update_index(messy_copy, index).updated == 1
 
 
 def test_a_file_that_is_not_an_index_is_refused_and_left_untouched(
