@@ -47,7 +47,14 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
         for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
         for figure in found
     ]
-    texts = [(indexed, mentions) for indexed, mentions, _ in analysed]
+    from airesearch.entities import load_gazetteer, ticker_names
+
+    rows = (row for _, mentions, _ in analysed for row in mentions)
+    tickers = ticker_names(rows, load_gazetteer())
+    texts = [
+        (indexed, [tickers.get(row[0], row[:3]) + row[3:] for row in mentions])
+        for indexed, mentions, _ in analysed
+    ]
     return rel, (post, texts, merge_repeats(figures), lexicon.rows())
 
 

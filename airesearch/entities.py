@@ -121,6 +121,39 @@ def read_gazetteer(files: tuple[str, ...]) -> Gazetteer:
     return Gazetteer(entries, generic)
 
 
+TICKER = re.compile(r"[A-Z]{2,5}")
+
+
+def ticker_names(rows, gazetteer: Gazetteer) -> dict[str, tuple[str, str, str]]:
+    """ticker key -> (key, name, type) of the company it stands for, among the
+    mentions of one post (table rows: key, name, type, surface, ...). A ticker
+    is an upper-case name of 2-5 letters in no gazetteer, whose letters spell,
+    in order and from its first letter, the name of an org named in the same
+    post: NVDA with NVIDIA, MSFT with Microsoft, PLTR with Palantir."""
+    rows = list(rows)
+    orgs = {(key, name, kind) for key, name, kind, *_ in rows if kind == "org"}
+    found = {}
+    for key, _name, _kind, surface, *_ in rows:
+        if not TICKER.fullmatch(surface) or key in found or key in gazetteer.by_key:
+            continue
+        spelled = [
+            org
+            for org in orgs
+            if org[0] != key and spells_in_order(surface, org[1].upper())
+        ]
+        if len(spelled) == 1:
+            found[key] = spelled[0]
+    return found
+
+
+def spells_in_order(ticker: str, name: str) -> bool:
+    letters = [char for char in name if "A" <= char <= "Z"]
+    if not letters or letters[0] != ticker[0] or len(letters) <= len(ticker):
+        return False
+    rest = iter(letters[1:])
+    return all(char in rest for char in ticker[1:])
+
+
 def find_mentions(
     normal: str, name_tokens: list[tuple[int, int, str]], gazetteer: Gazetteer
 ) -> list[Mention]:

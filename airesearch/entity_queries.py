@@ -20,6 +20,7 @@ from airesearch.tokens import name_key
 SORTS = ("mentions", "posts", "name", "recent")
 FUZZY_CUTOFF = 75  # rapidfuzz ratio below which a name is not a candidate
 AMBIGUOUS_MARGIN = 4  # candidates closer than this to the best are ambiguous
+DOMINANT_MENTIONS = 10  # ... unless one is mentioned this many times as often
 CO_MENTIONS = 5
 
 
@@ -170,31 +171,43 @@ def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
 
 
 def closest_entity(conn, name: str, key: str) -> str:
-    from rapidfuzz import fuzz, process
+    """The entity whose spelling is nearest to key by edit distance counting a
+    swap of two letters as one typo (nvidai -> NVIDIA); among candidates about
+    as near, one mentioned far more often wins; otherwise it is ambiguous."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
 
     candidates: dict[str, str] = {}  # spelling key -> entity key
-    for (entity,) in conn.execute("SELECT DISTINCT entity FROM mentions"):
+    mentions = dict(conn.execute("SELECT entity, count(*) FROM mentions GROUP BY 1"))
+    for entity in mentions:
         candidates[entity] = entity
-    for alias, entity in conn.execute(
-        "SELECT alias, entity FROM entity_aliases WHERE entity IN"
-        " (SELECT DISTINCT entity FROM mentions)"
-    ):
-        candidates.setdefault(alias, entity)
+    for alias, entity in conn.execute("SELECT alias, entity FROM entity_aliases"):
+        if entity in mentions:
+            candidates.setdefault(alias, entity)
     for (surface,) in conn.execute("SELECT DISTINCT surface FROM mentions"):
         candidates.setdefault(name_key(surface), name_key(surface))
     best: dict[str, float] = {}
     for spelling, score, _ in process.extract(
-        key, list(candidates), scorer=fuzz.ratio, limit=20, score_cutoff=FUZZY_CUTOFF
+        key,
+        list(candidates),
+        scorer=OSA.normalized_similarity,
+        limit=20,
+        score_cutoff=FUZZY_CUTOFF / 100,
     ):
         entity = candidates[spelling]
-        best[entity] = max(best.get(entity, 0), score)
-    ranked = sorted(best.items(), key=lambda item: -item[1])
+        best[entity] = max(best.get(entity, 0), score * 100)
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
     if not ranked:
         raise AiresearchError(f"no entity like {name!r} in the index")
+    top_score = ranked[0][1]
     close = [
-        entity for entity, score in ranked if score >= ranked[0][1] - AMBIGUOUS_MARGIN
+        entity for entity, score in ranked if score >= top_score - AMBIGUOUS_MARGIN
     ]
     if len(close) > 1:
+        counts = sorted(close, key=lambda entity: -mentions.get(entity, 0))
+        first, second = (mentions.get(entity, 0) for entity in counts[:2])
+        if first >= DOMINANT_MENTIONS * max(second, 1):
+            return counts[0]
         names = display_names(conn, close)
         listed = ", ".join(names[entity][0] for entity in close if entity in names)
         raise AiresearchError(f"{name!r} is ambiguous: {listed}; give one of them")

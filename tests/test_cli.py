@@ -429,3 +429,48 @@ def test_regression_an_index_damaged_past_its_schema_is_an_error_not_a_traceback
     for stderr in (fast.stderr, slow.stderr):
         assert "damaged" in stderr and "--rebuild" in stderr
         assert "Traceback" not in stderr
+
+
+def run_in_process(capsys, monkeypatch, *args: str) -> tuple[int, str]:
+    """cli.run() as the console script calls it: (exit code, stderr)."""
+    from airesearch.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["airesearch", *args])
+    with pytest.raises(SystemExit) as stopped:
+        run()
+    return stopped.value.code, capsys.readouterr().err
+
+
+COMMAND_ARGS = {
+    "index": [], "search": ["x"], "show": ["a.md"], "stats": [], "entities": [],
+    "entity": ["nvidia"], "deals": [],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMAND_ARGS)
+def test_an_unknown_option_is_one_line_naming_the_closest(capsys, monkeypatch, command):
+    code, err = run_in_process(
+        capsys, monkeypatch, command, *COMMAND_ARGS[command], "--corpsu", "x"
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and "╭" not in err
+    assert err.startswith(f"airesearch: {command}: no option --corpsu")
+    assert "did you mean --corpus?" in err
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    (
+        (["entities", "--type", "animal"], "'org', 'person', 'place', 'product'"),
+        (["deals", "--kind", "gift"], "'deal', 'capex'"),
+        (["deals", "--sort", "size"], "'amount', 'date'"),
+        (["entities", "--top", "many"], "bad --top"),
+        (["search"], "missing argument 'query'"),
+        (["serch", "x"], "no command 'serch'; did you mean search?"),
+    ),
+)
+def test_a_bad_choice_is_one_line_naming_the_valid_ones(
+    capsys, monkeypatch, args, expected
+):
+    code, err = run_in_process(capsys, monkeypatch, *args)
+    assert code == 2 and err.count("\n") == 1 and expected in err

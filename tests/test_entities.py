@@ -152,3 +152,43 @@ def test_profile_has_months_posts_and_highlighted_examples(bundled):
     assert profile.top_posts[0]["path"] == "000_4dd06db96976100c.txt"
     for example in profile.examples:
         assert all(example["sentence"][s:e] == "Nscale" for s, e in example["matches"])
+
+
+TICKER_POSTS = {
+    # The acceptance corpus writes NVIDIA's ticker beside its name.
+    "ticker.md": "---\ntitle: 決算\n---\n"
+    "NVIDIA（NVDA）の株価が上がった。NVDAは最高値を更新。\n",
+    "ticker-alone.md": "---\ntitle: 株価\n---\nNVDAの出来高が増えた。\n",
+    "nvidia.md": "---\ntitle: GPU\n---\nNVIDIAがGPUを発表した。NVIDIAは強い。\n",
+    "nvidia2.md": "---\ntitle: GPU2\n---\nNVIDIAの新製品。NVIDIAとAMD。\n",
+    "palantir.md": "---\ntitle: 防衛\n---\n"
+    "Palantirが契約を得た。PLTRの株価も上がった。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def tickers(tmp_path_factory):
+    from airesearch.index import open_index, update_index
+
+    from .conftest import write_corpus
+
+    base = tmp_path_factory.mktemp("tickers")
+    corpus = write_corpus(base / "corpus", TICKER_POSTS)
+    update_index(corpus, base / "index.sqlite", workers=1)
+    conn = open_index(base / "index.sqlite")
+    yield conn
+    conn.close()
+
+
+def test_a_ticker_beside_its_company_is_an_alias_of_it(tickers):
+    listed = {row.name: row for row in entities(tickers, top=0)}
+    assert "NVDA" in listed["NVIDIA"].aliases
+    assert "PLTR" in listed["Palantir"].aliases
+    assert "PLTR" not in listed
+
+
+def test_two_swapped_letters_are_one_typo_and_the_nearest_name_wins(tickers):
+    # NVDA alone (ticker-alone.md) stays a name of its own; nvidai is one swap
+    # from NVIDIA and two edits from NVDA.
+    assert "NVDA" in {row.name for row in entities(tickers, top=0)}
+    assert resolve_entity(tickers, "nvidai") == "nvidia"
