@@ -178,7 +178,16 @@ def main() -> None:
         )
     figures["index_over_corpus"] = round(index.stat().st_size / corpus_bytes, 2)
 
+    # Compiled modules, as an installed package has them: with
+    # PYTHONDONTWRITEBYTECODE set, every run would compile its modules again.
+    from importlib.util import find_spec
+
+    package = os.path.dirname(find_spec("airesearch").origin)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
     rg = shutil.which("rg")
+    if not rg:
+        print("speed.py: rg (ripgrep) not found; search figures have no reference"
+              " (apt-get install ripgrep)", file=sys.stderr)  # fmt: skip
     searches = {}
     for query in args.queries or DEFAULT_QUERIES:
         search = airesearch("search", query, *where, "--json")
@@ -200,7 +209,7 @@ def main() -> None:
         }
         ratio = ours / theirs if theirs else float("nan")
         print(
-            f"(c) search {query!r}: {ours * 1000:.0f} ms; "
+            f"(c) search {query!r}: {ours * 1000:.0f} ms ({hits} hits); "
             f"(d) rg -c {theirs * 1000:.0f} ms; (c)/(d) = {ratio:.2f}",
             file=sys.stderr,
         )
