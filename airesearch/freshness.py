@@ -3,9 +3,10 @@
 The fast way: every update leaves a stamp file beside the index whose
 modification time is the moment the update began to list the corpus; then
 `find -newer STAMP` (C, in a separate process, while this one searches) looks
-for a post file or folder modified since: an edited file has a newer time, and
+for a file or folder modified since: an edited file has a newer time, and
 adding, deleting or renaming a file gives its folder a newer time. find stops at
-the first one.
+the first one. A newer file that is not a post is a false alarm: the update it
+causes finds nothing to analyse and moves the stamp.
 
 The thorough way, when there is no stamp or no usable find: every post file's
 name, size and modification time, summed into one fingerprint that the index

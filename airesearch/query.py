@@ -280,18 +280,16 @@ def inside_compounds(
     return found
 
 
-SCRIPT_RUNS = (
-    re.compile("[\u30a1-\u30fa\u30fc-\u30fe]+"),  # katakana
-    re.compile("[\u3005\u3006\u4e00-\u9fff]+"),  # kanji
-    re.compile("[a-z]+"),
-)
+KATAKANA_WORD = re.compile("[\u30a1-\u30fa\u30fc-\u30fe]+")
+KANJI_WORD = re.compile("[\u3005\u3006\u4e00-\u9fff]+")
 
 
 def across_scripts(conn: sqlite3.Connection, word: str) -> set[tuple[str, ...]]:
-    """For a word in one script: the terms that hold it where the script changes
-    inside one token (単 in 単に, バラ in バラ色, 行 in 行っ -> 行う), because a
-    change of script is a word boundary that MeCab does not always cut."""
-    run = next((r for r in SCRIPT_RUNS if r.fullmatch(word)), None)
+    """For a kanji or katakana word: the terms that hold it where the script
+    changes inside one token (単 in 単に, バラ in バラ色, 行 in 行っ -> 行う; 金 in
+    お金), because a change of script is a word boundary MeCab does not always
+    cut. Latin words are left alone: MeCab always cuts them from Japanese."""
+    run = next((r for r in (KATAKANA_WORD, KANJI_WORD) if r.fullmatch(word)), None)
     if run is None:
         return set()
 
@@ -314,12 +312,13 @@ def across_scripts(conn: sqlite3.Connection, word: str) -> set[tuple[str, ...]]:
     ):
         if surface == word or other_script(surface[len(word)]):
             found.add((term,))
-    for (term,) in conn.execute(
-        "SELECT term FROM vocabulary WHERE term GLOB ? LIMIT ?",
-        ("*" + glob_escape(word), MAX_COMPOUNDS * 4),
-    ):
-        if len(term) > len(word) and other_script(term[-len(word) - 1]):
-            found.add((term,))
+    if run is KANJI_WORD:  # a prefix before kanji: お金, ご利用
+        for (term,) in conn.execute(
+            "SELECT term FROM vocabulary WHERE term GLOB ? LIMIT ?",
+            ("*" + glob_escape(word), MAX_COMPOUNDS * 4),
+        ):
+            if len(term) > len(word) and other_script(term[-len(word) - 1]):
+                found.add((term,))
     return set(sorted(found)[:MAX_COMPOUNDS])
 
 
