@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, deal_queries, entity_queries, render
+from airesearch.deals import KINDS
 from airesearch.errors import AiresearchError, damaged_index
 from airesearch.launch import quiet_broken_pipe
 from airesearch.post_queries import show as show_post
@@ -30,6 +31,7 @@ ENTITY_COLUMNS = [
 DEAL_COLUMNS = [
     "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
     "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
+    "posts", "first_date", "last_date", "restated",
 ]  # fmt: skip
 
 app = typer.Typer(
@@ -87,15 +89,8 @@ class EntityType(StrEnum):
     product = "product"
 
 
-class DealKind(StrEnum):
-    deal = "deal"
-    capex = "capex"
-    market = "market"
-    revenue = "revenue"
-    valuation = "valuation"
-    price = "price"
-    cost = "cost"
-    other = "other"
+# --kind: all, or one kind of deals.KINDS.
+DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
 
 
 class DealSort(StrEnum):
@@ -301,7 +296,17 @@ def deals(
     entity: Annotated[
         str | None, typer.Option(help="Only figures naming this entity.")
     ] = None,
-    kind: Annotated[DealKind | None, typer.Option(help="Only this kind.")] = None,
+    kind: Annotated[
+        DealKind | None,
+        typer.Option(
+            help="Only this kind; all for every figure. Default: deal,"
+            " capex and valuation."
+        ),
+    ] = None,
+    each: Annotated[
+        bool,
+        typer.Option("--each", help="One row per figure and post, not per figure."),
+    ] = False,
     currency: Annotated[
         str | None, typer.Option(help="Only this currency (USD, JPY…).")
     ] = None,
@@ -340,7 +345,7 @@ def deals(
     found = deal_queries.deals(
         conn, table, entity=entity, kind=kind and kind.value, currency=currency,
         minimum=minimum, maximum=maximum, since=since, until=until,
-        sort=sort.value, top=top,
+        sort=sort.value, top=top, each=each,
     )  # fmt: skip
     show = lambda found, color: render.print_deals(  # noqa: E731
         found, deal_queries.totals(found), color

@@ -18,6 +18,9 @@ from airesearch.query import date_filter
 
 RATES_FILE = os.path.join(os.path.dirname(__file__), "data", "rates.toml")
 SORTS = ("amount", "date")
+# What `deals` lists unless asked for another kind or all of them: money that
+# changes hands or is committed, not market sizes, prices or sales.
+DEAL_KINDS = ("deal", "capex", "valuation")
 
 
 def load_rates(overrides: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
@@ -79,19 +82,30 @@ def deals(
     until: str | None = None,
     sort: str = "amount",
     top: int = 30,
+    each: bool = False,
 ) -> list[Deal]:
-    """Money figures, largest (in USD) or newest first, filtered."""
+    """Money figures, largest (in USD) or newest first, filtered. kind: None
+    for the deal-like kinds (DEAL_KINDS), "all" for every kind. A figure that
+    recurs across posts (same amount, currency, kind and parties) is one record
+    with its number of posts and first and last date, unless each."""
     if sort not in SORTS:
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0:
         raise AiresearchError("--top must be 0 or more")
+    from airesearch.deals import KINDS  # the indexer's module: import when asked
+
+    if kind not in (None, "all", *KINDS):
+        raise AiresearchError(
+            f"--kind must be one of all, {', '.join(KINDS)}, not {kind!r}"
+        )
     low = amount_in_usd(minimum, rates, "--min")
     high = amount_in_usd(maximum, rates, "--max")
     dated, params = date_filter(since, until, "p")
     where = ["1", *dated]
-    if kind:
-        where.append("d.kind = ?")
-        params.append(kind)
+    chosen = DEAL_KINDS if kind is None else () if kind == "all" else (kind,)
+    if chosen:
+        where.append(f"d.kind IN ({','.join('?' * len(chosen))})")
+        params += chosen
     if currency:
         where.append("d.currency = ?")
         params.append(currency.upper())
@@ -100,11 +114,14 @@ def deals(
         from airesearch.entity_queries import resolve_entity
 
         key = resolve_entity(conn, entity)
+        where.append("d.entity_keys LIKE ?")  # narrowed here, checked exactly below
+        params.append(f"%{json.dumps(key, ensure_ascii=False)}%")
     rows = conn.execute(
         "SELECT d.surface, d.min, d.max, d.currency, d.qualifier, d.per, d.kind,"
         " d.payer, d.payee, d.parties, d.entities, d.entity_keys, d.mentions,"
         " x.text, d.sentence_start, d.sentence_end, p.path, p.title, p.date,"
-        " x.seq, d.start, d.end FROM deals d JOIN posts p ON p.id = d.post_id"
+        " x.seq, d.start, d.end, d.restated FROM deals d"
+        " JOIN posts p ON p.id = d.post_id"
         " JOIN passages x ON x.id = d.passage_id WHERE " + " AND ".join(where),
         params,
     ).fetchall()
@@ -112,7 +129,7 @@ def deals(
     for row in rows:
         (surface, lo, hi, cur, qualifier, per, kind_, payer, payee, parties, names,
          keys, mentions, text, s_start, s_end, path, title, day, seq, start,
-         end) = row  # fmt: skip
+         end, restated) = row  # fmt: skip
         if key is not None and key not in json.loads(keys):
             continue
         usd_min, usd_max = to_usd(lo, cur, rates), to_usd(hi, cur, rates)
@@ -127,21 +144,50 @@ def deals(
                 payee=payee, parties=json.loads(parties), entities=json.loads(names),
                 mentions=mentions, sentence=text[s_start:s_end].strip(), path=path,
                 title=title, date=day, passage_seq=seq, start=start, end=end,
+                restated=json.loads(restated) if restated else None,
+                posts=1, first_date=day, last_date=day,
             )
         )  # fmt: skip
+    if not each:
+        found = recurring_once(found)
     if sort == "amount":
         found.sort(key=lambda d: (-(d.usd_min or 0), d.path, d.start))
     else:
-        found.sort(key=lambda d: (d.date or "", d.path, d.start), reverse=True)
+        found.sort(key=lambda d: (d.last_date or "", d.path, d.start), reverse=True)
     return found[:top] if top else found
 
 
+def recurring_once(found: list[Deal]) -> list[Deal]:
+    """One record per figure that recurs across posts (same amount, currency,
+    rate unit, kind and parties): the earliest post's, with the number of posts
+    and the first and last date."""
+    groups: dict[tuple, list[Deal]] = defaultdict(list)
+    for deal in found:
+        key = (deal.min, deal.max, deal.currency, deal.per, deal.kind,
+               tuple(sorted(deal.parties)))  # fmt: skip
+        groups[key].append(deal)
+    merged = []
+    for group in groups.values():
+        group.sort(key=lambda d: (d.date or "9999", d.path, d.start))
+        dates = [d.date for d in group if d.date]
+        merged.append(
+            group[0]._replace(
+                posts=len({d.path for d in group}),
+                mentions=sum(d.mentions for d in group),
+                first_date=min(dates) if dates else None,
+                last_date=max(dates) if dates else None,
+            )
+        )
+    return merged
+
+
 def totals(found: list[Deal]) -> list[dict]:
-    """Count and total (lower bounds) per currency, largest total in USD first."""
+    """Count and total (lower bounds) per currency, largest total in USD first;
+    a figure that recurs across posts counts once."""
     by_currency: dict[str, dict] = defaultdict(
         lambda: {"count": 0, "total": 0, "usd": 0.0}
     )
-    for deal in found:
+    for deal in recurring_once(found):
         entry = by_currency[deal.currency]
         entry["count"] += 1
         entry["total"] += deal.min

@@ -15,20 +15,41 @@ from airesearch.tokens import normalize, offset_mapper
 Figure = namedtuple(
     "Figure",
     "min max currency qualifier per surface start end sentence_start sentence_end"
-    " kind payer payee parties entities entity_keys",
+    " kind payer payee parties entities entity_keys restated",
+    defaults=(None,),
 )
 
-# Checked in this order: the first kind whose cue the sentence holds wins.
+# The kinds (README, "Deal figures", has the conventions): valuation of a
+# company; price per unit, seat or month; capex, a company's spending on its own
+# facilities, chips and research, even when the sentence says 投資 or 投じる;
+# deal, money into or from another company, fund or project; revenue, sales and
+# profit; market, a market's size or forecast; cost. Checked in this order: the
+# first kind whose cue is near the amount, then in the sentence, wins.
 KIND_CUES = (
-    ("valuation", "評価額|時価総額|企業価値|バリュエーション"),
-    ("price", "料金|月額|年額|価格|年収|給与|単価|値段|利用料|サブスク"),
-    ("capex", "設備投資|投じ|設備|建設費|支出計画|データセンター投資"),
-    ("deal", "投資|出資|買収|契約|提携|調達|コミット|融資|資金提供|取得|合意|支援"),
-    ("revenue", "売上|売り上げ|収益|利益|収入|売上高"),
-    ("market", "市場|規模に達|予測|見込|見通し"),
+    ("valuation", "評価額|時価総額|企業価値|バリュエーション|評価され"),
+    ("price", "料金|月額|年額|価格|年収|給与|単価|値段|利用料|サブスク|プラン"),
+    ("capex", "設備投資|設備|建設費|建設|支出計画|設備支出|資本支出|研究開発費"),
+    (
+        "invest",
+        "投資|投じ|出資|買収|契約|提携|調達|コミット|融資|資金提供|取得|合意"
+        "|支援|ラウンド|シリーズ[A-F]",
+    ),
+    ("revenue", "売上|売り上げ|収益|利益|収入|売上高|営業利益|純利益|赤字|黒字"),
+    ("market", "市場|規模に達|予測|見込|見通し|CAGR|年平均成長率"),
     ("cost", "コスト|費用|電気代|損失|電力代"),
 )
-KINDS = tuple(kind for kind, _ in KIND_CUES) + ("other",)
+KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "other")
+# What a company builds or does itself: money 投資 into these, with no company
+# receiving it, is capex (TSMCは同工場に1000億ドルを投資; 約750億ドルをAI研究と
+# データセンターの拡充に投じている).
+OWN_SPENDING = re.compile(
+    "工場|ファブ|施設|設備|拠点|キャンパス|データセンター|インフラ|研究開発|R&D"
+    "|研究|開発|生産|製造|半導体製造|計算資源|サーバー|GPU"
+)
+# Money into another company, fund or project is a deal even near OWN_SPENDING.
+OTHERS = re.compile(
+    "出資|買収|調達|融資|資金提供|ファンド|スタートアップ|株式|企業に|社に"
+)
 PAY = re.compile("投資|出資|拠出|コミット|支払|融資|資金提供|提供")
 ACQUIRE = re.compile("買収|取得")
 RAISE = re.compile("調達|受け")
@@ -36,18 +57,36 @@ RAISE = re.compile("調達|受け")
 SUBJECT = re.compile("(?:自身|社|氏)?[はがも]")
 
 
-def figure_kind(sentence: str, per: str | None, start: int = 0, end: int = 0) -> str:
+def figure_kind(
+    sentence: str,
+    per: str | None,
+    start: int = 0,
+    end: int = 0,
+    payee: str | None = None,
+) -> str:
     """The kind named nearest the amount (sentence[start:end]): cue words just
     around it first ("30億ドルを投資" is a deal even if 評価額 comes later),
-    then anywhere in the sentence."""
+    then anywhere in the sentence. Money invested with no company receiving it,
+    into a company's own facilities or research, is capex."""
     if per and per != "year":  # 年間 amounts are annual totals, not prices
         return "price"
     near = sentence[max(0, start - 10) : end + 14]
     for text in (near, sentence):
         for kind, cues in KIND_CUES:
             if re.search(cues, text):
-                return kind
+                if kind != "invest":
+                    return kind
+                if payee is None and own_spending(sentence, start, end):
+                    return "capex"
+                return "deal"
     return "other"
+
+
+def own_spending(sentence: str, start: int, end: int) -> bool:
+    """Whether the money goes to the spender's own facilities or research:
+    such an object around the amount, and no other company, fund or stake."""
+    around = sentence[max(0, start - 30) : end + 30]
+    return bool(OWN_SPENDING.search(around)) and not OTHERS.search(around)
 
 
 def find_figures(
@@ -77,10 +116,12 @@ def find_figures(
             Figure(
                 money.min, money.max, money.currency, money.qualifier, money.per,
                 text[start:end], start, end, s_start, s_end,
-                figure_kind(sentence, money.per, start - s_start, end - s_start),
+                figure_kind(sentence, money.per, start - s_start, end - s_start,
+                            payee),
                 payer, payee, parties,
                 list(dict.fromkeys(m[1] for m in named)),
                 list(dict.fromkeys(m[0] for m in named)),
+                money.restated,
             )
         )  # fmt: skip
     return found

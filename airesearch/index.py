@@ -29,7 +29,7 @@ from airesearch.storage import (
 )
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -80,7 +80,7 @@ CREATE TABLE deals (
     surface TEXT, start INTEGER, end INTEGER,
     sentence_start INTEGER, sentence_end INTEGER, kind TEXT,
     payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
-    mentions INTEGER
+    mentions INTEGER, restated TEXT
 );
 CREATE INDEX deals_post ON deals (post_id);
 -- For query expansion (query.py): the written forms of verbs and adjectives

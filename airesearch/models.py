@@ -51,11 +51,15 @@ examples: [{path, date, sentence, matches}] with [start, end) offsets in sentenc
 Deal = namedtuple(
     "Deal",
     "amount min max currency qualifier per usd_min usd_max kind payer payee parties"
-    " entities mentions sentence path title date passage_seq start end",
+    " entities mentions sentence path title date passage_seq start end restated"
+    " posts first_date last_date",
 )
 Deal.__doc__ = """A money figure of `deals`. amount: as written; min/max: in the
 currency's base unit; usd_min/usd_max: converted with the rate table; start/end:
-offsets of amount in the passage numbered passage_seq."""
+offsets of amount in the passage numbered passage_seq; restated: the author's
+restatement in another currency ({amount, min, max, currency}) or None; posts,
+first_date, last_date: the posts that give this figure (same amount, currency,
+kind and parties), path and sentence being from the first of them."""
 
 IndexReport = namedtuple(
     "IndexReport",

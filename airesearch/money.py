@@ -17,8 +17,14 @@ from collections import namedtuple
 from decimal import Decimal
 
 # min/max in the currency's base unit; qualifier: exact, approx, at_least,
-# more_than, up_to, vague or range; per: the unit of a rate, else None.
-Money = namedtuple("Money", "min max currency qualifier per surface start end")
+# more_than, up_to, vague or range; per: the unit of a rate, else None;
+# restated: the same amount as the author restated it in another currency,
+# {amount, min, max, currency} ("1000億ドル（約15兆円）"), else None.
+Money = namedtuple(
+    "Money",
+    "min max currency qualifier per surface start end restated",
+    defaults=(None,),
+)
 
 KANJI_DIGITS = {
     "〇": 0,
@@ -50,6 +56,10 @@ ENGLISH_SCALES = {
 }
 SUFFIX_CURRENCIES = {
     "米ドル": "USD", "USドル": "USD", "豪ドル": "AUD", "カナダドル": "CAD",
+    "NZドル": "NZD", "ニュージーランドドル": "NZD", "オーストラリアドル": "AUD",
+    "加ドル": "CAD", "星ドル": "SGD", "バーツ": "THB", "リンギット": "MYR",
+    "ルピア": "IDR", "レアル": "BRL", "ルーブル": "RUB", "リラ": "TRY",
+    "ディルハム": "AED", "リヤル": "SAR", "クローナ": "SEK", "クローネ": "NOK",
     "香港ドル": "HKD", "シンガポールドル": "SGD", "台湾ドル": "TWD", "NTドル": "TWD",
     "ドル": "USD", "日本円": "JPY", "円": "JPY", "ユーロ": "EUR", "英ポンド": "GBP",
     "ポンド": "GBP", "人民元": "CNY", "元": "CNY", "ウォン": "KRW", "ルピー": "INR",
@@ -58,6 +68,8 @@ SUFFIX_CURRENCIES = {
 }  # fmt: skip
 PREFIX_CURRENCIES = {
     "US$": "USD", "$": "USD", "USD": "USD", "¥": "JPY", "JPY": "JPY", "€": "EUR",
+    "A$": "AUD", "AU$": "AUD", "C$": "CAD", "CA$": "CAD", "S$": "SGD",
+    "HK$": "HKD", "NT$": "TWD", "NZ$": "NZD", "R$": "BRL",
     "EUR": "EUR", "£": "GBP", "GBP": "GBP", "RMB": "CNY", "CNY": "CNY", "₩": "KRW",
     "KRW": "KRW",
 }  # fmt: skip
@@ -77,6 +89,8 @@ QUALIFIERS_AFTER = {
     "を上回る": "more_than",
     "超え": "more_than",
     "を超え": "more_than",
+    "突破": "more_than",
+    "を突破": "more_than",
     "超": "more_than",
     "強": "more_than",
     "余り": "more_than",
@@ -144,8 +158,10 @@ PATTERN = re.compile(
        \s?(?P<dash>[~〜\-－–]|から)\s?(?P=prefix)?(?P<second>{NUMBER}))?
     (?:\s?(?P<scale>thousand|million|billion|trillion|bn|mn|tn|[kKmMbBtT])(?![A-Za-z]))?
     \s?(?P<suffix>{alternatives(SUFFIX_CURRENCIES)})?
+    (?P<plus>\+)?
     (?P<per_after>\s?/\s?(?:{alternatives(PER_UNITS)}|[\d.]+\s?[KMBkmb万億]?\s?(?:tokens?|トークン|{alternatives(PER_UNITS)})?))?
     (?P<after>{alternatives(QUALIFIERS_AFTER)})?
+    (?P<from>\s?(?:[~〜～]|から)(?!\s?[\d十百千万億兆$¥€£]))?
     """,
     re.VERBOSE,
 )
@@ -164,8 +180,10 @@ EXCHANGE_RATE = re.compile(r"^\s?[=＝]?\s?[\d.,]+\s?(?:円|ドル)|^\s?換算")
 CURRENCY_HINT = re.compile(
     r"[$¥€£₩]|USD|JPY|EUR|GBP|CNY|RMB|KRW|dollar"
     r"|[\d十百千万億兆]\s?(?:[KMBkmbT]|billion|million|trillion)?\s?"
-    r"(?:日本|英|人民|豪|カナダ|香港|シンガポール|台湾|NT|スイス|US|米)?"
-    r"(?:ドル|円|ユーロ|ポンド|元|ウォン|ルピー|フラン)"
+    r"(?:日本|英|人民|豪|カナダ|香港|シンガポール|台湾|NT|NZ|ニュージーランド"
+    r"|オーストラリア|加|星|スイス|US|米)?"
+    r"(?:ドル|円|ユーロ|ポンド|元|ウォン|ルピー|フラン|バーツ|リンギット|ルピア"
+    r"|レアル|ルーブル|リラ|ディルハム|リヤル|クローナ|クローネ)"
 )
 NOT_AFTER = re.compile(r"^(?:し|候|単位)")  # 兆し, 兆候, 兆単位
 
@@ -246,15 +264,21 @@ def interpret(match: re.Match, text: str) -> Money | None:
         qualifier = QUALIFIERS_BEFORE.get(
             match["before"] or ""
         ) or QUALIFIERS_AFTER.get(match["after"] or "", qualifier)
+    per = rate_unit(match, text)
+    if per and qualifier == "exact" and (match["plus"] or match["from"]):
+        qualifier = "at_least"  # a price "from": $25/月～, $25/ユーザーから, $70+/月
+    end = match.end("from") if per and match["from"] else match.end()
+    if match["from"] and not per:
+        end = match.start("from")
     return Money(
         min=clean(low),
         max=clean(high),
         currency=currency,
         qualifier=qualifier,
-        per=rate_unit(match, text),
-        surface=match.group().strip(),
+        per=per,
+        surface=text[match.start() : end].strip(),
         start=match.start() + (len(match.group()) - len(match.group().lstrip())),
-        end=match.end(),
+        end=end,
     )
 
 
@@ -292,7 +316,11 @@ def per_name(unit: str) -> str:
 
 
 def find_money(normal: str) -> list[Money]:
-    """Every money figure in NFKC text, in order."""
+    """Every money figure in NFKC text, in order. A figure restated in
+    parentheses in another currency is kept on the figure it restates, and a
+    qualifier after the parenthesis applies to that figure ("1150億ドル（約17.2兆
+    円）以上"); a change from one amount to another is two figures ("700億ドルから
+    720億ドルに引き上げ")."""
     if not CURRENCY_HINT.search(normal):
         return []  # most passages name no amount; PATTERN is slow to say so
     found: list[Money] = []
@@ -301,9 +329,69 @@ def find_money(normal: str) -> list[Money]:
         if money is None or EXCHANGE_RATE.match(normal[money.end : money.end + 12]):
             continue
         if found and RESTATED.fullmatch(normal[found[-1].end : money.start]):
+            found[-1] = restate(found[-1], money, normal)
             continue
-        found.append(money)
+        found += split_change(match, money, normal)
     return found
+
+
+# After "（約17.2兆円" : the closing parenthesis, then maybe a qualifier.
+AFTER_RESTATEMENT = re.compile(rf"\s?\)\s?(?P<after>{alternatives(QUALIFIERS_AFTER)})?")
+# "AからBへ/に拡大": a change between two amounts, not a range.
+CHANGE = re.compile(
+    r"\s?(?:へ|に)(?:と)?[^。、]{0,6}?"
+    r"(?:拡大|増加|増額|引き上げ|引上げ|上昇|成長|増え|伸び|縮小|減少|減額|引き下げ|下落|減っ)"
+)
+
+
+def restate(money: Money, restated: Money, text: str) -> Money:
+    """money with its restatement, and the qualifier written after both."""
+    after = AFTER_RESTATEMENT.match(text, restated.end)
+    qualifier = money.qualifier
+    if after and after["after"] and qualifier == "exact":
+        qualifier = QUALIFIERS_AFTER[after["after"]]
+    return money._replace(
+        qualifier=qualifier,
+        restated={
+            "amount": restated.surface,
+            "min": restated.min,
+            "max": restated.max,
+            "currency": restated.currency,
+        },
+    )
+
+
+def split_change(match: re.Match, money: Money, text: str) -> list[Money]:
+    """[money], or two figures when a から-range is a change (100兆ウォンから
+    150兆ウォンへと拡大: from one amount to another)."""
+    if match["dash"] != "から" or not CHANGE.match(text, money.end):
+        return [money]
+    first_low, first_high = amount_value(match["first"])
+    currency = SUFFIX_CURRENCIES.get(match["first_suffix"] or "") or money.currency
+    if last_big_unit(match["first"]) == 1 and last_big_unit(match["second"]) > 1:
+        scale = last_big_unit(match["second"])  # 700から720億ドル: 億 for both
+        first_low, first_high = first_low * scale, first_high * scale
+    scale = ENGLISH_SCALES.get((match["scale"] or "").lower(), 1)
+    first_end = (
+        match.end("first_suffix") if match["first_suffix"] else match.end("first")
+    )
+    first = money._replace(
+        min=clean(first_low * scale),
+        max=clean(first_high * scale),
+        currency=currency,
+        qualifier="exact",
+        surface=text[money.start : first_end],
+        end=first_end,
+    )
+    second_low, second_high = amount_value(match["second"])
+    second = money._replace(
+        min=clean(second_low * scale),
+        max=clean(second_high * scale),
+        qualifier="exact",
+        surface=text[match.start("second") : money.end].strip(),
+        start=match.start("second"),
+    )
+    return [first, second]
 
 
 def parse_money(text: str) -> Money | None:

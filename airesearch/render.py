@@ -320,9 +320,10 @@ def print_entity(profile, color: Color) -> None:
 
 
 def print_deals(found: list, totals: list[dict], color: Color) -> None:
-    """Deal figures: amount as written and as a number, kind, parties, post;
-    then the count and total per currency."""
-    header = ["amount", "number", "currency", "kind", "parties", "date", "title"]
+    """Deal figures: amount as written and as a number, kind, parties, how many
+    posts give it and when; then the count and total per currency."""
+    header = ["amount", "number", "currency", "kind", "parties", "posts", "dates",
+              "title"]  # fmt: skip
     lines = [
         [
             deal.amount,
@@ -331,7 +332,8 @@ def print_deals(found: list, totals: list[dict], color: Color) -> None:
             deal.kind,
             " → ".join(p for p in (deal.payer, deal.payee) if p)
             if deal.payer else ", ".join(deal.parties),
-            (deal.date or "")[:10],
+            str(deal.posts),
+            date_span(deal.first_date, deal.last_date),
             deal.title,
         ]
         for deal in found
@@ -352,3 +354,8 @@ def print_deals(found: list, totals: list[dict], color: Color) -> None:
     for line in lines:
         table.add_row(*line)
     out.print(table)
+
+
+def date_span(first: str | None, last: str | None) -> str:
+    first, last = (first or "")[:10], (last or "")[:10]
+    return first if first == last else f"{first}–{last}"

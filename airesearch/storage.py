@@ -112,12 +112,14 @@ def store_file(
     )
     conn.executemany(
         "INSERT INTO deals VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (post_id, (post_id << PASSAGE_BITS) + seq, *figure[:13],
              json.dumps(figure.parties, ensure_ascii=False),
              json.dumps(figure.entities, ensure_ascii=False),
-             json.dumps(figure.entity_keys, ensure_ascii=False), mentions)
+             json.dumps(figure.entity_keys, ensure_ascii=False), mentions,
+             json.dumps(figure.restated, ensure_ascii=False)
+             if figure.restated else None)
             for seq, figure, mentions in figures
             if seq < MAX_PASSAGES
         ],

@@ -391,7 +391,8 @@ def test_regression_search_rebuilds_an_index_of_an_older_schema(messy_copy, tmp_
 DEAL_FIELDS = {
     "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
     "kind", "payer", "payee", "parties", "entities", "mentions", "sentence", "path",
-    "title", "date", "passage_seq", "start", "end",
+    "title", "date", "passage_seq", "start", "end", "restated", "posts",
+    "first_date", "last_date",
 }  # fmt: skip
 
 
@@ -462,7 +463,7 @@ def test_an_unknown_option_is_one_line_naming_the_closest(capsys, monkeypatch, c
     "args, expected",
     (
         (["entities", "--type", "animal"], "'org', 'person', 'place', 'product'"),
-        (["deals", "--kind", "gift"], "'deal', 'capex'"),
+        (["deals", "--kind", "gift"], "'all', 'valuation', 'price', 'capex'"),
         (["deals", "--sort", "size"], "'amount', 'date'"),
         (["entities", "--top", "many"], "bad --top"),
         (["search"], "missing argument 'query'"),

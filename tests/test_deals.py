@@ -64,6 +64,42 @@ def test_kind_from_cue_words(text, kind):
     assert figure.kind == kind == figure_kind(text, figure.per)
 
 
+# The conventions of the README's kind table, on sentences of corpus-sample.
+CONVENTION_CASES = (
+    ("ckwell GPUはTSMCのアリゾナ工場で製造されており、TSMCは同工場に1000億ドルを投資し"
+     "て拡張を進めています。", "capex"),
+    ("Googleは、この巨大な投資競争において約750億ドルをAI研究とデータセンターの拡充に投"
+     "じている。", "capex"),
+    ("NvidiaはNscaleに6億8,300万ドルを投資した。", "deal"),
+    ("これには、データラベリングの雄であるScale AIへの150億ドル規模の出資、そしてその株"
+     "式の49%取得という、戦略的な資本提携が含まれます。", "deal"),
+    ("AnthropicはGoogleなどから150億ドルを調達した。", "deal"),
+    ("AI自身が約5000億ドルという巨額の評価額で二次株式売却を進めているとされる。",
+     "valuation"),
+    ("2024年の市場規模が719億1,000万ドルだったことを考えると、2025年から2033年までの予"
+     "測期間に拡大する。", "market"),
+    ("MicrosoftのAI事業が2026年までに450億ドルの売上高を生み出す可能性がある。",
+     "revenue"),
+    ("「月額30ドル」といった形で提供される有償版が、強力な選択肢として浮上する。",
+     "price"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("text, kind", CONVENTION_CASES)
+def test_kind_conventions_on_real_sentences(text, kind):
+    assert [figure.kind for figure in figures_of(text)] == [kind]
+
+
+def test_a_restatement_stays_on_its_figure_record():
+    (figure,) = figures_of(
+        "OpenAIは1000億ドル（約15兆円）をAI用データセンターに投資する。"
+    )
+    assert figure.currency == "USD" and figure.kind == "capex"
+    assert (
+        figure.restated["currency"] == "JPY" and figure.restated["min"] == 15 * 10**12
+    )
+
+
 def test_the_same_figure_repeated_in_a_post_is_one_record_with_a_count():
     sentence = "NvidiaはNscaleに6億8,300万ドルを投資した。"
     figures = [(seq, f) for seq in (1, 5) for f in figures_of(sentence)]
@@ -103,7 +139,7 @@ def test_the_nscale_post_figures_come_out_with_numbers_and_parties(bundled):
 
 def test_filters_sorting_rates_and_totals(bundled):
     rates = load_rates()
-    everything = deals(bundled, rates, top=0)
+    everything = deals(bundled, rates, kind="all", top=0)
     usd = [d.usd_min for d in everything]
     assert usd == sorted(usd, reverse=True)
     nvidia = deals(bundled, rates, entity="nvidai", top=0)
@@ -111,9 +147,11 @@ def test_filters_sorting_rates_and_totals(bundled):
     big = deals(bundled, rates, minimum="1000億ドル", top=0)
     assert big and all(d.usd_min >= 100_000_000_000 for d in big)
     assert deals(bundled, rates, minimum="1e11", top=0) == big
-    yen = deals(bundled, rates, currency="jpy", top=0)
+    yen = deals(bundled, rates, kind="all", currency="jpy", top=0)
     assert yen and {d.currency for d in yen} == {"JPY"}
-    cheaper_yen = deals(bundled, load_rates(["JPY=100"]), currency="JPY", top=0)
+    cheaper_yen = deals(
+        bundled, load_rates(["JPY=100"]), kind="all", currency="JPY", top=0
+    )
     assert cheaper_yen[0].usd_min == pytest.approx(yen[0].usd_min * 1.5)
     dated = [d.date for d in deals(bundled, rates, sort="date", top=0)]
     assert dated == sorted(dated, reverse=True)
@@ -129,3 +167,44 @@ def test_bad_options_are_clear_errors(bundled):
         deals(bundled, load_rates(), minimum="たくさん")
     with pytest.raises(AiresearchError, match="--since"):
         deals(bundled, load_rates(), since="yesterday")
+
+
+FORECAST = "世界のAI市場規模は2030年に710億ドルに達すると予測されている。"
+REPEATING_POSTS = {
+    "2025-01-10-a.md": f"---\ntitle: A\ndate: 2025-01-10\n---\n{FORECAST}\n",
+    "2025-02-10-b.md": f"---\ntitle: B\ndate: 2025-02-10\n---\n{FORECAST}\n",
+    "2025-03-10-c.md": "---\ntitle: C\ndate: 2025-03-10\n---\n"
+    f"{FORECAST}\n\nNvidiaはNscaleに6億8,300万ドルを投資した。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def repeating(tmp_path_factory):
+    from airesearch.index import open_index, update_index
+
+    from .conftest import write_corpus
+
+    base = tmp_path_factory.mktemp("repeating")
+    corpus = write_corpus(base / "corpus", REPEATING_POSTS)
+    update_index(corpus, base / "index.sqlite", workers=1)
+    conn = open_index(base / "index.sqlite")
+    yield conn
+    conn.close()
+
+
+def test_deals_lists_deal_kinds_and_a_recurring_figure_once(repeating):
+    rates = load_rates()
+    default = deals(repeating, rates, top=0)
+    assert [(d.amount, d.kind) for d in default] == [("6億8,300万ドル", "deal")]
+    every = deals(repeating, rates, kind="all", top=0)
+    (forecast,) = [d for d in every if d.kind == "market"]
+    assert forecast.posts == 3 and forecast.min == 71 * 10**9
+    assert (forecast.first_date[:10], forecast.last_date[:10]) == (
+        "2025-01-10",
+        "2025-03-10",
+    )
+    assert forecast.path == "2025-01-10-a.md"  # the first post that gives it
+    each = deals(repeating, rates, kind="market", each=True, top=0)
+    assert len(each) == 3 and {d.posts for d in each} == {1}
+    (usd,) = totals(each)
+    assert usd["count"] == 1 and usd["total"] == 71 * 10**9

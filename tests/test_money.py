@@ -217,3 +217,73 @@ REGRESSION_CASES = (
 def test_regression_ranges_rates_restatements_and_exchange_rates(text, expected):
     found = [(m.min, m.max, m.qualifier, m.per) for m in find_money(normalize(text))]
     assert found == expected
+
+
+# Issue 10: sentences of corpus-sample (and the acceptance corpus's examples).
+QUALIFIER_CASES = (
+    # A qualifier after a parenthesized restatement applies to the figure.
+    ("AIチップ・半導体市場で、2025年時点で1150億ドル（約17.2兆円）以上とされています。",
+     115 * B, "USD", "at_least", None),
+    ("年間売上3500億ドル（約52.5兆円）超えを誇り", 350 * B, "USD", "more_than", "year"),
+    ("9000億元（約18兆円）を突破する見込み", 900 * B, "CNY", "more_than", None),
+    ("全体の売上が2025年には500億ドルを突破すると予想", 50 * B, "USD", "more_than",
+     None),
+    ("AI市場、2034年に1兆ドル突破へ", T, "USD", "more_than", None),
+    # A price "from".
+    ("料金は$25/月～で", 25, "USD", "at_least", "month"),
+    ("月額$25/ユーザーから利用できる", 25, "USD", "at_least", "month"),
+    ("$70+/月のプラン", 70, "USD", "at_least", "month"),
+    ("約124兆円", 124 * T, "JPY", "approx", None),
+    # Currencies with a country prefix.
+    ("760億NZドルの投資", 76 * B, "NZD", "exact", None),
+    ("7100万NZドル", 71 * M, "NZD", "exact", None),
+    ("A$5 billion", 5 * B, "AUD", "exact", None),
+    ("C$2 billion", 2 * B, "CAD", "exact", None),
+    ("S$300 million", 300 * M, "SGD", "exact", None),
+    ("HK$100億", 10 * B, "HKD", "exact", None),
+    ("NT$500億", 50 * B, "TWD", "exact", None),
+    ("最大1,160億豪ドルの潜在的な流入", 116 * B, "AUD", "up_to", None),
+    ("50億シンガポールドル", 5 * B, "SGD", "exact", None),
+    ("300億台湾ドル", 30 * B, "TWD", "exact", None),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("text, amount, currency, qualifier, per", QUALIFIER_CASES)
+def test_qualifiers_prices_and_country_currencies(
+    text, amount, currency, qualifier, per
+):
+    (money,) = find_money(normalize(text))
+    assert (money.min, money.currency, money.qualifier, money.per) == (
+        amount,
+        currency,
+        qualifier,
+        per,
+    )
+
+
+def test_a_restated_amount_is_kept_on_the_figure_it_restates():
+    (money,) = find_money(normalize("1000億ドル（約15兆円）をAI用データセンターに投資"))
+    assert money.min == 100 * B and money.currency == "USD"
+    assert money.restated == {
+        "amount": "約15兆円",
+        "min": 15 * T,
+        "max": 15 * T,
+        "currency": "JPY",
+    }
+
+
+@pytest.mark.parametrize(
+    "text, first, second",
+    (
+        ("設備投資額も700億ドルから720億ドルに引き上げ", 70 * B, 72 * B),
+        ("従来の100兆ウォンから150兆ウォンへと拡大した", 100 * T, 150 * T),
+        ("売上は30億円から50億円に増加", 3 * B, 5 * B),
+    ),
+)
+def test_a_change_from_one_amount_to_another_is_two_figures(text, first, second):
+    found = find_money(normalize(text))
+    assert [(m.min, m.max, m.qualifier) for m in found] == [
+        (first, first, "exact"),
+        (second, second, "exact"),
+    ]
+    assert "から" not in found[0].surface + found[1].surface
