@@ -100,6 +100,8 @@ QUALIFIERS_AFTER = {
     "まで": "up_to",
     "弱": "up_to",
     "程度": "approx",
+    "台から": "at_least",
+    "台": "approx",
     "前後": "approx",
     "近く": "approx",
     "ほど": "approx",
@@ -171,7 +173,10 @@ PER_BEFORE_NOUN = re.compile(
     r"((?:[\d.]+[KMBkmb万億]?)?[^\s\d、。，,「」()（）]{1,8}?)(?:あたり|当たり)"
     r"[^\s\d、。，,]{0,4}$"
 )
-PER_BEFORE_LEAD = re.compile(rf"({alternatives(PER_BEFORE)})[^\s\d、。,]{{0,4}}$")
+# 10年間 is a duration, not 年間 (per year).
+PER_BEFORE_LEAD = re.compile(
+    rf"(?<![\d十百千])({alternatives(PER_BEFORE)})[^\s\d、。,]{{0,4}}$"
+)
 # "1000億ドル(約15兆円)": the yen figure restates the dollar one.
 RESTATED = re.compile(r"\s?\((?:日本円で|円換算で|約)?\s?$")
 # "1ドル150円換算", "1ドル=150円": an exchange rate, not a figure.
@@ -265,10 +270,14 @@ def interpret(match: re.Match, text: str) -> Money | None:
             match["before"] or ""
         ) or QUALIFIERS_AFTER.get(match["after"] or "", qualifier)
     per = rate_unit(match, text)
-    if per and qualifier == "exact" and (match["plus"] or match["from"]):
+    if (
+        per not in (None, "year")
+        and qualifier == "exact"
+        and (match["plus"] or match["from"])
+    ):
         qualifier = "at_least"  # a price "from": $25/月～, $25/ユーザーから, $70+/月
-    end = match.end("from") if per and match["from"] else match.end()
-    if match["from"] and not per:
+    end = match.end()
+    if match["from"] and per in (None, "year"):
         end = match.start("from")
     return Money(
         min=clean(low),
@@ -326,6 +335,10 @@ def find_money(normal: str) -> list[Money]:
     found: list[Money] = []
     for match in PATTERN.finditer(normal):
         money = interpret(match, normal)
+        if money is None and match["first_suffix"]:
+            # "2440億ドルから2030年には": the から-number is a year, not a range end.
+            alone = PATTERN.fullmatch(normal, match.start(), match.end("first_suffix"))
+            money = interpret(alone, normal) if alone else None
         if money is None or EXCHANGE_RATE.match(normal[money.end : money.end + 12]):
             continue
         if found and RESTATED.fullmatch(normal[found[-1].end : money.start]):
