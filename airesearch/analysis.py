@@ -83,6 +83,7 @@ def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, 
     one passage; its words' facts go into lexicon."""
     from airesearch.deals import find_figures
     from airesearch.entities import (
+        context_cues,
         find_mentions,
         load_gazetteer,
         sentence_of,
@@ -104,6 +105,7 @@ def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, 
         start, end = to_text(mention.start), to_text(mention.end)
         rows.append(
             (mention.key, mention.name, mention.type, text[start:end], start, end,
-             *sentence_of(sentences, start))
+             *sentence_of(sentences, start),
+             *context_cues(normal, mention.start, mention.end))
         )  # fmt: skip
     return indexed, rows, find_figures(text, rows, normal)

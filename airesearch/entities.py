@@ -35,6 +35,19 @@ ORG_SUFFIXES = ("社",)
 PERSON_SUFFIXES = ("氏", "さん")
 SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 NAME_TYPES = {"人名": "person", "地名": "place", "組織名": "org"}
+# Shapes that are never names, whatever their letters: sizes and process nodes
+# (3nm, 70B, 1.8T), versions (v7, V3.1), number formats (FP16, INT8), plurals
+# of acronyms (LLMs, LWMs), and an ordinal word with its number (Level 4).
+NOT_A_NAME = re.compile(
+    r"\d+(?:\.\d+)?\s?(?:nm|µm|mm|[BMKT]|GB|TB|PB|MB|GHz|MHz|[kMG]?W|bit|bits"
+    r"|x|fps|TOPS|T?FLOPS|ms|sec|Wh|kWh)"
+    r"|[vV]\d+(?:\.\d+)*[a-z]?"
+    r"|(?:FP|INT|BF|TF|MX|UINT)\d+"
+    r"|[A-Z]{2,}s"
+    r"|(?:Level|Phase|Stage|Tier|Step|Part|Type|Class|Grade|Round|Version|Gen"
+    r"|Generation|Chapter|Section|Article|Figure|Table|Vol|No|Option|Plan|Case)"
+    r"\s?\d+(?:\.\d+)?"
+)
 
 # key: canonical key (case- and width-folded); name: canonical name, or the
 # spelling found for a name in no gazetteer; start/end: offsets in the text.
@@ -175,8 +188,41 @@ def find_mentions(
             continue
         if len(mention.surface) < 2 and mention.surface.isascii():
             continue  # a lone letter: "B" of "Series B", "H" of a split H200
+        known = mention.key in gazetteer.by_key or mention.name in gazetteer.keys
+        if not known and not_a_name(normal, mention):
+            continue
+        if not known and quoted_after_org(normal, mention, kept):
+            mention = mention._replace(type="product")
         kept.append(mention)
     return kept
+
+
+NUMBER_AFTER = re.compile(r"\s?\d+(?:\.\d+)?")
+
+
+def not_a_name(normal: str, mention: Mention) -> bool:
+    """A size, version or number format, alone or with the number after it."""
+    if NOT_A_NAME.fullmatch(mention.surface):
+        return True
+    number = NUMBER_AFTER.match(normal, mention.end)
+    return bool(number) and bool(NOT_A_NAME.fullmatch(mention.surface + number.group()))
+
+
+def quoted_after_org(normal: str, mention: Mention, kept: list[Mention]) -> bool:
+    """A name in 「」 right after an organisation's is its product: ソフトバンク
+    「X-Ghost」, NVIDIAの「Rubin」."""
+    if normal[mention.start - 1 : mention.start] != "「":
+        return False
+    if MAKER_ENDINGS.fullmatch(normal[mention.start - 3 : mention.start - 1]):
+        return True  # パナソニックの「Reflect-Dit」, NVIDIAの「Rubin」
+    if not kept:
+        return False
+    gap = normal[kept[-1].end : mention.start - 1]
+    return kept[-1].type == "org" and gap in ("", "の", "が", "は", "社の", "社")
+
+
+# A katakana or Latin word, then の, before 「: a maker's name (パナソニックの「).
+MAKER_ENDINGS = re.compile(r"[\u30a1-\u30fa\u30fcA-Za-z0-9]の")
 
 
 def make_mention(
@@ -410,6 +456,34 @@ def kanji_names(
         if kind:
             found.append(make_mention(normal, start, end, kind, gazetteer))
     return found
+
+
+# A run of one script next to a name: its context cue (see context_cues).
+CUE_RUN = re.compile(
+    r"[\u4e00-\u9fff\u3005]{1,2}|[\u30a1-\u30fa\u30fc]{1,6}|[A-Za-z]{2,12}"
+    r"|[ぁ-ん]|[「」『』（）()【】]"
+)
+CUE_RUN_BACK = re.compile(
+    r"(?:[\u4e00-\u9fff\u3005]{1,2}|[\u30a1-\u30fa\u30fc]{1,6}|[A-Za-z]{2,12}"
+    r"|[ぁ-ん]|[「」『』（）()【】])$"
+)
+
+
+CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
+
+
+def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
+    """The words on each side of a name, as the type learner reads them (see
+    entity_queries.learned_types): the run after it (社, 氏, CEO, 株価; の and
+    the run after a particle: のモデル, を搭載), and the run before it (米, 「)."""
+    after = CUE_RUN.match(normal, end)
+    cue_after = after.group() if after else ""
+    if cue_after in CUE_PARTICLES:  # のモデル, を搭載, が買収
+        more = CUE_RUN.match(normal, end + 1)
+        if more and more.group() not in CUE_PARTICLES:
+            cue_after += more.group()
+    before = CUE_RUN_BACK.search(normal[max(0, start - 6) : start])
+    return (before.group() if before else ""), cue_after
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

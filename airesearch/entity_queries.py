@@ -33,7 +33,8 @@ def most_common(rows) -> dict[str, Counter]:
 
 
 def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, str]]:
-    """entity key -> (name, type): the gazetteer's, else the most used."""
+    """entity key -> (name, type): the gazetteer's, else the most used name and
+    the type learned from context (learned_types), else the most used type."""
     where = f"WHERE entity IN ({','.join('?' * len(keys))})" if keys else ""
     params = keys or []
     names = most_common(
@@ -46,9 +47,107 @@ def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, s
             f"SELECT entity, type, count(*) FROM mentions {where} GROUP BY 1, 2", params
         )
     )
+    learned = learned_types(conn)
     return {
-        key: (counter.most_common(1)[0][0], types[key].most_common(1)[0][0])
+        key: (
+            counter.most_common(1)[0][0],
+            learned.get(key) or types[key].most_common(1)[0][0],
+        )
         for key, counter in names.items()
+    }
+
+
+# Type learning: a naive Bayes over context cues, trained on the gazetteer's
+# entities as this corpus writes them. A cue counts at most CUE_CAP times per
+# entity (は after NVIDIA a thousand times says little); a name is retyped only
+# with LEARNED_CONFIDENCE and LEARNED_EVIDENCE cue sightings behind it.
+CUE_CAP = 3
+LEARNED_CONFIDENCE = 0.9
+LEARNED_EVIDENCE = 3
+CUE_TEACHERS = 3
+
+
+def learned_types(conn: sqlite3.Connection) -> dict[str, str]:
+    """entity key -> type for names outside the gazetteer, from the words around
+    them (社, 氏, CEO, のモデル, 米 …) weighed by how they stand around the
+    gazetteer's own names in this corpus; and a one-word name that ends a
+    product's name (Opus of Claude Opus) is a product. Names that UniDic typed
+    person or place keep their type."""
+    import math
+
+    known = {
+        key for (key,) in conn.execute("SELECT DISTINCT entity FROM entity_aliases")
+    }
+    training: dict[tuple[str, str], int] = defaultdict(int)
+    cue_entities: dict[str, set] = defaultdict(set)
+    type_totals: dict[str, int] = defaultdict(int)
+    type_entities: dict[str, set] = defaultdict(set)
+    unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    extracted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entity, kind, cue, n in conn.execute(
+        "SELECT entity, type, cue, n FROM entity_cues WHERE n > 0"
+    ):
+        if entity not in known:
+            extracted[entity][kind] += n
+        if not informative(cue):
+            continue
+        n = min(n, CUE_CAP)
+        if entity in known:
+            training[cue, kind] += n
+            cue_entities[cue].add(entity)
+            type_totals[kind] += n
+            type_entities[kind].add(entity)
+        else:
+            unknown[entity][cue] += n
+    # A cue teaches only when several names of the gazetteer stand by it.
+    cues = {cue for cue, names in cue_entities.items() if len(names) >= CUE_TEACHERS}
+    found: dict[str, str] = {}
+    kinds = [kind for kind in type_totals if type_entities[kind]]
+    total_entities = sum(len(type_entities[kind]) for kind in kinds)
+    for entity, seen in unknown.items():
+        if max(extracted[entity], key=extracted[entity].get) in ("person", "place"):
+            continue  # UniDic knew the name's class
+        evidence = sum(n for cue, n in seen.items() if cue in cues)
+        if evidence < LEARNED_EVIDENCE or not kinds:
+            continue
+        scores = {}
+        for kind in kinds:
+            score = math.log(len(type_entities[kind]) / total_entities)
+            for cue, n in seen.items():
+                if cue in cues:
+                    share = (training[cue, kind] + 1) / (type_totals[kind] + len(cues))
+                    score += n * math.log(share)
+            scores[kind] = score
+        top = max(scores.values())
+        weights = {kind: math.exp(score - top) for kind, score in scores.items()}
+        best = max(weights, key=weights.get)
+        if weights[best] / sum(weights.values()) >= LEARNED_CONFIDENCE:
+            found[entity] = best
+    for entity in tier_names(conn, known):
+        found[entity] = "product"
+    return found
+
+
+def informative(cue: str) -> bool:
+    """A content word, or a bracket; not a lone particle (は, が, の, や)."""
+    word = cue[1:]
+    return bool(word) and not (len(word) == 1 and "ぁ" <= word <= "ん")
+
+
+def tier_names(conn: sqlite3.Connection, known: set[str]) -> set[str]:
+    """One-word names outside the gazetteer that end a product's longer name in
+    this corpus: Opus (Claude Opus), Flash (Gemini Flash)."""
+    endings = {
+        name.split()[-1].casefold()
+        for (name,) in conn.execute(
+            "SELECT DISTINCT name FROM mentions"
+            " WHERE type = 'product' AND name LIKE '% %'"
+        )
+    }
+    return {
+        entity
+        for (entity,) in conn.execute("SELECT DISTINCT entity FROM mentions")
+        if entity not in known and " " not in entity and entity in endings
     }
 
 

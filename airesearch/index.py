@@ -29,7 +29,7 @@ from airesearch.storage import (
 )
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 9
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -66,9 +66,16 @@ CREATE TABLE mentions (
     passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
     entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
     surface TEXT NOT NULL, start INTEGER, end INTEGER,
-    sentence_start INTEGER, sentence_end INTEGER
+    sentence_start INTEGER, sentence_end INTEGER, cue_before TEXT, cue_after TEXT
 );
 CREATE INDEX mentions_entity ON mentions (entity);
+-- How often each entity, typed so at extraction, stands next to each context
+-- cue ("<米", ">社", ">のCEO"): what entity_queries learns types from. Kept in
+-- step with mentions by storage.py.
+CREATE TABLE entity_cues (
+    entity TEXT NOT NULL, type TEXT NOT NULL, cue TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, type, cue)
+) WITHOUT ROWID;
 CREATE INDEX mentions_post ON mentions (post_id);
 CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without

@@ -107,9 +107,10 @@ def store_file(
         [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
     )
     conn.executemany(
-        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
     )
+    count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
     conn.executemany(
         "INSERT INTO deals VALUES"
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -127,6 +128,24 @@ def store_file(
     if not terms:
         return set()
     return {term for _, _, text, _ in rows for term in text.split()}
+
+
+def count_cues(conn, mentions: list[tuple], sign: int) -> None:
+    """Keep entity_cues (entity, type, cue) counts in step with the mentions
+    added (sign +1) or removed (-1); rows are mention rows without the ids."""
+    from collections import Counter
+
+    counts = Counter()
+    for key, _name, kind, *_rest, before, after in mentions:
+        if before:
+            counts[key, kind, "<" + before] += 1
+        if after:
+            counts[key, kind, ">" + after] += 1
+    conn.executemany(
+        "INSERT INTO entity_cues VALUES (?, ?, ?, ?) ON CONFLICT (entity, type, cue)"
+        " DO UPDATE SET n = n + excluded.n",
+        [(key, kind, cue, sign * n) for (key, kind, cue), n in counts.items()],
+    )
 
 
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
@@ -162,6 +181,12 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
     conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
+    gone = conn.execute(
+        "SELECT entity, name, type, surface, start, end, sentence_start,"
+        " sentence_end, cue_before, cue_after FROM mentions WHERE post_id = ?",
+        (post_id,),
+    ).fetchall()
+    count_cues(conn, gone, -1)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
