@@ -199,15 +199,18 @@ def totals(found: list[Deal]) -> list[dict]:
     ]  # fmt: skip
 
 
-def entity_deal_totals(conn: sqlite3.Connection) -> dict[str, tuple[int, float]]:
-    """entity key -> (deal figures naming it, their total in USD, lower bounds)."""
+def entity_deal_totals(
+    conn: sqlite3.Connection, keys: list[str] | None = None
+) -> dict[str, tuple[int, float]]:
+    """entity key -> (deal figures naming it, their total in USD, lower bounds),
+    from the per-entity sums the index keeps (aggregates.py)."""
     rates = load_rates()
+    where = f"WHERE entity IN ({','.join('?' * len(keys))})" if keys else ""
     found: dict[str, list] = defaultdict(lambda: [0, 0.0])
-    for keys, low, currency in conn.execute(
-        "SELECT entity_keys, min, currency FROM deals"
+    for key, currency, figures, total in conn.execute(
+        f"SELECT entity, currency, figures, total FROM entity_deals {where}",
+        keys or [],
     ):
-        usd = to_usd(low, currency, rates) or 0.0
-        for key in set(json.loads(keys)):
-            found[key][0] += 1
-            found[key][1] += usd
+        found[key][0] += figures
+        found[key][1] += to_usd(total, currency, rates) or 0.0
     return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}

@@ -39,12 +39,14 @@ def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, s
     params = keys or []
     names = most_common(
         conn.execute(
-            f"SELECT entity, name, count(*) FROM mentions {where} GROUP BY 1, 2", params
+            f"SELECT entity, name, sum(n) FROM entity_spellings {where} GROUP BY 1, 2",
+            params,
         )
     )
     types = most_common(
         conn.execute(
-            f"SELECT entity, type, count(*) FROM mentions {where} GROUP BY 1, 2", params
+            f"SELECT entity, type, sum(n) FROM entity_spellings {where} GROUP BY 1, 2",
+            params,
         )
     )
     learned = learned_types(conn)
@@ -140,13 +142,13 @@ def tier_names(conn: sqlite3.Connection, known: set[str]) -> set[str]:
     endings = {
         name.split()[-1].casefold()
         for (name,) in conn.execute(
-            "SELECT DISTINCT name FROM mentions"
+            "SELECT DISTINCT name FROM entity_spellings"
             " WHERE type = 'product' AND name LIKE '% %'"
         )
     }
     return {
         entity
-        for (entity,) in conn.execute("SELECT DISTINCT entity FROM mentions")
+        for (entity,) in conn.execute("SELECT entity FROM entity_totals")
         if entity not in known and " " not in entity and entity in endings
     }
 
@@ -166,14 +168,17 @@ def entities(
     if top < 0 or min_posts < 0:
         raise AiresearchError("--top and --min-posts must be 0 or more")
     conditions, params = date_filter(since, until, "p")
-    condition = " AND ".join(conditions) or "1"
-    figures = conn.execute(
-        "SELECT m.entity, count(*), count(DISTINCT m.post_id),"
-        " min(substr(p.date, 1, 10)), max(substr(p.date, 1, 10))"
-        f" FROM mentions m JOIN posts p ON p.id = m.post_id WHERE {condition}"
-        " GROUP BY m.entity",
-        params,
-    ).fetchall()
+    if conditions:  # counted from the posts in the range
+        figures = conn.execute(
+            "SELECT p.entity, sum(p.mentions), count(*), min(p.date), max(p.date)"
+            f" FROM entity_posts p WHERE {' AND '.join(conditions)}"
+            " GROUP BY p.entity",
+            params,
+        ).fetchall()
+    else:
+        figures = conn.execute(
+            "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
+        ).fetchall()
     names = display_names(conn)
     rows = [
         (key, *names[key], mentions, posts, first, last)
@@ -215,23 +220,27 @@ def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
         return {}
     return most_common(
         conn.execute(
-            "SELECT entity, surface, count(*) FROM mentions"
+            "SELECT entity, surface, sum(n) FROM entity_spellings"
             f" WHERE entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
             keys,
         )
     )
 
 
-def co_mentions(conn, keys: list[str], names: dict) -> dict[str, list[dict]]:
-    """For each key, the entities most often named in the same passages."""
+def co_mentions(
+    conn, keys: list[str], names: dict | None = None
+) -> dict[str, list[dict]]:
+    """For each key, the entities most often named in the same passages; names:
+    display_names of them, looked up here if not given."""
     if not keys:
         return {}
     pairs = conn.execute(
-        "SELECT a.entity, b.entity, count(DISTINCT a.passage_id) FROM mentions a"
-        " JOIN mentions b ON b.passage_id = a.passage_id AND b.entity != a.entity"
-        f" WHERE a.entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
+        "SELECT entity, other, n FROM entity_pairs"
+        f" WHERE entity IN ({','.join('?' * len(keys))})",
         keys,
     ).fetchall()
+    if names is None:
+        names = display_names(conn, sorted({other for _, other, _ in pairs}))
     found: dict[str, list] = defaultdict(list)
     for key, other, passages in pairs:
         found[key].append((passages, names[other][0]))
@@ -277,13 +286,13 @@ def closest_entity(conn, name: str, key: str) -> str:
     from rapidfuzz.distance import OSA
 
     candidates: dict[str, str] = {}  # spelling key -> entity key
-    mentions = dict(conn.execute("SELECT entity, count(*) FROM mentions GROUP BY 1"))
+    mentions = dict(conn.execute("SELECT entity, mentions FROM entity_totals"))
     for entity in mentions:
         candidates[entity] = entity
     for alias, entity in conn.execute("SELECT alias, entity FROM entity_aliases"):
         if entity in mentions:
             candidates.setdefault(alias, entity)
-    for (surface,) in conn.execute("SELECT DISTINCT surface FROM mentions"):
+    for (surface,) in conn.execute("SELECT DISTINCT surface FROM entity_spellings"):
         candidates.setdefault(name_key(surface), name_key(surface))
     best: dict[str, float] = {}
     for spelling, score, _ in process.extract(
@@ -318,14 +327,14 @@ def entity_profile(
 ) -> EntityProfile:
     """One entity: spellings, mentions per month, co-mentions, posts, sentences."""
     key = resolve_entity(conn, name)
-    names = display_names(conn)
-    display, kind = names[key]
+    co = co_mentions(conn, [key]).get(key, [])
+    display, kind = display_names(conn, [key])[key]
     mentions, posts, first, last = conn.execute(
-        "SELECT count(*), count(DISTINCT m.post_id), min(substr(p.date, 1, 10)),"
-        " max(substr(p.date, 1, 10)) FROM mentions m JOIN posts p ON p.id = m.post_id"
-        " WHERE m.entity = ?",
+        "SELECT mentions, posts, first_date, last_date FROM entity_totals"
+        " WHERE entity = ?",
         (key,),
     ).fetchone()
+    money = entity_deal_totals(conn, [key]).get(key, (0, 0.0))
     return EntityProfile(
         name=display,
         type=kind,
@@ -340,36 +349,47 @@ def entity_profile(
         per_month=[
             {"month": month or "undated", "mentions": count}
             for month, count in conn.execute(
-                "SELECT substr(p.date, 1, 7), count(*) FROM mentions m JOIN posts p"
-                " ON p.id = m.post_id WHERE m.entity = ? GROUP BY 1 ORDER BY 1",
+                "SELECT substr(date, 1, 7), sum(mentions) FROM entity_posts"
+                " WHERE entity = ? GROUP BY 1 ORDER BY 1",
                 (key,),
             )
         ],
-        co_mentions=co_mentions(conn, [key], names).get(key, []),
+        co_mentions=co,
         top_posts=[
             {"path": path, "title": title, "date": day, "mentions": count}
             for path, title, day, count in conn.execute(
-                "SELECT p.path, p.title, p.date, count(*) FROM mentions m JOIN posts p"
-                " ON p.id = m.post_id WHERE m.entity = ? GROUP BY m.post_id"
-                " ORDER BY count(*) DESC, p.path LIMIT 5",
+                "SELECT p.path, p.title, p.date, e.mentions FROM entity_posts e"
+                " JOIN posts p ON p.id = e.post_id WHERE e.entity = ?"
+                " ORDER BY e.mentions DESC, p.path LIMIT 5",
                 (key,),
             )
         ],
         examples=example_sentences(conn, key, examples),
-        deals=entity_deal_totals(conn).get(key, (0, 0.0))[0],
-        deals_usd=entity_deal_totals(conn).get(key, (0, 0.0))[1],
+        deals=money[0],
+        deals_usd=money[1],
     )
 
 
 def example_sentences(conn, key: str, limit: int) -> list[dict]:
     """Distinct sentences that name the entity, newest posts first."""
     found: dict[tuple, dict] = {}
+    # The newest posts first; a few more posts than examples, in case a post
+    # repeats one sentence.
+    newest = [
+        post_id
+        for (post_id,) in conn.execute(
+            "SELECT e.post_id FROM entity_posts e JOIN posts p ON p.id = e.post_id"
+            " WHERE e.entity = ? ORDER BY p.date DESC, p.path LIMIT ?",
+            (key, limit * 4),
+        )
+    ]
     for path, day, text, start, end, s_start, s_end in conn.execute(
         "SELECT p.path, p.date, x.text, m.start, m.end, m.sentence_start,"
         " m.sentence_end FROM mentions m JOIN passages x ON x.id = m.passage_id"
         " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"
+        f" AND m.post_id IN ({','.join('?' * len(newest))})"
         " ORDER BY p.date DESC, p.path, m.passage_id, m.start",
-        (key,),
+        (key, *newest),
     ):
         sentence = text[s_start:s_end]
         lead = len(sentence) - len(sentence.lstrip())

@@ -29,7 +29,7 @@ from airesearch.storage import (
 )
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -99,6 +99,28 @@ CREATE TABLE written_forms (
 ) WITHOUT ROWID;
 CREATE TABLE compound_parts (
     part TEXT, term TEXT, at INTEGER, PRIMARY KEY (part, term)
+) WITHOUT ROWID;
+-- Entity aggregates, kept in step with mentions and deals (aggregates.py).
+CREATE TABLE entity_posts (
+    entity TEXT NOT NULL, post_id INTEGER NOT NULL, date TEXT, mentions INTEGER,
+    PRIMARY KEY (entity, post_id)
+) WITHOUT ROWID;
+CREATE INDEX entity_posts_post ON entity_posts (post_id);
+CREATE TABLE entity_totals (
+    entity TEXT PRIMARY KEY, mentions INTEGER, posts INTEGER,
+    first_date TEXT, last_date TEXT
+) WITHOUT ROWID;
+CREATE TABLE entity_spellings (
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, n INTEGER, PRIMARY KEY (entity, name, type, surface)
+) WITHOUT ROWID;
+CREATE TABLE entity_pairs (
+    entity TEXT NOT NULL, other TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, other)
+) WITHOUT ROWID;
+CREATE TABLE entity_deals (
+    entity TEXT NOT NULL, currency TEXT NOT NULL, figures INTEGER, total NUMERIC,
+    PRIMARY KEY (entity, currency)
 ) WITHOUT ROWID;
 CREATE TABLE entity_aliases (
     alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL

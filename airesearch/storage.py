@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from airesearch.aggregates import add_post, remove_post
 from airesearch.corpus import PostFile
 
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
@@ -125,6 +126,12 @@ def store_file(
             if seq < MAX_PASSAGES
         ],
     )  # fmt: skip
+    add_post(
+        conn, post_id, post.date,
+        [(rowid, mentions) for rowid, _, _, mentions in rows],
+        [(figure.entity_keys, figure.currency, figure.min)
+         for seq, figure, _ in figures if seq < MAX_PASSAGES],
+    )  # fmt: skip
     if not terms:
         return set()
     return {term for _, _, text, _ in rows for term in text.split()}
@@ -187,6 +194,7 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
         (post_id,),
     ).fetchall()
     count_cues(conn, gone, -1)
+    remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))

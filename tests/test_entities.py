@@ -276,3 +276,45 @@ def test_learned_list_meets_the_precision_and_type_goals(learning):
     assert len(names) / len(listed) >= 0.97
     right = sum(row.type == truth[row.name] for row in names)
     assert right / len(names) >= 0.95
+
+
+def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
+    # The entity tables kept in step with each post (aggregates.py) must say
+    # what a build from scratch says, after posts are added, changed and deleted.
+    import shutil
+
+    from airesearch.deal_queries import entity_deal_totals
+    from airesearch.index import open_index, update_index
+
+    from .conftest import BUNDLED
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(BUNDLED, corpus)
+    updated = tmp_path / "updated.sqlite"
+    update_index(corpus, updated, workers=1)
+    first, *_, last = sorted(corpus.iterdir())
+    first.unlink()
+    last.write_text(
+        last.read_text(encoding="utf-8") + "\n\nNVIDIAはZyphraに10億ドルを投資した。\n",
+        encoding="utf-8",
+    )
+    (corpus / "new.md").write_text(
+        "---\ntitle: 新\ndate: 2026-01-01\n---\nMetaとNVIDIAが提携した。\n",
+        encoding="utf-8",
+    )
+    update_index(corpus, updated, workers=1)
+    fresh = tmp_path / "fresh.sqlite"
+    update_index(corpus, fresh, workers=1)
+    answers = []
+    for index in (updated, fresh):
+        conn = open_index(index)
+        answers.append(
+            (
+                entities(conn, top=0),
+                entities(conn, top=0, since="2025-09-20"),
+                entity_profile(conn, "NVIDIA"),
+                entity_deal_totals(conn),
+            )
+        )
+        conn.close()
+    assert answers[0] == answers[1]

@@ -1,0 +1,123 @@
+"""Entity aggregates kept in step with each post's mentions and money figures,
+so that `entities`, `entity` and `deals` read a few rows per entity instead of
+every mention (a 1 GB corpus has millions). storage.py calls add_post after
+writing a post and remove_post before taking one out; the tables are declared
+with the rest of the schema in index.py.
+
+- entity_posts: per entity and post, its mentions and the post's date.
+- entity_totals: per entity, mentions, posts, first and last date.
+- entity_spellings: per entity, how often each (name, type, surface) was found.
+- entity_pairs: per pair of entities, the passages that name both.
+- entity_deals: per entity and currency, the figures that name it and their
+  total (lower bounds), converted to USD when asked (rates change).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+
+def add_post(conn, post_id: int, date: str | None, passages, figures) -> None:
+    """passages: (passage id, mention rows) pairs, a row starting with entity
+    key, name, type, surface; figures: (entity keys, currency, min) triples."""
+    change(conn, post_id, (date or "")[:10] or None, passages, figures, +1)
+
+
+def remove_post(conn, post_id: int) -> None:
+    """Subtract a post that is still in the mentions and deals tables."""
+    passages: dict[int, list] = {}
+    for passage_id, *row in conn.execute(
+        "SELECT passage_id, entity, name, type, surface FROM mentions"
+        " WHERE post_id = ?",
+        (post_id,),
+    ):
+        passages.setdefault(passage_id, []).append(row)
+    figures = [
+        (json.loads(keys), currency, low)
+        for keys, currency, low in conn.execute(
+            "SELECT entity_keys, currency, min FROM deals WHERE post_id = ?",
+            (post_id,),
+        )
+    ]
+    change(conn, post_id, None, passages.items(), figures, -1)
+
+
+def change(conn, post_id, date, passages, figures, sign: int) -> None:
+    mentions: Counter = Counter()
+    spellings: Counter = Counter()
+    pairs: Counter = Counter()
+    for _passage_id, rows in passages:
+        named = set()
+        for key, name, kind, surface, *_ in rows:
+            mentions[key] += 1
+            spellings[key, name, kind, surface] += 1
+            named.add(key)
+        for key in named:
+            for other in named - {key}:
+                pairs[key, other] += 1
+    deals: Counter = Counter()
+    totals: Counter = Counter()
+    for keys, currency, low in figures:
+        for key in set(keys):
+            deals[key, currency] += 1
+            totals[key, currency] += low or 0
+    if sign > 0:
+        conn.executemany(
+            "INSERT INTO entity_posts VALUES (?, ?, ?, ?)",
+            [(key, post_id, date, n) for key, n in mentions.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_totals VALUES (?, ?, 1, ?, ?)"
+            " ON CONFLICT (entity) DO UPDATE SET"
+            " mentions = mentions + excluded.mentions, posts = posts + 1,"
+            " first_date = coalesce(min(first_date, excluded.first_date),"
+            " first_date, excluded.first_date),"
+            " last_date = coalesce(max(last_date, excluded.last_date),"
+            " last_date, excluded.last_date)",
+            [(key, n, date, date) for key, n in mentions.items()],
+        )
+    else:
+        conn.execute("DELETE FROM entity_posts WHERE post_id = ?", (post_id,))
+        conn.executemany(
+            "UPDATE entity_totals SET mentions = mentions - ?, posts = posts - 1,"
+            " first_date = (SELECT min(date) FROM entity_posts WHERE entity = ?),"
+            " last_date = (SELECT max(date) FROM entity_posts WHERE entity = ?)"
+            " WHERE entity = ?",
+            [(n, key, key, key) for key, n in mentions.items()],
+        )
+        conn.execute("DELETE FROM entity_totals WHERE posts <= 0")
+    upsert(
+        conn,
+        "entity_spellings (entity, name, type, surface, n)",
+        "entity, name, type, surface",
+        [(*key, sign * n) for key, n in spellings.items()],
+    )
+    upsert(
+        conn,
+        "entity_pairs (entity, other, n)",
+        "entity, other",
+        [(*key, sign * n) for key, n in pairs.items()],
+    )
+    conn.executemany(
+        "INSERT INTO entity_deals VALUES (?, ?, ?, ?) ON CONFLICT (entity, currency)"
+        " DO UPDATE SET figures = figures + excluded.figures,"
+        " total = total + excluded.total",
+        [(*key, sign * n, sign * totals[key]) for key, n in deals.items()],
+    )
+    if sign < 0:
+        conn.execute("DELETE FROM entity_spellings WHERE n <= 0")
+        conn.execute("DELETE FROM entity_pairs WHERE n <= 0")
+        conn.execute("DELETE FROM entity_deals WHERE figures <= 0")
+
+
+def upsert(conn, table: str, key: str, rows: list[tuple]) -> None:
+    """Add each row's last column (n) to the row with the same key."""
+    if not rows:
+        return
+    places = ", ".join("?" * len(rows[0]))
+    conn.executemany(
+        f"INSERT INTO {table} VALUES ({places}) ON CONFLICT ({key})"
+        " DO UPDATE SET n = n + excluded.n",
+        rows,
+    )
