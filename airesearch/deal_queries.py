@@ -15,6 +15,7 @@ from collections import defaultdict
 from airesearch.errors import AiresearchError
 from airesearch.models import Deal
 from airesearch.query import date_filter
+from airesearch.storage import PASSAGE_BITS
 
 RATES_FILE = os.path.join(os.path.dirname(__file__), "data", "rates.toml")
 SORTS = ("amount", "date")
@@ -116,19 +117,19 @@ def deals(
         key = resolve_entity(conn, entity)
         where.append("d.entity_keys LIKE ?")  # narrowed here, checked exactly below
         params.append(f"%{json.dumps(key, ensure_ascii=False)}%")
+    # Passage texts are read only for the figures listed (see with_sentences).
     rows = conn.execute(
         "SELECT d.surface, d.min, d.max, d.currency, d.qualifier, d.per, d.kind,"
         " d.payer, d.payee, d.parties, d.entities, d.entity_keys, d.mentions,"
-        " x.text, d.sentence_start, d.sentence_end, p.path, p.title, p.date,"
-        " x.seq, d.start, d.end, d.restated FROM deals d"
-        " JOIN posts p ON p.id = d.post_id"
-        " JOIN passages x ON x.id = d.passage_id WHERE " + " AND ".join(where),
+        " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title, p.date,"
+        f" d.passage_id & {(1 << PASSAGE_BITS) - 1}, d.start, d.end, d.restated"
+        " FROM deals d JOIN posts p ON p.id = d.post_id WHERE " + " AND ".join(where),
         params,
     ).fetchall()
     found = []
     for row in rows:
         (surface, lo, hi, cur, qualifier, per, kind_, payer, payee, parties, names,
-         keys, mentions, text, s_start, s_end, path, title, day, seq, start,
+         keys, mentions, passage_id, s_start, s_end, path, title, day, seq, start,
          end, restated) = row  # fmt: skip
         if key is not None and key not in json.loads(keys):
             continue
@@ -142,7 +143,7 @@ def deals(
                 amount=surface, min=lo, max=hi, currency=cur, qualifier=qualifier,
                 per=per, usd_min=usd_min, usd_max=usd_max, kind=kind_, payer=payer,
                 payee=payee, parties=json.loads(parties), entities=json.loads(names),
-                mentions=mentions, sentence=text[s_start:s_end].strip(), path=path,
+                mentions=mentions, sentence=(passage_id, s_start, s_end), path=path,
                 title=title, date=day, passage_seq=seq, start=start, end=end,
                 restated=json.loads(restated) if restated else None,
                 posts=1, first_date=day, last_date=day,
@@ -154,7 +155,26 @@ def deals(
         found.sort(key=lambda d: (-(d.usd_min or 0), d.path, d.start))
     else:
         found.sort(key=lambda d: (d.last_date or "", d.path, d.start), reverse=True)
-    return found[:top] if top else found
+    return with_sentences(conn, found[:top] if top else found)
+
+
+def with_sentences(conn: sqlite3.Connection, found: list[Deal]) -> list[Deal]:
+    """The deals with their sentence read from the passage (until now the
+    sentence field holds (passage id, start, end))."""
+    ids = sorted({deal.sentence[0] for deal in found})
+    texts: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        places = ",".join("?" * len(part))
+        texts.update(
+            conn.execute(f"SELECT id, text FROM passages WHERE id IN ({places})", part)
+        )
+    return [
+        deal._replace(
+            sentence=texts[deal.sentence[0]][slice(*deal.sentence[1:])].strip()
+        )
+        for deal in found
+    ]
 
 
 def recurring_once(found: list[Deal]) -> list[Deal]:
