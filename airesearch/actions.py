@@ -21,6 +21,15 @@ from airesearch.index import (
 )
 from airesearch.query import SearchRequest, missing_words, search, suggest
 
+ENTITY_COLUMNS = [
+    "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",
+    "co_mentions", "deals", "deals_usd",
+]  # fmt: skip
+DEAL_COLUMNS = [
+    "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
+    "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
+    "posts", "first_date", "last_date", "restated",
+]  # fmt: skip
 HIT_COLUMNS = [
     "path",
     "title",
@@ -110,3 +119,43 @@ def run_search(
         "no results for " + repr(request.query) + "".join("; " + h for h in hints)
     )
     return 1
+
+
+def run_entities(corpus, index, out: render.Output, color: render.Color, **options):
+    """The entities listing (options: those of entity_queries.entities)."""
+    from airesearch.entity_queries import entities
+
+    conn, _, _ = fresh_index(corpus, index)
+    rows = entities(conn, **options)
+    render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
+
+
+def run_entity(corpus, index, name: str, json_out: bool, color: render.Color):
+    """One entity's profile."""
+    from airesearch.entity_queries import entity_profile
+
+    conn, _, _ = fresh_index(corpus, index)
+    render.emit_one(entity_profile(conn, name), json_out, render.print_entity, color)
+
+
+def run_deals(
+    corpus,
+    index,
+    out: render.Output,
+    color: render.Color,
+    rate: list[str] | tuple[str, ...] = (),
+    rates: bool = False,
+    **options,
+) -> None:
+    """The deals listing (options: those of deal_queries.deals), or with rates
+    the conversion table."""
+    from airesearch import deal_queries
+
+    table = deal_queries.load_rates(rate)
+    if rates:
+        rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
+        render.emit(rows, out, ["currency", "per_usd"], render.print_rates, color)
+        return
+    conn, _, _ = fresh_index(corpus, index)
+    found = deal_queries.deals(conn, table, **options)
+    render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)

@@ -16,23 +16,13 @@ from typing import Annotated
 
 import typer
 
-from airesearch import actions, deal_queries, entity_queries, render
+from airesearch import actions, render
 from airesearch.deals import KINDS
 from airesearch.errors import AiresearchError, damaged_index
 from airesearch.launch import quiet_broken_pipe
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
-
-ENTITY_COLUMNS = [
-    "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",
-    "co_mentions", "deals", "deals_usd",
-]  # fmt: skip
-DEAL_COLUMNS = [
-    "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
-    "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
-    "posts", "first_date", "last_date", "restated",
-]  # fmt: skip
 
 app = typer.Typer(
     name="airesearch",
@@ -261,12 +251,10 @@ def entities(
 ) -> None:
     """Which companies, people, places and products the posts talk about."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    conn, _, _ = actions.fresh_index(corpus, index)
-    rows = entity_queries.entities(
-        conn, kind=type_ and type_.value, top=top, min_posts=min_posts,
-        since=since, until=until, sort=sort.value,
+    actions.run_entities(
+        corpus, index, out, color, kind=type_ and type_.value, top=top,
+        min_posts=min_posts, since=since, until=until, sort=sort.value,
     )  # fmt: skip
-    render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
 @app.command()
@@ -282,9 +270,7 @@ def entity(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
-    conn, _, _ = actions.fresh_index(corpus, index)
-    profile = entity_queries.entity_profile(conn, name)
-    render.emit_one(profile, json_out, render.print_entity, color)
+    actions.run_entity(corpus, index, name, json_out, color)
 
 
 @app.command()
@@ -333,24 +319,12 @@ def deals(
 ) -> None:
     """Money figures, as numbers, with who pays whom, largest first."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    table = deal_queries.load_rates(rate)
-    if rates:
-        rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
-        show = lambda rows, color: render.print_fields(  # noqa: E731
-            {row["currency"]: row["per_usd"] for row in rows}, color
-        )
-        render.emit(rows, out, ["currency", "per_usd"], show, color)
-        return
-    conn, _, _ = actions.fresh_index(corpus, index)
-    found = deal_queries.deals(
-        conn, table, entity=entity, kind=kind and kind.value, currency=currency,
-        minimum=minimum, maximum=maximum, since=since, until=until,
-        sort=sort.value, top=top, each=each,
+    actions.run_deals(
+        corpus, index, out, color, rate=rate, rates=rates, entity=entity,
+        kind=kind and kind.value, currency=currency, minimum=minimum,
+        maximum=maximum, since=since, until=until, sort=sort.value, top=top,
+        each=each,
     )  # fmt: skip
-    show = lambda found, color: render.print_deals(  # noqa: E731
-        found, deal_queries.totals(found), color
-    )
-    render.emit(found, out, DEAL_COLUMNS, show, color)
 
 
 def run() -> None:

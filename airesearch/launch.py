@@ -1,6 +1,8 @@
-"""The console entry point. `search` with --json/--jsonl/--csv is answered here
-without importing Typer (about 100 ms of start-up); anything this small parser
-does not recognise goes to the Typer app in cli.py, which owns all messages.
+"""The console entry point. A listing asked as data (--json, --jsonl, --csv:
+`search`, `entities`, `entity`, `deals`) is answered here without importing
+Typer (which, with pydantic, costs 150–250 ms of start-up); anything this small
+parser does not recognise, or any value it cannot check, goes to the Typer app
+in cli.py, which owns all messages.
 """
 
 from __future__ import annotations
@@ -8,18 +10,51 @@ from __future__ import annotations
 import os
 import sys
 
-FLAGS = {"--json", "--jsonl", "--csv", "--passages", "--no-update", "--exact"}
-VALUED = {"--corpus", "--index", "--tag", "--category", "--since", "--until",
-          "--limit", "--color", "--entity", "--entities"}  # fmt: skip
 DATA_FORMATS = {"--json", "--jsonl", "--csv"}
+COMMON = {"--corpus", "--index", "--entities", "--color"}
+# command -> (flags, options with a value, options that repeat, positional
+# arguments: "words" (one or more) or "name" (exactly one))
+SPECS = {
+    "search": (
+        {"--json", "--jsonl", "--csv", "--passages", "--no-update", "--exact"},
+        COMMON | {"--since", "--until", "--limit", "--entity"},
+        {"--tag", "--category"},
+        "words",
+    ),
+    "entities": (
+        DATA_FORMATS,
+        COMMON | {"--type", "--top", "--min-posts", "--since", "--until", "--sort"},
+        set(),
+        None,
+    ),
+    "entity": ({"--json"}, COMMON, set(), "name"),
+    "deals": (
+        DATA_FORMATS | {"--each", "--rates"},
+        COMMON | {"--entity", "--kind", "--currency", "--min", "--max", "--since",
+                  "--until", "--sort", "--top"},
+        {"--rate"},
+        None,
+    ),
+}  # fmt: skip
+# Values the fast path checks; any other goes to Typer for its message.
+CHOICES = {
+    "--color": ("auto", "always", "never"),
+    "--type": ("org", "person", "place", "product"),
+    "--sort": None,  # per command, below
+}
+SORTS = {
+    "entities": ("mentions", "posts", "name", "recent"),
+    "deals": ("amount", "date"),
+}
+NUMBERS = ("--limit", "--top", "--min-posts")
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    if argv[:1] == ["search"] and DATA_FORMATS.intersection(argv):
-        options = parse_search(argv[1:])
+    if argv[:1] and argv[0] in SPECS and DATA_FORMATS.intersection(argv):
+        options = parse_options(argv[0], argv[1:])
         if options is not None:
-            exit_now(fast_search(options))
+            exit_now(FAST[argv[0]](options))
     from airesearch.cli import run
 
     run()
@@ -27,7 +62,13 @@ def main() -> None:
 
 def parse_search(args: list[str]) -> dict | None:
     """Options of `search` as cli.search would get them, or None to defer to Typer."""
-    options: dict = {"words": [], "--tag": [], "--category": []}
+    return parse_options("search", args)
+
+
+def parse_options(command: str, args: list[str]) -> dict | None:
+    """Options of a command as cli.py would get them, or None to defer to Typer."""
+    flags, valued, repeated, positional = SPECS[command]
+    options: dict = {"words": [], **{name: [] for name in repeated}}
     position = 0
     while position < len(args):
         arg = args[position]
@@ -36,14 +77,14 @@ def parse_search(args: list[str]) -> dict | None:
             options["words"] += args[position:]
             break
         name, equals, value = arg.partition("=")
-        if name in FLAGS and not equals:
+        if name in flags and not equals:
             options[name] = True
-        elif name in VALUED:
+        elif name in valued or name in repeated:
             if not equals:
                 if position >= len(args):
                     return None
                 value, position = args[position], position + 1
-            if name in ("--tag", "--category"):
+            if name in repeated:
                 options[name].append(value)
             else:
                 options[name] = value
@@ -51,57 +92,134 @@ def parse_search(args: list[str]) -> dict | None:
             return None  # unknown option or --help: Typer explains
         else:
             options["words"].append(arg)
-    limit = options.get("--limit", "10")
-    if not options["words"] or not limit.lstrip("-").isdigit():
+    if not checked(command, options, positional):
         return None
-    if options.get("--color", "auto") not in ("auto", "always", "never"):
-        return None
-    options["--limit"] = int(limit)
+    for name in NUMBERS:
+        if name in options:
+            options[name] = int(options[name])
+    options.setdefault("--limit", 10)
     return options
 
 
-def fast_search(options: dict) -> int:
-    import sqlite3
+def checked(command: str, options: dict, positional: str | None) -> bool:
+    """Whether every value is one the command accepts (else Typer says why)."""
+    words = options["words"]
+    if (positional == "words" and not words) or (
+        positional == "name" and len(words) != 1
+    ):
+        return False
+    if positional is None and words:
+        return False
+    for name in NUMBERS:
+        if name in options and not str(options[name]).lstrip("-").isdigit():
+            return False
+    if options.get("--color", "auto") not in CHOICES["--color"]:
+        return False
+    if options.get("--type", "org") not in CHOICES["--type"]:
+        return False
+    if "--sort" in options and options["--sort"] not in SORTS.get(command, ()):
+        return False
+    if "--kind" in options:
+        from airesearch.deals import KINDS
 
-    from airesearch import render
+        return options["--kind"] in ("all", *KINDS)
+    return True
+
+
+def answering(fast):
+    """Run a fast command: AiresearchError and a damaged index become one line
+    and exit 2 (as in cli.py), a closed pipe ends quietly."""
+
+    def run(options: dict) -> int:
+        import sqlite3
+
+        from airesearch import render
+        from airesearch.errors import AiresearchError, damaged_index
+
+        if options.get("--entities"):
+            os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
+        corpus = options.get("--corpus") or os.environ.get("AIRESEARCH_CORPUS")
+        index = options.get("--index") or os.environ.get("AIRESEARCH_INDEX")
+        try:
+            out = render.choose_output(
+                options.get("--json", False), options.get("--jsonl", False),
+                options.get("--csv", False),
+            )  # fmt: skip
+            color = render.Color(options.get("--color", "auto"))
+            return fast(options, corpus or None, index or None, out, color) or 0
+        except AiresearchError as error:
+            render.message(str(error))
+            return 2
+        except sqlite3.DatabaseError as error:
+            render.message(str(damaged_index(error)))
+            return 2
+        except BrokenPipeError:
+            quiet_broken_pipe()
+            return 0
+
+    return run
+
+
+@answering
+def fast_search(options, corpus, index, out, color) -> int:
     from airesearch.actions import run_search
-    from airesearch.errors import AiresearchError, damaged_index
     from airesearch.query import SearchRequest
 
-    if options.get("--entities"):
-        os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
-    corpus = options.get("--corpus") or os.environ.get("AIRESEARCH_CORPUS")
-    index = options.get("--index") or os.environ.get("AIRESEARCH_INDEX")
-    try:
-        out = render.choose_output(
-            options.get("--json", False), options.get("--jsonl", False),
-            options.get("--csv", False),
-        )  # fmt: skip
-        request = SearchRequest(
-            query=" ".join(options["words"]),
-            tags=tuple(options["--tag"]),
-            categories=tuple(options["--category"]),
-            since=options.get("--since"),
-            until=options.get("--until"),
-            limit=options["--limit"],
-            passages=options.get("--passages", False),
-            exact=options.get("--exact", False),
-            entity=options.get("--entity"),
-        )
-        return run_search(
-            request, corpus or None, index or None,
-            out, render.Color(options.get("--color", "auto")),
-            update=not options.get("--no-update", False),
-        )  # fmt: skip
-    except AiresearchError as error:
-        render.message(str(error))
-        return 2
-    except sqlite3.DatabaseError as error:
-        render.message(str(damaged_index(error)))
-        return 2
-    except BrokenPipeError:
-        quiet_broken_pipe()
-        return 0
+    request = SearchRequest(
+        query=" ".join(options["words"]),
+        tags=tuple(options["--tag"]),
+        categories=tuple(options["--category"]),
+        since=options.get("--since"),
+        until=options.get("--until"),
+        limit=options["--limit"],
+        passages=options.get("--passages", False),
+        exact=options.get("--exact", False),
+        entity=options.get("--entity"),
+    )
+    update = not options.get("--no-update", False)
+    return run_search(request, corpus, index, out, color, update=update)
+
+
+@answering
+def fast_entities(options, corpus, index, out, color) -> None:
+    from airesearch.actions import run_entities
+
+    run_entities(
+        corpus, index, out, color, kind=options.get("--type"),
+        top=options.get("--top", 30), min_posts=options.get("--min-posts", 1),
+        since=options.get("--since"), until=options.get("--until"),
+        sort=options.get("--sort", "mentions"),
+    )  # fmt: skip
+
+
+@answering
+def fast_entity(options, corpus, index, out, color) -> None:
+    from airesearch.actions import run_entity
+
+    run_entity(corpus, index, options["words"][0], True, color)
+
+
+@answering
+def fast_deals(options, corpus, index, out, color) -> None:
+    from airesearch.actions import run_deals
+
+    run_deals(
+        corpus, index, out, color, rate=options["--rate"],
+        rates=options.get("--rates", False), entity=options.get("--entity"),
+        kind=options.get("--kind"), currency=options.get("--currency"),
+        minimum=options.get("--min"), maximum=options.get("--max"),
+        since=options.get("--since"), until=options.get("--until"),
+        sort=options.get("--sort", "amount"), top=options.get("--top", 30),
+        each=options.get("--each", False),
+    )  # fmt: skip
+
+
+FAST = {
+    "search": fast_search,
+    "entities": fast_entities,
+    "entity": fast_entity,
+    "deals": fast_deals,
+}
 
 
 def exit_now(code: int) -> None:

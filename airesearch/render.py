@@ -356,6 +356,17 @@ def print_deals(found: list, totals: list[dict], color: Color) -> None:
     out.print(table)
 
 
+def print_deal_list(found: list, color: Color) -> None:
+    """print_deals with the per-currency totals of the deals listed."""
+    from airesearch.deal_queries import totals
+
+    print_deals(found, totals(found), color)
+
+
+def print_rates(rows: list[dict], color: Color) -> None:
+    print_fields({row["currency"]: row["per_usd"] for row in rows}, color)
+
+
 def date_span(first: str | None, last: str | None) -> str:
     first, last = (first or "")[:10], (last or "")[:10]
     return first if first == last else f"{first}–{last}"

@@ -7,6 +7,8 @@ measured in the same run (the machines are shared and noisy):
       `airesearch index` again, nothing changed -> goal < 1 s
   (c) `airesearch search QUERY --json`   -> median, whole process
   (d) `rg -c QUERY FOLDER`               -> goal (c)/(d) <= 3 on ~100 MB
+  (e) `entities`, `entity NVIDIA`, `deals`, `deals --entity nvidia` (--json)
+                                        -> goal <= 0.3 s at 1 GB; `stats` beside
   index file size / corpus size          -> goal <= 1.5
 
 Usage: python benchmarks/speed.py FOLDER [--runs 15] [--query データセンター ...]
@@ -43,6 +45,12 @@ for text in texts:
 print(time.perf_counter() - started, tokens)
 """
 DEFAULT_QUERIES = ("データセンター", "NVIDIA", "ハイレゾ")
+LISTINGS = (
+    ("entities", ["entities"]),
+    ("entity NVIDIA", ["entity", "NVIDIA"]),
+    ("deals", ["deals"]),
+    ("deals --entity nvidia", ["deals", "--entity", "nvidia"]),
+)
 
 
 def airesearch(*args: str) -> list[str]:
@@ -214,6 +222,20 @@ def main() -> None:
             file=sys.stderr,
         )
     figures["search"] = searches
+    # The listing commands, whole process, --json (goal: each <= 0.3 s at 1 GB),
+    # alternating with `stats --json` (start-up and one small query) as reference.
+    reference = airesearch("stats", *where, "--json")
+    listings = {}
+    for name, extra in LISTINGS:
+        command = airesearch(*extra, *where, "--json")
+        ours, base = median_pair(command, reference, args.runs)
+        listings[name] = {
+            "ms": round(ours * 1000, 1),
+            "stats_ms": round(base * 1000, 1),
+        }
+        print(f"(e) {name}: {ours * 1000:.0f} ms; stats {base * 1000:.0f} ms",
+              file=sys.stderr)  # fmt: skip
+    figures["listings"] = listings
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 

@@ -475,3 +475,45 @@ def test_a_bad_choice_is_one_line_naming_the_valid_ones(
 ):
     code, err = run_in_process(capsys, monkeypatch, *args)
     assert code == 2 and err.count("\n") == 1 and expected in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    (
+        ["entities", "--json", "--top", "5"],
+        ["entities", "--jsonl", "--type", "product", "--sort", "posts"],
+        ["entities", "--csv", "--since", "2025-09-20"],
+        ["entity", "nvidai", "--json"],
+        ["deals", "--json", "--kind", "all", "--top", "0"],
+        ["deals", "--csv", "--entity", "nvidia", "--each"],
+        ["deals", "--json", "--rates", "--rate", "JPY=140"],
+    ),
+)
+def test_listings_as_data_are_answered_without_typer_alike(bundled_where, args):
+    fast = run_cli(*args, *bundled_where)
+    slow = invoke(*args, *bundled_where)
+    assert fast.returncode == slow.exit_code == 0, fast.stderr
+    assert fast.stdout == slow.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    (
+        ["entities", "--json", "--type", "animal"],
+        ["deals", "--json", "--kind", "gift"],
+        ["entity", "--json"],
+        ["entities", "--json", "--top", "many"],
+    ),
+)
+def test_a_bad_value_on_the_fast_path_is_typer_s_one_line_error(bundled_where, args):
+    result = run_cli(*args, *bundled_where)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+
+
+def test_listings_as_data_never_import_typer(bundled_where):
+    for args in (["entities", "--json"], ["entity", "NVIDIA", "--json"],
+                 ["deals", "--json"]):  # fmt: skip
+        result = run_cli("-X", "importtime", *args, *bundled_where)
+        assert result.returncode == 0
+        imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+        assert not {"typer", "rich", "pydantic"} & imported, args
