@@ -49,7 +49,7 @@ def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, s
             params,
         )
     )
-    learned = learned_types(conn)
+    learned = learned_types(conn, keys)
     return {
         key: (
             counter.most_common(1)[0][0],
@@ -69,57 +69,76 @@ LEARNED_EVIDENCE = 3
 CUE_TEACHERS = 3
 
 
-def learned_types(conn: sqlite3.Connection) -> dict[str, str]:
+def learned_types(
+    conn: sqlite3.Connection, keys: list[str] | None = None
+) -> dict[str, str]:
     """entity key -> type for names outside the gazetteer, from the words around
     them (社, 氏, CEO, のモデル, 米 …) weighed by how they stand around the
     gazetteer's own names in this corpus; and a one-word name that ends a
     product's name (Opus of Claude Opus) is a product. Names that UniDic typed
-    person or place keep their type."""
+    person or place keep their type. keys: only these (default: all)."""
     import math
 
     known = {
         key for (key,) in conn.execute("SELECT DISTINCT entity FROM entity_aliases")
     }
-    training: dict[tuple[str, str], int] = defaultdict(int)
-    cue_entities: dict[str, set] = defaultdict(set)
+    gazetteer = "(SELECT DISTINCT entity FROM entity_aliases)"
+    training: dict[tuple[str, str], int] = {}
+    cue_teachers: dict[str, int] = {}
+    for cue, kind, n, teachers in conn.execute(
+        f"SELECT cue, type, sum(min(n, {CUE_CAP})), count(DISTINCT entity)"
+        f" FROM entity_cues WHERE n > 0 AND entity IN {gazetteer} GROUP BY 1, 2"
+    ):
+        if informative(cue):
+            training[cue, kind] = n
+            cue_teachers[cue] = cue_teachers.get(cue, 0) + teachers
+    type_entities = dict(
+        conn.execute(
+            "SELECT type, count(DISTINCT entity) FROM entity_cues"
+            f" WHERE n > 0 AND entity IN {gazetteer} GROUP BY 1"
+        )
+    )
     type_totals: dict[str, int] = defaultdict(int)
-    type_entities: dict[str, set] = defaultdict(set)
+    for (_, kind), n in training.items():
+        type_totals[kind] += n
     unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     extracted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    only = f" AND entity IN ({','.join('?' * len(keys))})" if keys else ""
     for entity, kind, cue, n in conn.execute(
-        "SELECT entity, type, cue, n FROM entity_cues WHERE n > 0"
+        "SELECT entity, type, cue, n FROM entity_cues"
+        f" WHERE n > 0 AND entity NOT IN {gazetteer}{only}",
+        keys or [],
     ):
-        if entity not in known:
-            extracted[entity][kind] += n
-        if not informative(cue):
-            continue
-        n = min(n, CUE_CAP)
-        if entity in known:
-            training[cue, kind] += n
-            cue_entities[cue].add(entity)
-            type_totals[kind] += n
-            type_entities[kind].add(entity)
-        else:
-            unknown[entity][cue] += n
+        extracted[entity][kind] += n
+        if informative(cue):
+            unknown[entity][cue] += min(n, CUE_CAP)
     # A cue teaches only when several names of the gazetteer stand by it.
-    cues = {cue for cue, names in cue_entities.items() if len(names) >= CUE_TEACHERS}
+    cues = {cue for cue, teachers in cue_teachers.items() if teachers >= CUE_TEACHERS}
     found: dict[str, str] = {}
-    kinds = [kind for kind in type_totals if type_entities[kind]]
-    total_entities = sum(len(type_entities[kind]) for kind in kinds)
+    kinds = [kind for kind in type_totals if type_entities.get(kind)]
+    total_entities = sum(type_entities[kind] for kind in kinds)
+    priors = {kind: math.log(type_entities[kind] / total_entities) for kind in kinds}
+    log_share = {
+        (cue, kind): math.log(
+            (training.get((cue, kind), 0) + 1) / (type_totals[kind] + len(cues))
+        )
+        for cue in cues
+        for kind in kinds
+    }
+    wanted = set(keys) if keys is not None else None
     for entity, seen in unknown.items():
+        if wanted is not None and entity not in wanted:
+            continue
         if max(extracted[entity], key=extracted[entity].get) in ("person", "place"):
             continue  # UniDic knew the name's class
         evidence = sum(n for cue, n in seen.items() if cue in cues)
         if evidence < LEARNED_EVIDENCE or not kinds:
             continue
-        scores = {}
-        for kind in kinds:
-            score = math.log(len(type_entities[kind]) / total_entities)
-            for cue, n in seen.items():
-                if cue in cues:
-                    share = (training[cue, kind] + 1) / (type_totals[kind] + len(cues))
-                    score += n * math.log(share)
-            scores[kind] = score
+        scores = {
+            kind: priors[kind]
+            + sum(n * log_share[cue, kind] for cue, n in seen.items() if cue in cues)
+            for kind in kinds
+        }
         top = max(scores.values())
         weights = {kind: math.exp(score - top) for kind, score in scores.items()}
         best = max(weights, key=weights.get)
@@ -327,8 +346,15 @@ def entity_profile(
 ) -> EntityProfile:
     """One entity: spellings, mentions per month, co-mentions, posts, sentences."""
     key = resolve_entity(conn, name)
-    co = co_mentions(conn, [key]).get(key, [])
-    display, kind = display_names(conn, [key])[key]
+    others = [
+        other
+        for (other,) in conn.execute(
+            "SELECT other FROM entity_pairs WHERE entity = ?", (key,)
+        )
+    ]
+    names = display_names(conn, [key, *others])  # one lookup for all of them
+    co = co_mentions(conn, [key], names).get(key, [])
+    display, kind = names[key]
     mentions, posts, first, last = conn.execute(
         "SELECT mentions, posts, first_date, last_date FROM entity_totals"
         " WHERE entity = ?",
