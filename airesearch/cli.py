@@ -17,9 +17,9 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, render
-from airesearch.deals import KINDS
 from airesearch.errors import AiresearchError, damaged_index
 from airesearch.launch import quiet_broken_pipe
+from airesearch.models import KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
@@ -79,7 +79,7 @@ class EntityType(StrEnum):
     product = "product"
 
 
-# --kind: all, or one kind of deals.KINDS.
+# --kind: all, or one kind of models.KINDS.
 DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
 
 

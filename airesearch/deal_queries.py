@@ -13,7 +13,7 @@ import sqlite3
 from collections import defaultdict
 
 from airesearch.errors import AiresearchError
-from airesearch.models import Deal
+from airesearch.models import KINDS, Deal
 from airesearch.query import date_filter
 from airesearch.storage import PASSAGE_BITS
 
@@ -93,8 +93,6 @@ def deals(
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0:
         raise AiresearchError("--top must be 0 or more")
-    from airesearch.deals import KINDS  # the indexer's module: import when asked
-
     if kind not in (None, "all", *KINDS):
         raise AiresearchError(
             f"--kind must be one of all, {', '.join(KINDS)}, not {kind!r}"

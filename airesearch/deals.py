@@ -19,7 +19,7 @@ Figure = namedtuple(
     defaults=(None,),
 )
 
-# The kinds (README, "Deal figures", has the conventions): valuation of a
+# The kinds (models.KINDS; the README has the conventions): valuation of a
 # company; price per unit, seat or month; capex, a company's spending on its own
 # facilities, chips and research, even when the sentence says 投資 or 投じる;
 # deal, money into or from another company, fund or project; revenue, sales and
@@ -49,7 +49,6 @@ KIND_CUES = (
     ),
     ("cost", "コスト|費用|電気代|損失|電力代|かかる|かかり|削減|罰金|制裁金"),
 )
-KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "other")
 # What a company builds or does itself: money 投資 into these, with no company
 # receiving it, is capex (TSMCは同工場に1000億ドルを投資; 約750億ドルをAI研究と
 # データセンターの拡充に投じている).

@@ -120,7 +120,7 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
     if "--sort" in options and options["--sort"] not in SORTS.get(command, ()):
         return False
     if "--kind" in options:
-        from airesearch.deals import KINDS
+        from airesearch.models import KINDS
 
         return options["--kind"] in ("all", *KINDS)
     return True

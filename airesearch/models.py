@@ -48,6 +48,9 @@ EntityProfile.__doc__ = """`entity NAME`. aliases: [{spelling, mentions}];
 per_month: [{month, mentions}]; top_posts: [{path, title, date, mentions}];
 examples: [{path, date, sentence, matches}] with [start, end) offsets in sentence."""
 
+# The kinds of money figure (README, "Kinds"); deals.py picks one per figure.
+KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "other")
+
 Deal = namedtuple(
     "Deal",
     "amount min max currency qualifier per usd_min usd_max kind payer payee parties"
