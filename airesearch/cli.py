@@ -18,7 +18,6 @@ import typer
 
 from airesearch import actions, render
 from airesearch.errors import AiresearchError, damaged_index
-from airesearch.launch import quiet_broken_pipe
 from airesearch.models import KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
@@ -113,7 +112,7 @@ def reports_errors(command):
             render.message(str(damaged_index(error)))
             raise typer.Exit(2) from None
         except BrokenPipeError:
-            quiet_broken_pipe()
+            render.quiet_broken_pipe()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from airesearch.errors import AiresearchError
 from airesearch.models import Post
@@ -140,6 +140,21 @@ def walk_posts(
                     problem(entry.path, "symbolic link loop; skipped")
                 else:
                     problem(entry.path, f"skipped: {error.strerror}")
+
+
+def corpus_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
+    """A summary of every post file's name, size and time: it changes when any
+    file is added, deleted, renamed or modified, and compares in one step.
+    files: PostFile records or (path, size, mtime_ns) tuples, in any order."""
+    from zlib import crc32  # enough to notice a renamed file
+
+    count = names = sizes = times = 0
+    for path, size, mtime_ns in files:
+        count += 1
+        names += crc32(path.encode("utf-8", "surrogateescape"))
+        sizes += size
+        times += mtime_ns
+    return f"{count}:{sizes}:{times}:{names}"
 
 
 # A file whose non-ASCII characters are mostly valid UTF-8 is read as UTF-8 with

@@ -109,7 +109,7 @@ def deals(
         where.append("d.currency = ?")
         params.append(currency.upper())
     if entity:
-        from airesearch.entity_queries import resolve_entity
+        from airesearch.entity_lookup import resolve_entity
 
         where.append("EXISTS (SELECT 1 FROM json_each(d.entity_keys) WHERE value = ?)")
         params.append(resolve_entity(conn, entity))

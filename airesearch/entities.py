@@ -474,7 +474,7 @@ CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
 
 def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
     """The words on each side of a name, as the type learner reads them (see
-    entity_queries.learned_types): the run after it (社, 氏, CEO, 株価; の and
+    entity_lookup.learned_types): the run after it (社, 氏, CEO, 株価; の and
     the run after a particle: のモデル, を搭載), and the run before it (米, 「)."""
     after = CUE_RUN.match(normal, end)
     cue_after = after.group() if after else ""

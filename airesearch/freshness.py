@@ -18,25 +18,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-from airesearch.corpus import walk_posts
+from airesearch.corpus import corpus_fingerprint, walk_posts
 from airesearch.index import needs_rebuild, read_meta, stamp_path
-
-
-def corpus_fingerprint(files: Iterable[tuple[str, int, int]]) -> str:
-    """A summary of every post file's name, size and time: it changes when any
-    file is added, deleted, renamed or modified, and compares in one step.
-    files: PostFile records or (path, size, mtime_ns) tuples, in any order."""
-    from zlib import crc32  # enough to notice a renamed file
-
-    count = names = sizes = times = 0
-    for path, size, mtime_ns in files:
-        count += 1
-        names += crc32(path.encode("utf-8", "surrogateescape"))
-        sizes += size
-        times += mtime_ns
-    return f"{count}:{sizes}:{times}:{names}"
 
 
 def corpus_changed(

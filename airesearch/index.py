@@ -18,7 +18,7 @@ import time
 from collections import namedtuple
 from collections.abc import Callable
 
-from airesearch.corpus import check_corpus, find_posts
+from airesearch.corpus import check_corpus, corpus_fingerprint, find_posts
 from airesearch.errors import AiresearchError
 from airesearch.models import IndexReport
 from airesearch.storage import (
@@ -377,7 +377,6 @@ def apply_changes(
     its vocabulary from FTS5 once at the end instead of post by post."""
     from airesearch.analysis import analyse_files
     from airesearch.entities import load_gazetteer
-    from airesearch.freshness import corpus_fingerprint
     from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
 

@@ -135,6 +135,7 @@ def answering(fast):
 
         from airesearch import render
         from airesearch.errors import AiresearchError, damaged_index
+        from airesearch.render import quiet_broken_pipe
 
         if options.get("--entities"):
             os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
@@ -231,9 +232,3 @@ def exit_now(code: int) -> None:
         pass
     sys.stderr.flush()
     os._exit(code)
-
-
-def quiet_broken_pipe() -> None:
-    """`airesearch search AI | head`: the reader left; end without a traceback."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

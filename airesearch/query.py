@@ -389,7 +389,7 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
             )
             params += [field_name, label_key(value)]
     if request.entity:
-        from airesearch.entity_queries import resolve_entity
+        from airesearch.entity_lookup import resolve_entity
 
         where.append("posts.id IN (SELECT post_id FROM mentions WHERE entity = ?)")
         params.append(resolve_entity(conn, request.entity))

@@ -370,3 +370,9 @@ def print_rates(rows: list[dict], color: Color) -> None:
 def date_span(first: str | None, last: str | None) -> str:
     first, last = (first or "")[:10], (last or "")[:10]
     return first if first == last else f"{first}–{last}"
+
+
+def quiet_broken_pipe() -> None:
+    """`airesearch search AI | head`: the reader left; end without a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
