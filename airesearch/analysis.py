@@ -47,7 +47,8 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
         for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
         for figure in found
     ]
-    from airesearch.entities import load_gazetteer, ticker_names
+    from airesearch.entities import load_gazetteer
+    from airesearch.entity_context import ticker_names
 
     rows = (row for _, mentions, _ in analysed for row in mentions)
     tickers = ticker_names(rows, load_gazetteer())
@@ -83,12 +84,12 @@ def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, 
     one passage; its words' facts go into lexicon."""
     from airesearch.deals import find_figures
     from airesearch.entities import (
-        context_cues,
         find_mentions,
         load_gazetteer,
         sentence_of,
         sentence_spans,
     )
+    from airesearch.entity_context import context_cues
     from airesearch.tokens import analyse, normalize, offset_mapper
 
     normal = normalize(text)
