@@ -7,7 +7,8 @@ with the rest of the schema in index.py.
 - entity_posts: per entity and post, its mentions and the post's date.
 - entity_totals: per entity, mentions, posts, first and last date.
 - entity_spellings: per entity, how often each (name, type, surface) was found.
-- entity_pairs: per pair of entities, the passages that name both.
+- entity_pairs: per pair of entities (entity < other), the passages that name
+  both.
 - entity_deals: per entity and currency, the figures that name it and their
   total (lower bounds), converted to USD when asked (rates change).
 """
@@ -54,8 +55,9 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             spellings[key, name, kind, surface] += 1
             named.add(key)
         for key in named:
-            for other in named - {key}:
-                pairs[key, other] += 1
+            for other in named:
+                if key < other:  # each pair once; entity_queries reads both ways
+                    pairs[key, other] += 1
     deals: Counter = Counter()
     totals: Counter = Counter()
     for keys, currency, low in figures:
@@ -78,7 +80,10 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             [(key, n, date, date) for key, n in mentions.items()],
         )
     else:
-        conn.execute("DELETE FROM entity_posts WHERE post_id = ?", (post_id,))
+        conn.executemany(
+            "DELETE FROM entity_posts WHERE entity = ? AND post_id = ?",
+            [(key, post_id) for key in mentions],
+        )
         conn.executemany(
             "UPDATE entity_totals SET mentions = mentions - ?, posts = posts - 1,"
             " first_date = (SELECT min(date) FROM entity_posts WHERE entity = ?),"

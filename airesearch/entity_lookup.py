@@ -39,9 +39,7 @@ def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
     key = name_key(name)
     if not key:
         raise AiresearchError("give an entity name")
-    if conn.execute(
-        "SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (key,)
-    ).fetchone():
+    if conn.execute("SELECT 1 FROM entity_totals WHERE entity = ?", (key,)).fetchone():
         return key
     row = conn.execute(
         "SELECT entity FROM entity_aliases WHERE alias = ?", (key,)
@@ -49,7 +47,7 @@ def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
     if (
         row
         and conn.execute(
-            "SELECT 1 FROM mentions WHERE entity = ? LIMIT 1", (row[0],)
+            "SELECT 1 FROM entity_totals WHERE entity = ?", (row[0],)
         ).fetchone()
     ):
         return row[0]

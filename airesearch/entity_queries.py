@@ -103,10 +103,12 @@ def co_mentions(
     display_names of them, looked up here if not given."""
     if not keys:
         return {}
-    pairs = conn.execute(
-        "SELECT entity, other, n FROM entity_pairs"
-        f" WHERE entity IN ({','.join('?' * len(keys))})",
-        keys,
+    places = ",".join("?" * len(keys))
+    pairs = conn.execute(  # each pair is stored once, the smaller key first
+        f"SELECT entity, other, n FROM entity_pairs WHERE entity IN ({places})"
+        " UNION ALL SELECT other, entity, n FROM entity_pairs"
+        f" WHERE other IN ({places})",
+        keys + keys,
     ).fetchall()
     if names is None:
         names = display_names(conn, sorted({other for _, other, _ in pairs}))
@@ -132,7 +134,9 @@ def entity_profile(
     others = [
         other
         for (other,) in conn.execute(
-            "SELECT other FROM entity_pairs WHERE entity = ?", (key,)
+            "SELECT other FROM entity_pairs WHERE entity = ?"
+            " UNION ALL SELECT entity FROM entity_pairs WHERE other = ?",
+            (key, key),
         )
     ]
     names = display_names(conn, [key, *others])  # one lookup for all of them

@@ -29,7 +29,7 @@ from airesearch.storage import (
 )
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 12
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -68,7 +68,6 @@ CREATE TABLE mentions (
     surface TEXT NOT NULL, start INTEGER, end INTEGER,
     sentence_start INTEGER, sentence_end INTEGER, cue_before TEXT, cue_after TEXT
 );
-CREATE INDEX mentions_entity ON mentions (entity);
 -- How often each entity, typed so at extraction, stands next to each context
 -- cue ("<米", ">社", ">のCEO"): what entity_queries learns types from. Kept in
 -- step with mentions by storage.py.
@@ -77,7 +76,6 @@ CREATE TABLE entity_cues (
     PRIMARY KEY (entity, type, cue)
 ) WITHOUT ROWID;
 CREATE INDEX mentions_post ON mentions (post_id);
-CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without
 -- reading the gazetteer: alias key -> entity key.
 -- Money figures (deals.py), one row per figure and parties in a post.
@@ -105,7 +103,6 @@ CREATE TABLE entity_posts (
     entity TEXT NOT NULL, post_id INTEGER NOT NULL, date TEXT, mentions INTEGER,
     PRIMARY KEY (entity, post_id)
 ) WITHOUT ROWID;
-CREATE INDEX entity_posts_post ON entity_posts (post_id);
 CREATE TABLE entity_totals (
     entity TEXT PRIMARY KEY, mentions INTEGER, posts INTEGER,
     first_date TEXT, last_date TEXT

@@ -223,7 +223,7 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     if request.entity:
         from airesearch.entity_lookup import resolve_entity
 
-        where.append("posts.id IN (SELECT post_id FROM mentions WHERE entity = ?)")
+        where.append("posts.id IN (SELECT post_id FROM entity_posts WHERE entity = ?)")
         params.append(resolve_entity(conn, request.entity))
     where += dated
     params += dates
