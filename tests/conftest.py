@@ -110,6 +110,14 @@ def write_corpus(folder: Path, files: dict[str, str | bytes] = MESSY_FILES) -> P
     return folder
 
 
+def indexed(tmp_path_factory, name: str, files: dict[str, str | bytes]):
+    """An open connection to a fresh index of files (rel path -> content)."""
+    base = tmp_path_factory.mktemp(name)
+    corpus = write_corpus(base / "corpus", files)
+    update_index(corpus, base / "index.sqlite", workers=1)
+    return open_index(base / "index.sqlite")
+
+
 @pytest.fixture(scope="session")
 def messy_index(tmp_path_factory) -> tuple[Path, Path]:
     """(corpus folder, index file) of the messy posts, indexed once."""

@@ -5,6 +5,8 @@ from airesearch.deal_queries import deals, load_rates, totals
 from airesearch.deals import figure_kind, find_figures, merge_repeats
 from airesearch.errors import AiresearchError
 
+from .conftest import indexed
+
 NSCALE = "000_4dd06db96976100c.txt"
 
 
@@ -180,14 +182,7 @@ REPEATING_POSTS = {
 
 @pytest.fixture(scope="module")
 def repeating(tmp_path_factory):
-    from airesearch.index import open_index, update_index
-
-    from .conftest import write_corpus
-
-    base = tmp_path_factory.mktemp("repeating")
-    corpus = write_corpus(base / "corpus", REPEATING_POSTS)
-    update_index(corpus, base / "index.sqlite", workers=1)
-    conn = open_index(base / "index.sqlite")
+    conn = indexed(tmp_path_factory, "repeating", REPEATING_POSTS)
     yield conn
     conn.close()
 

@@ -10,6 +10,8 @@ from airesearch.errors import AiresearchError
 from airesearch.passages import clean_inline
 from airesearch.tokens import analyse, normalize
 
+from .conftest import indexed
+
 EXPECTED = tomllib.loads(
     (Path(__file__).parent / "expected_entities.toml").read_text(encoding="utf-8")
 )
@@ -168,14 +170,7 @@ TICKER_POSTS = {
 
 @pytest.fixture(scope="module")
 def tickers(tmp_path_factory):
-    from airesearch.index import open_index, update_index
-
-    from .conftest import write_corpus
-
-    base = tmp_path_factory.mktemp("tickers")
-    corpus = write_corpus(base / "corpus", TICKER_POSTS)
-    update_index(corpus, base / "index.sqlite", workers=1)
-    conn = open_index(base / "index.sqlite")
+    conn = indexed(tmp_path_factory, "tickers", TICKER_POSTS)
     yield conn
     conn.close()
 
@@ -248,14 +243,7 @@ LEARNED = {"Zyphra": "org", "Quillon": "product", "Veltrix": "org",
 
 @pytest.fixture(scope="module")
 def learning(tmp_path_factory):
-    from airesearch.index import open_index, update_index
-
-    from .conftest import write_corpus
-
-    base = tmp_path_factory.mktemp("learning")
-    corpus = write_corpus(base / "corpus", LEARNING_POSTS)
-    update_index(corpus, base / "index.sqlite", workers=1)
-    conn = open_index(base / "index.sqlite")
+    conn = indexed(tmp_path_factory, "learning", LEARNING_POSTS)
     yield conn
     conn.close()
 

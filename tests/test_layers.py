@@ -1,4 +1,4 @@
-"""Imports flow one way (../shared/STYLE.md §1): every module has a layer, and
+"""Imports flow one way (the project style guide, §1): every module has a layer, and
 every import, including those inside functions, points to a lower layer. A new
 module gets a layer here; a cycle cannot come back unseen."""
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from airesearch import tokens
-from airesearch.index import open_index, update_index
+from airesearch.index import open_index
 from airesearch.query import SearchRequest, search
-from tests.conftest import BUNDLED, MESSY_FILES, write_corpus
+from tests.conftest import BUNDLED, MESSY_FILES, indexed
 
 WORD_POSTS = {
     # さくら: a proper noun alone (the query), a common noun after 「、」.
@@ -43,11 +43,7 @@ WORD_POSTS = {
 
 @pytest.fixture(scope="module")
 def words(tmp_path_factory):
-    base = tmp_path_factory.mktemp("words")
-    corpus = write_corpus(base / "corpus", WORD_POSTS)
-    index = base / "index.sqlite"
-    update_index(corpus, index, workers=1)
-    conn = open_index(index)
+    conn = indexed(tmp_path_factory, "words", WORD_POSTS)
     yield conn
     conn.close()
 
@@ -142,16 +138,12 @@ def token_boundaries_and_nouns(text: str) -> tuple[str, set[int], set[str]]:
 @pytest.fixture(scope="module")
 def property_corpus(tmp_path_factory):
     """The bundled posts and every fixture post, in one index."""
-    base = tmp_path_factory.mktemp("property")
     files = {
         f"bundled/{p.name}": p.read_text(encoding="utf-8") for p in BUNDLED.iterdir()
     }
     files.update({f"words/{name}": text for name, text in WORD_POSTS.items()})
     files.update({f"messy/{name}": text for name, text in MESSY_FILES.items()})
-    corpus = write_corpus(base / "corpus", files)
-    index = base / "index.sqlite"
-    update_index(corpus, index)
-    conn = open_index(index)
+    conn = indexed(tmp_path_factory, "property", files)
     yield conn
     conn.close()
 
