@@ -118,6 +118,18 @@ def indexed(tmp_path_factory, name: str, files: dict[str, str | bytes]):
     return open_index(base / "index.sqlite")
 
 
+def index_fixture(name: str, files: dict[str, str | bytes]):
+    """A module fixture: an open connection to an index of files, built once."""
+
+    @pytest.fixture(scope="module")
+    def fixture(tmp_path_factory):
+        conn = indexed(tmp_path_factory, name, files)
+        yield conn
+        conn.close()
+
+    return fixture
+
+
 @pytest.fixture(scope="session")
 def messy_index(tmp_path_factory) -> tuple[Path, Path]:
     """(corpus folder, index file) of the messy posts, indexed once."""

@@ -5,7 +5,7 @@ from airesearch.deal_queries import deals, load_rates, totals
 from airesearch.deals import figure_kind, find_figures, merge_repeats
 from airesearch.errors import AiresearchError
 
-from .conftest import indexed
+from .conftest import index_fixture
 
 NSCALE = "000_4dd06db96976100c.txt"
 
@@ -180,11 +180,7 @@ REPEATING_POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def repeating(tmp_path_factory):
-    conn = indexed(tmp_path_factory, "repeating", REPEATING_POSTS)
-    yield conn
-    conn.close()
+repeating = index_fixture("repeating", REPEATING_POSTS)
 
 
 def test_deals_lists_deal_kinds_and_a_recurring_figure_once(repeating):

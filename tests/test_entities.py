@@ -10,7 +10,7 @@ from airesearch.errors import AiresearchError
 from airesearch.passages import clean_inline
 from airesearch.tokens import analyse, normalize
 
-from .conftest import indexed
+from .conftest import index_fixture
 
 EXPECTED = tomllib.loads(
     (Path(__file__).parent / "expected_entities.toml").read_text(encoding="utf-8")
@@ -168,11 +168,7 @@ TICKER_POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def tickers(tmp_path_factory):
-    conn = indexed(tmp_path_factory, "tickers", TICKER_POSTS)
-    yield conn
-    conn.close()
+tickers = index_fixture("tickers", TICKER_POSTS)
 
 
 def test_a_ticker_beside_its_company_is_an_alias_of_it(tickers):
@@ -241,11 +237,7 @@ LEARNED = {"Zyphra": "org", "Quillon": "product", "Veltrix": "org",
            "Orbitas": "product", "Opus": "product"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def learning(tmp_path_factory):
-    conn = indexed(tmp_path_factory, "learning", LEARNING_POSTS)
-    yield conn
-    conn.close()
+learning = index_fixture("learning", LEARNING_POSTS)
 
 
 def test_types_are_learned_from_the_words_around_the_gazetteers_names(learning):

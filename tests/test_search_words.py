@@ -12,7 +12,7 @@ import pytest
 from airesearch import tokens
 from airesearch.index import open_index
 from airesearch.query import SearchRequest, search
-from tests.conftest import BUNDLED, MESSY_FILES, indexed
+from tests.conftest import BUNDLED, MESSY_FILES, index_fixture, indexed
 
 WORD_POSTS = {
     # さくら: a proper noun alone (the query), a common noun after 「、」.
@@ -41,11 +41,7 @@ WORD_POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def words(tmp_path_factory):
-    conn = indexed(tmp_path_factory, "words", WORD_POSTS)
-    yield conn
-    conn.close()
+words = index_fixture("words", WORD_POSTS)
 
 
 def found(conn, query: str) -> list[str]:
