@@ -15,7 +15,7 @@ import re
 from collections import namedtuple
 from functools import lru_cache
 
-from airesearch.errors import AiresearchError
+from airesearch.errors import AiresearchError, unreadable_file
 from airesearch.gazetteer import gazetteer_files
 from airesearch.tokens import name_key
 
@@ -113,9 +113,7 @@ def read_gazetteer(files: tuple[str, ...]) -> Gazetteer:
             with open(path, "rb") as handle:
                 data = tomllib.load(handle)
         except OSError as error:
-            raise AiresearchError(
-                f"cannot read entities file {path}: {error.strerror}"
-            ) from None
+            raise unreadable_file(path, error) from None
         except tomllib.TOMLDecodeError as error:
             raise AiresearchError(
                 f"entities file {path} is not valid TOML: {error}"

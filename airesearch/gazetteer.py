@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from airesearch.errors import AiresearchError
+from airesearch.errors import unreadable_file
 
 DEFAULT_GAZETTEER = os.path.join(os.path.dirname(__file__), "data", "entities.toml")
 
@@ -33,7 +33,5 @@ def gazetteer_digest(user_file: str | os.PathLike | None = None) -> str:
             with open(path, "rb") as handle:
                 digest = zlib.crc32(handle.read(), digest)
         except OSError as error:
-            raise AiresearchError(
-                f"cannot read entities file {path}: {error.strerror}"
-            ) from None
+            raise unreadable_file(path, error) from None
     return f"{digest:08x}"

@@ -19,7 +19,7 @@ from collections import namedtuple
 from collections.abc import Callable
 
 from airesearch.corpus import check_corpus, corpus_fingerprint, find_posts
-from airesearch.errors import AiresearchError
+from airesearch.errors import AiresearchError, damaged_index
 from airesearch.models import IndexReport
 from airesearch.storage import (
     forget_file,
@@ -175,15 +175,8 @@ def open_index(path: str | os.PathLike) -> sqlite3.Connection:
         conn.execute("SELECT rowid FROM passage_fts LIMIT 1").fetchone()
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise corrupt(path, error) from None
+        raise damaged_index(error, path) from None
     return conn
-
-
-def corrupt(path: str, error: Exception) -> AiresearchError:
-    return AiresearchError(
-        f"index {path} is corrupt ({error}); rebuild it with "
-        f"'airesearch index --rebuild --index {path}'"
-    )
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
@@ -242,7 +235,7 @@ def update_index(
                 f"cannot update index {index_path}: {error}"
             ) from None
         except sqlite3.DatabaseError as error:
-            raise corrupt(index_path, error) from None
+            raise damaged_index(error, index_path) from None
         finally:
             conn.close()
     if report is None:
@@ -303,7 +296,7 @@ def connect_for_update(path: str) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise corrupt(path, error) from None
+        raise damaged_index(error, path) from None
     return conn
 
 

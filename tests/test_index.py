@@ -166,7 +166,7 @@ def test_a_corrupt_index_says_how_to_rebuild(messy_copy, tmp_path):
     data = bytearray(index.read_bytes())
     data[4096:] = b"\xff" * (len(data) - 4096)  # keep the header, wreck every page
     index.write_bytes(bytes(data))
-    with pytest.raises(AiresearchError, match="corrupt.*--rebuild"):
+    with pytest.raises(AiresearchError, match="damaged.*--rebuild"):
         open_index(index)
     update_index(messy_copy, index, rebuild=True)
     assert paths_found(index, "ナルヴィク") == {"2025/09/nscale.md"}
