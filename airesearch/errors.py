@@ -11,7 +11,8 @@ def damaged_index(error: Exception, path: str | None = None) -> AiresearchError:
         (f"the index {path}", f" --index {path}") if path else ("the index", "")
     )
     return AiresearchError(
-        f"{name} is damaged ({error}); rebuild it with 'airesearch index --rebuild{where}'"
+        f"{name} is damaged ({error}); rebuild it with"
+        f" 'airesearch index --rebuild{where}'"
     )
 
 
