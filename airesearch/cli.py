@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sqlite3
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, render
-from airesearch.errors import AiresearchError, damaged_index
 from airesearch.models import KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
@@ -95,7 +93,8 @@ class EntitySort(StrEnum):
 
 
 def reports_errors(command):
-    """Turn AiresearchError into `airesearch: message` and exit code 2. Also
+    """Turn the errors a user can meet into one line and an exit code
+    (render.exit_code). Also
     hands --entities to the indexer, which reads it from the environment so that
     its worker processes see it too."""
 
@@ -105,17 +104,8 @@ def reports_errors(command):
             os.environ["AIRESEARCH_ENTITIES"] = os.fspath(kwargs["entities_file"])
         try:
             return command(*args, **kwargs)
-        except AiresearchError as error:
-            render.message(str(error))
-            raise typer.Exit(2) from None
-        except sqlite3.DatabaseError as error:
-            render.message(str(damaged_index(error)))
-            raise typer.Exit(2) from None
-        except BrokenPipeError:
-            render.quiet_broken_pipe()
-            raise typer.Exit(0) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
+        except render.HANDLED as error:
+            raise typer.Exit(render.exit_code(error)) from None
 
     return wrapper
 

@@ -127,15 +127,10 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
 
 
 def answering(fast):
-    """Run a fast command: AiresearchError and a damaged index become one line
-    and exit 2 (as in cli.py), a closed pipe ends quietly."""
+    """Run a fast command; its errors end as in cli.py (render.exit_code)."""
 
     def run(options: dict) -> int:
-        import sqlite3
-
         from airesearch import render
-        from airesearch.errors import AiresearchError, damaged_index
-        from airesearch.render import quiet_broken_pipe
 
         if options.get("--entities"):
             os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
@@ -148,15 +143,8 @@ def answering(fast):
             )  # fmt: skip
             color = render.Color(options.get("--color", "auto"))
             return fast(options, corpus or None, index or None, out, color) or 0
-        except AiresearchError as error:
-            render.message(str(error))
-            return 2
-        except sqlite3.DatabaseError as error:
-            render.message(str(damaged_index(error)))
-            return 2
-        except BrokenPipeError:
-            quiet_broken_pipe()
-            return 0
+        except render.HANDLED as error:
+            return render.exit_code(error)
 
     return run
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sqlite3
 import sys
 from enum import StrEnum
+
+from airesearch.errors import AiresearchError, damaged_index
 
 
 class Output(StrEnum):
@@ -199,6 +202,26 @@ def print_index_report(report, verbose: bool = True) -> None:
 def message(text: str) -> None:
     """A line on stderr, without Rich (cheap enough for the fast search path)."""
     print(f"airesearch: {text}", file=sys.stderr)
+
+
+# What the command line catches: a problem the user can fix, a damaged index,
+# a reader that left, Ctrl-C. Anything else is a bug and keeps its traceback.
+HANDLED = (AiresearchError, sqlite3.DatabaseError, BrokenPipeError, KeyboardInterrupt)
+
+
+def exit_code(error: BaseException) -> int:
+    """The one place that turns a handled exception into what the user sees:
+    one line on stderr and exit 2, a quiet end (0) for a closed pipe, 130 for
+    Ctrl-C. cli.py and launch.py both call it."""
+    if isinstance(error, BrokenPipeError):
+        quiet_broken_pipe()
+        return 0
+    if isinstance(error, KeyboardInterrupt):
+        return 130
+    if isinstance(error, sqlite3.DatabaseError):
+        error = damaged_index(error)
+    message(str(error))
+    return 2
 
 
 class ProgressBar:
