@@ -125,7 +125,7 @@ def print_hits(hits: list, color: Color) -> None:
         out.print(heading, soft_wrap=True)
         where = f"{hit.path}  [{hit.passage_kind} {hit.passage_seq}]"
         if hit.matched_passages > 1:
-            where += f"  {hit.matched_passages} matching passages"
+            where += f"  {plural(hit.matched_passages, 'matching passage')}"
         out.print(Text(where, style="green"), soft_wrap=True)
         snippet = Text("  " + hit.snippet)
         for start, end in hit.snippet_matches:
@@ -176,8 +176,9 @@ def print_index_report(report, verbose: bool = True) -> None:
     err = console(stderr=True)
     changed = report.added + report.updated + report.deleted
     err.print(
-        f"indexed {report.posts} posts, {report.passages} passages "
-        f"({report.dropped} repeated passages dropped), {report.terms} distinct terms "
+        f"indexed {plural(report.posts, 'post')}, {plural(report.passages, 'passage')} "
+        f"({report.dropped} repeated passages dropped), "
+        f"{plural(report.terms, 'distinct term')} "
         f"in {report.seconds:.2f} s; {report.added} added, {report.updated} updated, "
         f"{report.deleted} deleted, {report.unchanged} unchanged"
         + ("" if changed else " (already up to date)"),
@@ -185,7 +186,7 @@ def print_index_report(report, verbose: bool = True) -> None:
         highlight=False,
     )
     if report.skipped:
-        err.print(f"{len(report.skipped)} files skipped:", highlight=False)
+        err.print(f"{plural(len(report.skipped), 'file')} skipped:", highlight=False)
         for item in report.skipped:
             err.print(
                 f"  {item['path']}: {item['reason']}", soft_wrap=True, highlight=False
@@ -275,6 +276,93 @@ def emit_record(record, out: Output) -> None:
     )
 
 
+def plural(count: int, word: str) -> str:
+    """1 figure, 2 figures."""
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+# Currencies as a Japanese post writes them after an amount.
+YEN_STYLE = {
+    "USD": "ドル", "JPY": "円", "EUR": "ユーロ", "GBP": "ポンド", "CNY": "元",
+    "KRW": "ウォン", "INR": "ルピー", "AUD": "豪ドル", "CAD": "カナダドル",
+    "HKD": "香港ドル", "SGD": "シンガポールドル", "TWD": "台湾ドル", "NZD": "NZドル",
+    "CHF": "スイスフラン",
+}  # fmt: skip
+JAPANESE_UNITS = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+ENGLISH_UNITS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K"))
+
+
+def japanese_number(value: float) -> str:
+    """3,500億, 1.91兆, 6.83億, 25: the largest unit, at most three decimals."""
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    for size, unit in JAPANESE_UNITS:
+        if value >= size:
+            return f"{sign}{value / size:,.3f}".rstrip("0").rstrip(".") + unit
+    return f"{sign}{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def english_number(value: float) -> str:
+    """350.0B, 1.9T, 683.0M, 25."""
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    for size, unit in ENGLISH_UNITS:
+        if value >= size:
+            return f"{sign}{value / size:,.1f}{unit}"
+    return f"{sign}{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def readable_amount(low: float, high: float, currency: str) -> str:
+    """An amount in its own currency, Japanese style: 3,500億ドル, 10億〜20億円."""
+    name = YEN_STYLE.get(currency, f" {currency}")
+    if low == high:
+        return japanese_number(low) + name
+    return f"{japanese_number(low)}〜{japanese_number(high)}{name}"
+
+
+def readable_usd(low: float | None, high: float | None = None) -> str:
+    """$350.0B, $5.0B–$10.0B; empty without a rate."""
+    if low is None:
+        return ""
+    if high is None or high == low:
+        return dollars(low)
+    return f"{dollars(low)}–{dollars(high)}"
+
+
+def dollars(value: float) -> str:
+    return ("-" if value < 0 else "") + "$" + english_number(abs(value))
+
+
+def print_table(
+    header: list[str],
+    lines: list[list[str]],
+    color: Color,
+    numbers: tuple[str, ...] = (),
+    cut: tuple[str, ...] = (),
+    caption: str | None = None,
+) -> None:
+    """A Rich table on a terminal, numbers right-aligned and the cut columns
+    ended with …; tab-separated lines (and # caption) otherwise."""
+    out = console(color)
+    if not out.is_terminal and color is not Color.always:
+        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
+        if caption:
+            sys.stdout.write(f"# {caption}\n")
+        return
+    from rich.table import Table
+
+    table = Table(caption=caption)
+    for name in header:
+        table.add_column(
+            name,
+            justify="right" if name in numbers else "left",
+            overflow="ellipsis" if name in cut else "fold",
+            no_wrap=name in cut,
+            max_width=40 if name in cut else None,
+        )
+    for line in lines:
+        table.add_row(*line)
+    out.print(table)
+
+
 def print_entities(rows: list, color: Color) -> None:
     """The entity summary: a Rich table on a terminal, tab-separated otherwise."""
     header = ["name", "type", "mentions", "posts", "first", "last", "co-mentioned",
@@ -284,20 +372,12 @@ def print_entities(rows: list, color: Color) -> None:
             row.name, row.type, str(row.mentions), str(row.posts),
             row.first_date or "", row.last_date or "",
             ", ".join(c["name"] for c in row.co_mentions[:3]),
-            str(row.deals), f"{row.deals_usd:,.0f}" if row.deals else "",
+            str(row.deals), readable_usd(row.deals_usd) if row.deals else "",
         ]
         for row in rows
     ]  # fmt: skip
-    out = console(color)
-    if not out.is_terminal and color is not Color.always:
-        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
-        return
-    from rich.table import Table
-
-    table = Table(*header)
-    for line in lines:
-        table.add_row(*line)
-    out.print(table)
+    numbers = ("mentions", "posts", "deals", "deals USD")
+    print_table(header, lines, color, numbers=numbers, cut=("co-mentioned",))
 
 
 def print_entity(profile, color: Color) -> None:
@@ -306,13 +386,19 @@ def print_entity(profile, color: Color) -> None:
 
     out = console(color)
     heading = Text(profile.name, style="bold")
-    heading.append(f"  {profile.type}  {profile.mentions} mentions in {profile.posts}")
-    heading.append(f" posts, {profile.first_date} … {profile.last_date}", style="dim")
+    heading.append(
+        f"  {profile.type}  {plural(profile.mentions, 'mention')} in"
+        f" {plural(profile.posts, 'post')}"
+    )
+    heading.append(f", {profile.first_date} … {profile.last_date}", style="dim")
     out.print(heading, soft_wrap=True)
     spellings = ", ".join(f"{a['spelling']} ({a['mentions']})" for a in profile.aliases)
     out.print(Text("spellings: ", style="dim") + Text(spellings), soft_wrap=True)
     if profile.deals:
-        deals = f"{profile.deals} figures, ≈ ${profile.deals_usd:,.0f} (lower bounds)"
+        deals = (
+            f"{plural(profile.deals, 'figure')}, ≈ {readable_usd(profile.deals_usd)}"
+            " (lower bounds)"
+        )
         out.print(Text("deals: ", style="dim") + Text(deals), soft_wrap=True)
     out.print(Text("\nmentions per month", style="bold"))
     most = max((m["mentions"] for m in profile.per_month), default=1)
@@ -345,13 +431,14 @@ def print_entity(profile, color: Color) -> None:
 def print_deals(found: list, totals: list[dict], color: Color) -> None:
     """Deal figures: amount as written and as a number, kind, parties, how many
     posts give it and when; then the count and total per currency."""
-    header = ["amount", "number", "currency", "kind", "parties", "posts", "dates",
+    header = ["amount", "number", "USD", "kind", "parties", "posts", "dates",
               "title"]  # fmt: skip
     lines = [
         [
             deal.amount,
-            f"{deal.min:,}" if deal.min == deal.max else f"{deal.min:,}–{deal.max:,}",
-            deal.currency + (f"/{deal.per}" if deal.per else ""),
+            readable_amount(deal.min, deal.max, deal.currency)
+            + (f"/{deal.per}" if deal.per else ""),
+            readable_usd(deal.usd_min, deal.usd_max),
             deal.kind,
             " → ".join(p for p in (deal.payer, deal.payee) if p)
             if deal.payer else ", ".join(deal.parties),
@@ -362,21 +449,18 @@ def print_deals(found: list, totals: list[dict], color: Color) -> None:
         for deal in found
     ]  # fmt: skip
     footer = "; ".join(
-        f"{t['currency']}: {t['count']} figures, {t['total']:,}"
-        f" (≈ ${t['total_usd']:,.0f})"
+        f"{t['currency']}: {plural(t['count'], 'figure')}, "
+        + (
+            readable_usd(t["total"])
+            if t["currency"] == "USD"
+            else f"{readable_amount(t['total'], t['total'], t['currency'])}"
+            f" (≈ {readable_usd(t['total_usd'])})"
+        )
         for t in totals
     )
-    out = console(color)
-    if not out.is_terminal and color is not Color.always:
-        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
-        sys.stdout.write(f"# {len(found)} figures; {footer}\n")
-        return
-    from rich.table import Table
-
-    table = Table(*header, caption=f"{len(found)} figures; {footer}")
-    for line in lines:
-        table.add_row(*line)
-    out.print(table)
+    caption = f"{plural(len(found), 'figure')}; {footer}"
+    numbers = ("number", "USD", "posts")
+    print_table(header, lines, color, numbers=numbers, cut=("title",), caption=caption)
 
 
 def print_deal_list(found: list, color: Color) -> None:

@@ -403,7 +403,7 @@ def test_deals_command_json_table_and_rates(bundled_where):
     assert len(rows) == 3 and set(rows[0]) == DEAL_FIELDS
     assert rows[0]["usd_min"] >= rows[1]["usd_min"] >= rows[2]["usd_min"]
     table = invoke("deals", *bundled_where, "--entity", "NVIDIA").stdout
-    assert "6億8,300万ドル\t683,000,000\tUSD\tdeal\tNVIDIA → Nscale" in table
+    assert "6億8,300万ドル\t6.83億ドル\t$683.0M\tdeal\tNVIDIA → Nscale" in table
     assert table.splitlines()[-1].startswith("# ")
     rates = json.loads(invoke("deals", "--rates", "--rate", "JPY=140", "--json").stdout)
     assert {"currency": "JPY", "per_usd": 140.0} in rates

@@ -42,3 +42,28 @@ def test_only_one_data_format_at_a_time():
     assert render.choose_output(False, False, False) is render.Output.table
     with pytest.raises(AiresearchError, match="choose one of"):
         render.choose_output(True, False, True)
+
+
+@pytest.mark.parametrize(
+    "low, high, currency, japanese, english",
+    (
+        (350_000_000_000, 350_000_000_000, "USD", "3,500億ドル", "$350.0B"),
+        (683_000_000, 683_000_000, "USD", "6.83億ドル", "$683.0M"),
+        (1_914_000_000_000, 1_914_000_000_000, "USD", "1.914兆ドル", "$1.9T"),
+        (1_000_000_000, 2_000_000_000, "JPY", "10億〜20億円", "$1.0B–$2.0B"),
+        (-300_000_000, -300_000_000, "JPY", "-3億円", "-$300.0M"),
+        (25, 25, "USD", "25ドル", "$25"),
+        (0.5, 0.5, "JPY", "0.5円", "$0.5"),
+        (15_000, 40_000, "JPY", "1.5万〜4万円", "$15.0K–$40.0K"),
+        (76_000_000_000, 76_000_000_000, "XYZ", "760億 XYZ", "$76.0B"),
+    ),
+)
+def test_readable_amounts(low, high, currency, japanese, english):
+    assert render.readable_amount(low, high, currency) == japanese
+    assert render.readable_usd(low, high) == english
+
+
+def test_plurals():
+    assert render.plural(1, "figure") == "1 figure"
+    assert render.plural(2, "figure") == "2 figures"
+    assert render.plural(1200, "post") == "1,200 posts"
