@@ -25,7 +25,7 @@ app = typer.Typer(
     name="airesearch",
     help="Search Japanese articles about the AI industry.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -50,7 +50,7 @@ Entities = Annotated[
         help="A gazetteer of your own (TOML) that extends the bundled one.",
     ),
 ]  # fmt: skip
-Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.")]
+Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.", metavar="")]
 Since = Annotated[
     str | None, typer.Option(help="Only posts dated on or after YYYY-MM-DD.")
 ]
@@ -58,9 +58,11 @@ Until = Annotated[
     str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
 ]
 Jsonl = Annotated[
-    bool, typer.Option("--jsonl", help="Output one JSON object per line.")
+    bool, typer.Option("--jsonl", help="Output one JSON object per line.", metavar="")
 ]
-Csv = Annotated[bool, typer.Option("--csv", help="Output CSV with a header row.")]
+Csv = Annotated[
+    bool, typer.Option("--csv", help="Output CSV with a header row.", metavar="")
+]
 ColorChoice = Annotated[
     render.Color,
     typer.Option(
@@ -92,6 +94,30 @@ class EntitySort(StrEnum):
     recent = "recent"
 
 
+def show_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        print(f"airesearch {version('airesearch')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            is_eager=True,
+            callback=show_version,
+            metavar="",
+        ),
+    ] = False,
+) -> None:
+    """Search Japanese articles about the AI industry."""
+
+
 def reports_errors(command):
     """Turn the errors a user can meet into one line and an exit code
     (render.exit_code). Also
@@ -117,7 +143,7 @@ def index(
     index: Index = None,
     entities_file: Entities = None,
     rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Start from scratch.")
+        bool, typer.Option("--rebuild", help="Start from scratch.", metavar="")
     ] = False,
     follow: Annotated[
         bool | None,
@@ -126,6 +152,7 @@ def index(
             show_default=False,
             help="Follow symbolic links (kept for later updates). Default: the"
             " index's setting, else AIRESEARCH_FOLLOW_LINKS, else no.",
+            metavar="",
         ),
     ] = None,
     json_out: Json = False,
@@ -155,20 +182,23 @@ def search(
     until: Until = None,
     limit: Annotated[int, typer.Option(help="Results to show; 0 means all.")] = 10,
     passages: Annotated[
-        bool, typer.Option("--passages", help="One result per passage.")
+        bool, typer.Option("--passages", help="One result per passage.", metavar="")
     ] = False,
     entity: Annotated[
         str | None, typer.Option(help="Only posts that mention this entity.")
     ] = None,
     exact: Annotated[
         bool,
-        typer.Option("--exact", help="Do not expand aliases (エヌビディア = NVIDIA)."),
+        typer.Option(
+            "--exact", help="Do not expand aliases (エヌビディア = NVIDIA).", metavar=""
+        ),
     ] = False,
     no_update: Annotated[
         bool,
         typer.Option(
             "--no-update",
             help="Search the index as it is, without checking files for changes.",
+            metavar="",
         ),
     ] = False,
     json_out: Json = False,
@@ -280,7 +310,9 @@ def deals(
     ] = None,
     each: Annotated[
         bool,
-        typer.Option("--each", help="One row per figure and post, not per figure."),
+        typer.Option(
+            "--each", help="One row per figure and post, not per figure.", metavar=""
+        ),
     ] = False,
     currency: Annotated[
         str | None, typer.Option(help="Only this currency (USD, JPY…).")
@@ -299,7 +331,7 @@ def deals(
         list[str], typer.Option(help="Override a rate: JPY=150 (units per USD).")
     ] = [],  # noqa: B006
     rates: Annotated[
-        bool, typer.Option("--rates", help="Show the rate table.")
+        bool, typer.Option("--rates", help="Show the rate table.", metavar="")
     ] = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,

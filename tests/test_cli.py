@@ -517,3 +517,22 @@ def test_listings_as_data_never_import_typer(bundled_where):
         assert result.returncode == 0
         imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
         assert not {"typer", "rich", "pydantic"} & imported, args
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = invoke("--version")
+    assert (
+        result.exit_code == 0
+        and result.stdout == f"airesearch {version('airesearch')}\n"
+    )
+
+
+@pytest.mark.parametrize("command", ("search", "index", "entities", "deals"))
+def test_flags_show_no_type_placeholder_in_help(command):
+    text = CliRunner(env={"COLUMNS": "200"}).invoke(app, [command, "--help"]).stdout
+    flags = [
+        line for line in text.splitlines() if "--json " in line or "--rebuild" in line
+    ]
+    assert flags and all("<bool>" not in line for line in flags)
