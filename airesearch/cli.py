@@ -16,7 +16,9 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, render
-from airesearch.models import KINDS
+from airesearch.deal_queries import SORTS as DEAL_SORTS
+from airesearch.entity_queries import SORTS as ENTITY_SORTS
+from airesearch.models import ENTITY_TYPES, KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
@@ -71,27 +73,16 @@ ColorChoice = Annotated[
 ]
 
 
-class EntityType(StrEnum):
-    org = "org"
-    person = "person"
-    place = "place"
-    product = "product"
+# The choices of --type, --kind and --sort come from the modules that check them.
+EntityType = StrEnum("EntityType", {name: name for name in ENTITY_TYPES})
 
 
 # --kind: all, or one kind of models.KINDS.
 DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
 
 
-class DealSort(StrEnum):
-    amount = "amount"
-    date = "date"
-
-
-class EntitySort(StrEnum):
-    mentions = "mentions"
-    posts = "posts"
-    name = "name"
-    recent = "recent"
+DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
+EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
 
 
 def show_version(asked: bool) -> None:

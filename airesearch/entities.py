@@ -17,9 +17,9 @@ from functools import lru_cache
 
 from airesearch.errors import AiresearchError, unreadable_file
 from airesearch.gazetteer import gazetteer_files
+from airesearch.models import ENTITY_TYPES
 from airesearch.tokens import name_key
 
-ENTITY_TYPES = ("org", "person", "place", "product")
 LATIN_SPAN = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9.&'+\-]*(?: [A-Za-z0-9][A-Za-z0-9.&'+\-]*)*"
 )

@@ -36,16 +36,7 @@ SPECS = {
         None,
     ),
 }  # fmt: skip
-# Values the fast path checks; any other goes to Typer for its message.
-CHOICES = {
-    "--color": ("auto", "always", "never"),
-    "--type": ("org", "person", "place", "product"),
-    "--sort": None,  # per command, below
-}
-SORTS = {
-    "entities": ("mentions", "posts", "name", "recent"),
-    "deals": ("amount", "date"),
-}
+COLORS = ("auto", "always", "never")
 NUMBERS = ("--limit", "--top", "--min-posts")
 
 
@@ -113,16 +104,24 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
     for name in NUMBERS:
         if name in options and not str(options[name]).lstrip("-").isdigit():
             return False
-    if options.get("--color", "auto") not in CHOICES["--color"]:
-        return False
-    if options.get("--type", "org") not in CHOICES["--type"]:
-        return False
-    if "--sort" in options and options["--sort"] not in SORTS.get(command, ()):
-        return False
-    if "--kind" in options:
-        from airesearch.models import KINDS
+    # The choices come from the modules that check them (as cli.py's do);
+    # a value outside them goes to Typer, which names the valid ones.
+    from airesearch.models import ENTITY_TYPES, KINDS
 
-        return options["--kind"] in ("all", *KINDS)
+    if options.get("--color", "auto") not in COLORS:
+        return False
+    if options.get("--type", "org") not in ENTITY_TYPES:
+        return False
+    if options.get("--kind", "all") not in ("all", *KINDS):
+        return False
+    if "--sort" in options:
+        if command == "entities":
+            from airesearch.entity_queries import SORTS
+        elif command == "deals":
+            from airesearch.deal_queries import SORTS
+        else:
+            return False
+        return options["--sort"] in SORTS
     return True
 
 

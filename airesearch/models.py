@@ -48,6 +48,8 @@ EntityProfile.__doc__ = """`entity NAME`. aliases: [{spelling, mentions}];
 per_month: [{month, mentions}]; top_posts: [{path, title, date, mentions}];
 examples: [{path, date, sentence, matches}] with [start, end) offsets in sentence."""
 
+# The types of entity (README, "Entities").
+ENTITY_TYPES = ("org", "person", "place", "product")
 # The kinds of money figure (README, "Kinds"); deals.py picks one per figure.
 KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "other")
 

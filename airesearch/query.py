@@ -20,7 +20,7 @@ from datetime import date as Date
 from airesearch import spellings, tokens
 from airesearch.errors import AiresearchError
 from airesearch.models import Hit
-from airesearch.storage import PASSAGE_BITS
+from airesearch.storage import PASSAGE_BITS, label_key
 
 HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
 SNIPPET_WIDTH = 120
@@ -270,10 +270,6 @@ def alias_spellings(conn: sqlite3.Connection, word: str) -> list[str]:
             (tokens.name_key(word),),
         )
     ]
-
-
-def label_key(label: str) -> str:
-    return tokens.normalize(label).casefold().strip()
 
 
 def to_hit(conn, passage_id: int, score: float, count: int, highlight: set) -> Hit:
