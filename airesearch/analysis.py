@@ -86,10 +86,9 @@ def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, 
     from airesearch.entities import (
         find_mentions,
         load_gazetteer,
-        sentence_of,
-        sentence_spans,
     )
     from airesearch.entity_context import context_cues
+    from airesearch.passages import sentence_of, sentence_spans
     from airesearch.tokens import analyse, normalize, offset_mapper
 
     normal = normalize(text)

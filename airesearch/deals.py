@@ -126,7 +126,7 @@ def find_figures(
     """Money figures of one passage. mentions: rows of index.analyse_text
     (key, name, type, surface, start, end, sentence_start, sentence_end);
     normal: the passage's NFKC text, if the caller has it already."""
-    from airesearch.entities import sentence_of, sentence_spans
+    from airesearch.passages import sentence_of, sentence_spans
 
     normal = normalize(text) if normal is None else normal
     figures = find_money(normal)

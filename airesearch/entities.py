@@ -33,7 +33,6 @@ ACRONYM_BEFORE = re.compile(r"[A-Z][A-Za-z0-9\-]+\s*\(\s*$")
 ACRONYM_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]+\s*\)")
 ORG_SUFFIXES = ("社",)
 PERSON_SUFFIXES = ("氏", "さん")
-SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 NAME_TYPES = {"人名": "person", "地名": "place", "組織名": "org"}
 # Shapes that are never names, whatever their letters: sizes and process nodes
 # (3nm, 70B, 1.8T), versions (v7, V3.1), number formats (FP16, INT8), plurals
@@ -421,16 +420,3 @@ def kanji_names(
         if kind:
             found.append(make_mention(normal, start, end, kind, gazetteer))
     return found
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """The sentences of a text (each up to 。！？ or a line end)."""
-    return [match.span() for match in SENTENCE.finditer(text)] or [(0, len(text))]
-
-
-def sentence_of(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The sentence span that holds offset (the last one before it, if between)."""
-    from bisect import bisect_right
-
-    index = bisect_right(spans, (offset, float("inf"))) - 1
-    return spans[max(index, 0)]

@@ -1,4 +1,5 @@
-"""Markdown body -> passages: paragraphs, headings, list items and table rows.
+"""Text units: Markdown body -> passages (paragraphs, headings, list items and
+table rows), and a passage -> its sentences (for mentions and money figures).
 
 Markdown syntax is removed from the text kept for each passage, so that snippets
 and match offsets refer to what a reader sees. Repeated passages inside a post
@@ -208,3 +209,20 @@ def to_passages(
     pieces = [("title", title), *lead, *pieces]
     passages = [Passage(seq, kind, text) for seq, (kind, text) in enumerate(pieces)]
     return passages, dropped
+
+
+# A sentence ends at 。！？!? (kept with it) or at a line break.
+SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of a text (each up to 。！？ or a line end)."""
+    return [match.span() for match in SENTENCE.finditer(text)] or [(0, len(text))]
+
+
+def sentence_of(spans: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence span that holds offset (the last one before it, if between)."""
+    from bisect import bisect_right
+
+    index = bisect_right(spans, (offset, float("inf"))) - 1
+    return spans[max(index, 0)]
