@@ -1,0 +1,41 @@
+"""A worker's work on one file: the post, each passage's indexed text, mentions
+and money figures, and the facts query expansion needs."""
+
+from airesearch.analysis import analyse_file, analyse_text
+
+from .conftest import write_corpus
+
+
+def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
+    corpus = write_corpus(
+        tmp_path,
+        {"post.md": "---\ntitle: 計算機\n---\n"
+         "NVIDIA（NVDA）が開発したスーパーコンピューターを見込んだ。NVDAは上がった。"
+         "NvidiaはNscaleに6億8,300万ドルを投資した。\n"},
+    )  # fmt: skip
+    rel, (post, texts, figures, (written, compounds)) = analyse_file(
+        (str(corpus), "post.md")
+    )
+    assert rel == "post.md" and post.title == "計算機"
+    indexed, mentions = texts[1]
+    assert "スーパーコンピュータ" in indexed.split()
+    # NVDA beside NVIDIA is NVIDIA's ticker: its mention is NVIDIA's.
+    assert {m[0] for m in mentions} == {"nvidia", "nscale"}
+    assert [figure.min for _, figure, _ in figures] == [683_000_000]
+    assert ("見込ん", "見込む") in written
+    assert ("コンピュータ", "スーパーコンピュータ", 2) in compounds
+
+
+def test_a_file_that_cannot_be_indexed_gives_its_reason(tmp_path):
+    corpus = write_corpus(tmp_path, {"empty.md": b""})
+    assert analyse_file((str(corpus), "empty.md")) == ("empty.md", "empty file")
+
+
+def test_mention_rows_carry_sentence_and_context_cues():
+    text = "MetaはHyperion社を買収した。"
+    _, mentions, _ = analyse_text(text)
+    (row,) = [m for m in mentions if m[1] == "Hyperion"]
+    key, name, kind, surface, start, end, s_start, s_end, before, after = row
+    assert text[start:end] == surface == "Hyperion"
+    assert (s_start, s_end) == (0, len(text))
+    assert (before, after) == ("は", "社")

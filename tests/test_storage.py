@@ -1,0 +1,63 @@
+"""Writing a post into the index and taking it out leaves nothing behind."""
+
+from airesearch.index import open_index, update_index
+from airesearch.storage import PASSAGE_BITS, label_key
+
+from .conftest import write_corpus
+
+POSTS = {
+    "a.md": "---\ntitle: A\ntags: [ＮＶＩＤＩＡ]\n---\n"
+    "NvidiaはNscaleに6億8,300万ドルを投資した。データセンターを建設する。\n",
+    "b.md": "---\ntitle: B\n---\nMetaとGoogleが提携した。\n",
+}
+COUNTED = (
+    "posts", "passages", "mentions", "deals", "post_labels", "entity_posts",
+    "entity_totals", "entity_spellings", "entity_pairs", "entity_deals",
+)  # fmt: skip
+
+
+def counts(index) -> dict[str, int]:
+    conn = open_index(index)
+    try:
+        found = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in COUNTED
+        }
+        found["fts"] = conn.execute(
+            "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH 'データ'"
+        ).fetchone()[0]
+        return found
+    finally:
+        conn.close()
+
+
+def test_a_deleted_post_leaves_no_rows_and_no_fts_terms(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", POSTS)
+    index = tmp_path / "index.sqlite"
+    update_index(corpus, index, workers=1)
+    with_both = counts(index)
+    (corpus / "a.md").unlink()
+    update_index(corpus, index, workers=1)
+    without_a = counts(index)
+    assert with_both["fts"] == 1 and without_a["fts"] == 0
+    assert without_a["deals"] == 0 and without_a["entity_deals"] == 0
+    fresh = tmp_path / "fresh.sqlite"
+    update_index(corpus, fresh, workers=1)
+    assert without_a == counts(fresh)
+
+
+def test_passage_ids_hold_their_post_and_labels_fold_width_and_case(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", POSTS)
+    index = tmp_path / "index.sqlite"
+    update_index(corpus, index, workers=1)
+    conn = open_index(index)
+    try:
+        for passage_id, post_id, seq in conn.execute(
+            "SELECT id, post_id, seq FROM passages"
+        ):
+            assert passage_id >> PASSAGE_BITS == post_id
+            assert passage_id & ((1 << PASSAGE_BITS) - 1) == seq
+        labels = conn.execute("SELECT value FROM post_labels").fetchall()
+    finally:
+        conn.close()
+    assert labels == [(label_key("NVIDIA"),)] == [("nvidia",)]
