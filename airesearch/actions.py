@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import namedtuple
 
 from airesearch import render
 from airesearch.corpus import bundled_corpus, check_corpus
@@ -41,42 +42,52 @@ HIT_COLUMNS = [
 ]
 
 
-def locate(corpus: str | os.PathLike | None, index: str | os.PathLike | None):
+# What the user chose for every command: the corpus folder, the index file and
+# a gazetteer of their own (None: the defaults).
+Where = namedtuple("Where", "corpus index entities", defaults=(None, None, None))
+
+
+def locate(where: Where) -> tuple[str, str]:
     """(corpus folder, index file): by default the bundled posts and a cache file."""
-    root = check_corpus(corpus or bundled_corpus())
+    root = check_corpus(where.corpus or bundled_corpus())
+    index = where.index
     return root, os.path.abspath(index) if index else default_index_path(root)
 
 
-def fresh_index(
-    corpus: str | os.PathLike | None, index: str | os.PathLike | None
-) -> tuple[sqlite3.Connection, str, str]:
+def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
     """An open index that reflects the corpus as it is now (built or updated if not)."""
-    root, index_path = locate(corpus, index)
+    root, index_path = locate(where)
     if os.path.exists(index_path):
         conn = open_index(index_path)
-        if not corpus_changed(conn, root, index_path):
+        if not corpus_changed(conn, root, index_path, where.entities):
             return conn, root, index_path
         conn.close()
-    report = build(root, index_path, rebuild=False)
+    report = build(root, index_path, rebuild=False, entities=where.entities)
     render.print_index_report(report, verbose=False)
     return open_index(index_path), root, index_path
 
 
-def build(root: str, index_path: str, rebuild: bool, follow: bool | None = None):
+def build(
+    root: str,
+    index_path: str,
+    rebuild: bool,
+    follow: bool | None = None,
+    entities: str | os.PathLike | None = None,
+):
     """Run the indexer with a progress bar on stderr."""
     bar = render.ProgressBar()
     try:
         return update_index(
-            root, index_path, rebuild=rebuild, progress=bar, follow=follow
-        )
+            root, index_path, rebuild=rebuild, progress=bar, follow=follow,
+            entities_file=entities,
+        )  # fmt: skip
     finally:
         bar.close()
 
 
 def run_search(
     request: SearchRequest,
-    corpus: str | os.PathLike | None,
-    index: str | os.PathLike | None,
+    where: Where,
     out: render.Output,
     color: render.Color,
     update: bool = True,
@@ -85,13 +96,13 @@ def run_search(
 
     With update=False an existing index is searched as it is, without stat-ing
     every post file (the cost that grows with the corpus)."""
-    root, index_path = locate(corpus, index)
+    root, index_path = locate(where)
     conn = hits = None
     if os.path.exists(index_path):
         conn = open_index(index_path)
-        if needs_rebuild(conn, root):  # another schema, analysis or gazetteer
+        if needs_rebuild(conn, root, where.entities):  # schema, analysis, gazetteer
             conn.close()
-            conn, _, _ = fresh_index(root, index_path)
+            conn, _, _ = fresh_index(where)
         changed = (
             check_in_background(conn, root, index_path) if update else lambda: False
         )
@@ -103,7 +114,7 @@ def run_search(
             conn.close()
             conn = hits = None
     if conn is None:  # no index yet, or the corpus changed: update, then search
-        conn, _, _ = fresh_index(root, index_path)
+        conn, _, _ = fresh_index(where)
         hits = search(conn, request)
     render.emit(hits, out, HIT_COLUMNS, render.print_hits, color)
     if hits:
@@ -121,26 +132,25 @@ def run_search(
     return 1
 
 
-def run_entities(corpus, index, out: render.Output, color: render.Color, **options):
+def run_entities(where: Where, out: render.Output, color: render.Color, **options):
     """The entities listing (options: those of entity_queries.entities)."""
     from airesearch.entity_queries import entities
 
-    conn, _, _ = fresh_index(corpus, index)
+    conn, _, _ = fresh_index(where)
     rows = entities(conn, **options)
     render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
-def run_entity(corpus, index, name: str, json_out: bool, color: render.Color):
+def run_entity(where: Where, name: str, json_out: bool, color: render.Color):
     """One entity's profile."""
     from airesearch.entity_queries import entity_profile
 
-    conn, _, _ = fresh_index(corpus, index)
+    conn, _, _ = fresh_index(where)
     render.emit_one(entity_profile(conn, name), json_out, render.print_entity, color)
 
 
 def run_deals(
-    corpus,
-    index,
+    where: Where,
     out: render.Output,
     color: render.Color,
     rate: list[str] | tuple[str, ...] = (),
@@ -156,6 +166,6 @@ def run_deals(
         rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
         render.emit(rows, out, ["currency", "per_usd"], render.print_rates, color)
         return
-    conn, _, _ = fresh_index(corpus, index)
+    conn, _, _ = fresh_index(where)
     found = deal_queries.deals(conn, table, **options)
     render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)

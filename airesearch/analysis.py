@@ -14,9 +14,11 @@ from airesearch.models import Post
 IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 
 
-def analyse_files(root: str, files: list[PostFile], workers: int | None) -> Iterator:
+def analyse_files(
+    root: str, files: list[PostFile], workers: int | None, entities_file=None
+) -> Iterator:
     """(path, Post with analysed passages | skip reason), in parallel when it pays."""
-    jobs = [(root, f.path) for f in files]
+    jobs = [(root, f.path, entities_file) for f in files]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
         yield from map(analyse_file, jobs)
@@ -34,24 +36,27 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     its money figures with repeats merged."""
     from airesearch.corpus import SkippedFile, read_post
     from airesearch.deals import merge_repeats
+    from airesearch.entities import load_gazetteer
 
-    root, rel = job
+    root, rel, *rest = job  # (root, path[, the user's gazetteer file])
+    gazetteer = load_gazetteer(rest[0] if rest else None)
     try:
         post = read_post(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
     lexicon = Lexicon()
-    analysed = [analyse_text(passage.text, lexicon) for passage in post.passages]
+    analysed = [
+        analyse_text(passage.text, lexicon, gazetteer) for passage in post.passages
+    ]
     figures = [
         (passage.seq, figure)
         for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
         for figure in found
     ]
-    from airesearch.entities import load_gazetteer
     from airesearch.entity_context import ticker_names
 
     rows = (row for _, mentions, _ in analysed for row in mentions)
-    tickers = ticker_names(rows, load_gazetteer())
+    tickers = ticker_names(rows, gazetteer)
     texts = [
         (indexed, [tickers.get(row[0], row[:3]) + row[3:] for row in mentions])
         for indexed, mentions, _ in analysed
@@ -79,7 +84,9 @@ class Lexicon:
         return sorted(self.written), sorted(compounds)
 
 
-def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, list]:
+def analyse_text(
+    text: str, lexicon: Lexicon | None = None, gazetteer=None
+) -> tuple[str, list, list]:
     """(indexed text, mentions as table rows minus the ids, money figures) of
     one passage; its words' facts go into lexicon."""
     from airesearch.deals import find_figures
@@ -97,7 +104,8 @@ def analyse_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list, 
         lexicon.written |= analysis.written
         lexicon.katakana |= analysis.katakana
     indexed = " ".join(analysis.terms)
-    mentions = find_mentions(normal, analysis.name_tokens, load_gazetteer())
+    gazetteer = gazetteer or load_gazetteer()
+    mentions = find_mentions(normal, analysis.name_tokens, gazetteer)
     to_text = offset_mapper(text, normal) if mentions else None
     rows = []
     sentences = sentence_spans(text) if mentions else []

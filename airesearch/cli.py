@@ -7,7 +7,6 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -111,14 +110,10 @@ def main(
 
 def reports_errors(command):
     """Turn the errors a user can meet into one line and an exit code
-    (render.exit_code). Also
-    hands --entities to the indexer, which reads it from the environment so that
-    its worker processes see it too."""
+    (render.exit_code)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        if kwargs.get("entities_file"):
-            os.environ["AIRESEARCH_ENTITIES"] = os.fspath(kwargs["entities_file"])
         try:
             return command(*args, **kwargs)
         except render.HANDLED as error:
@@ -149,8 +144,8 @@ def index(
     json_out: Json = False,
 ) -> None:
     """Build or update the index: only new and changed files are analysed."""
-    root, index_path = actions.locate(corpus, index)
-    report = actions.build(root, index_path, rebuild, follow)
+    root, index_path = actions.locate(actions.Where(corpus, index, entities_file))
+    report = actions.build(root, index_path, rebuild, follow, entities_file)
     render.print_index_report(report)
     if json_out:
         render.emit_record(report, render.Output.json)
@@ -204,7 +199,8 @@ def search(
         exact=exact, entity=entity,
     )  # fmt: skip
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    code = actions.run_search(request, corpus, index, out, color, not no_update)
+    where = actions.Where(corpus, index, entities_file)
+    code = actions.run_search(request, where, out, color, not no_update)
     raise typer.Exit(code)
 
 
@@ -219,7 +215,7 @@ def show(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Show a post's metadata and its cleaned passages."""
-    conn, root, _ = actions.fresh_index(corpus, index)
+    conn, root, _ = actions.fresh_index(actions.Where(corpus, index, entities_file))
     post = show_post(conn, root, path)
     render.emit_one(post, json_out, render.print_post, color)
 
@@ -234,7 +230,8 @@ def stats(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Corpus and index figures: posts, passages, terms, size, last update."""
-    conn, _, index_path = actions.fresh_index(corpus, index)
+    where = actions.Where(corpus, index, entities_file)
+    conn, _, index_path = actions.fresh_index(where)
     figures = index_stats(conn, index_path)
     show = functools.partial(render.print_fields, title="airesearch index")
     render.emit_one(figures, json_out, show, color)
@@ -262,7 +259,8 @@ def entities(
     """Which companies, people, places and products the posts talk about."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
     actions.run_entities(
-        corpus, index, out, color, kind=type_ and type_.value, top=top,
+        actions.Where(corpus, index, entities_file), out, color,
+        kind=type_ and type_.value, top=top,
         min_posts=min_posts, since=since, until=until, sort=sort.value,
     )  # fmt: skip
 
@@ -280,7 +278,8 @@ def entity(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
-    actions.run_entity(corpus, index, name, json_out, color)
+    where = actions.Where(corpus, index, entities_file)
+    actions.run_entity(where, name, json_out, color)
 
 
 @app.command()
@@ -332,7 +331,8 @@ def deals(
     """Money figures, as numbers, with who pays whom, largest first."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
     actions.run_deals(
-        corpus, index, out, color, rate=rate, rates=rates, entity=entity,
+        actions.Where(corpus, index, entities_file), out, color, rate=rate,
+        rates=rates, entity=entity,
         kind=kind and kind.value, currency=currency, minimum=minimum,
         maximum=maximum, since=since, until=until, sort=sort.value, top=top,
         each=each,

@@ -25,10 +25,14 @@ from airesearch.index import needs_rebuild, read_meta, stamp_path
 
 
 def corpus_changed(
-    conn: sqlite3.Connection, corpus: str | os.PathLike, index_path: str | None = None
+    conn: sqlite3.Connection,
+    corpus: str | os.PathLike,
+    index_path: str | None = None,
+    entities_file: str | os.PathLike | None = None,
 ) -> bool:
-    """Whether any post file was added, changed or deleted since the last update."""
-    if needs_rebuild(conn, corpus):
+    """Whether any post file was added, changed or deleted since the last update
+    (or the index must be rebuilt: another schema, analysis or gazetteer)."""
+    if needs_rebuild(conn, corpus, entities_file):
         return True
     return check_in_background(conn, os.fspath(corpus), index_path)()
 

@@ -16,7 +16,6 @@ DEFAULT_GAZETTEER = os.path.join(os.path.dirname(__file__), "data", "entities.to
 
 def gazetteer_files(user_file: str | os.PathLike | None) -> list[str]:
     files = [DEFAULT_GAZETTEER]
-    user_file = user_file or os.environ.get("AIRESEARCH_ENTITIES")
     if user_file:
         files.append(os.fspath(user_file))
     return files

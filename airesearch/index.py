@@ -183,7 +183,11 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT key, value FROM meta"))
 
 
-def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
+def needs_rebuild(
+    conn: sqlite3.Connection,
+    corpus: str | os.PathLike,
+    entities_file: str | os.PathLike | None = None,
+) -> bool:
     """An index of another corpus, schema or analysis is rebuilt, not patched."""
     from airesearch.gazetteer import gazetteer_digest
     from airesearch.tokens import dictionary_version
@@ -194,7 +198,7 @@ def needs_rebuild(conn: sqlite3.Connection, corpus: str | os.PathLike) -> bool:
         version != SCHEMA_VERSION
         or meta.get("corpus") != os.fspath(corpus)
         or meta.get("analysis") != dictionary_version()
-        or meta.get("entities") != gazetteer_digest()
+        or meta.get("entities") != gazetteer_digest(entities_file)
     )
 
 
@@ -205,10 +209,12 @@ def update_index(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     follow: bool | None = None,
+    entities_file: str | os.PathLike | None = None,
 ) -> IndexReport:
     """Bring the index of corpus up to date: analyse new and changed files only.
     follow: follow symbolic links; None keeps the index's setting (default: the
-    environment's AIRESEARCH_FOLLOW_LINKS, else no)."""
+    environment's AIRESEARCH_FOLLOW_LINKS, else no). entities_file: a gazetteer
+    of the user's that extends the bundled one (a change rebuilds the index)."""
     started = time.perf_counter()
     root = check_corpus(corpus)
     index_path = os.path.abspath(index_path)
@@ -222,12 +228,12 @@ def update_index(
     # files from a clock that lags by up to a tick, hence the margin.
     listed_ns = time.time_ns() - STAMP_MARGIN_NS
     files = find_posts(root, follow, problems)
-    changes = Changes(files, follow, problems)
+    changes = Changes(files, follow, problems, entities_file)
     report = None
     if os.path.exists(index_path) and not rebuild:
         conn = connect_for_update(index_path)
         try:
-            if not needs_rebuild(conn, root):
+            if not needs_rebuild(conn, root, entities_file):
                 report = apply_changes(conn, root, changes, progress, workers,
                                        started, index_path)  # fmt: skip
         except sqlite3.OperationalError as error:  # read-only, locked, disk full
@@ -263,9 +269,10 @@ def write_stamp(index_path: str, listed_ns: int) -> None:
         pass  # without a stamp, searches use the thorough check
 
 
-# The files found on disk, whether links were followed to find them, and what
-# was skipped on the way (links not followed, loops, dangling links).
-Changes = namedtuple("Changes", "files follow problems")
+# The files found on disk, whether links were followed to find them, what was
+# skipped on the way (links not followed, loops, dangling links), and the
+# user's gazetteer file, if any.
+Changes = namedtuple("Changes", "files follow problems entities")
 
 
 def follow_default() -> bool:
@@ -371,7 +378,7 @@ def apply_changes(
     from airesearch.tokens import dictionary_version
 
     files = changes.files
-    load_gazetteer()  # before workers fork, so that they share it (and errors show)
+    load_gazetteer(changes.entities)  # before workers fork: they share it
 
     known = {
         path: (size, mtime_ns)
@@ -394,7 +401,7 @@ def apply_changes(
         done_bytes = 0
         by_path = {f.path: f for f in changed}
         for count, (rel, outcome) in enumerate(
-            analyse_files(root, changed, workers), 1
+            analyse_files(root, changed, workers, changes.entities), 1
         ):
             post_file = by_path[rel]
             report["updated" if rel in known else "added"] += 1
@@ -408,12 +415,12 @@ def apply_changes(
             conn.execute("INSERT INTO vocabulary SELECT term FROM passage_vocab")
         else:
             update_vocabulary(conn, added_terms, removed_terms)
-        store_aliases(conn)
+        store_aliases(conn, changes.entities)
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         meta = {
             "corpus": str(root),
             "analysis": dictionary_version(),
-            "entities": gazetteer_digest(),
+            "entities": gazetteer_digest(changes.entities),
             "fingerprint": corpus_fingerprint(files),
             "follow_links": "1" if changes.follow else "0",
             "updated_at": now,

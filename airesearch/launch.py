@@ -130,18 +130,25 @@ def answering(fast):
 
     def run(options: dict) -> int:
         from airesearch import render
+        from airesearch.actions import Where
 
-        if options.get("--entities"):
-            os.environ["AIRESEARCH_ENTITIES"] = options["--entities"]
-        corpus = options.get("--corpus") or os.environ.get("AIRESEARCH_CORPUS")
-        index = options.get("--index") or os.environ.get("AIRESEARCH_INDEX")
+        where = Where(
+            *(
+                options.get(name) or os.environ.get(variable) or None
+                for name, variable in (
+                    ("--corpus", "AIRESEARCH_CORPUS"),
+                    ("--index", "AIRESEARCH_INDEX"),
+                    ("--entities", "AIRESEARCH_ENTITIES"),
+                )
+            )
+        )
         try:
             out = render.choose_output(
                 options.get("--json", False), options.get("--jsonl", False),
                 options.get("--csv", False),
             )  # fmt: skip
             color = render.Color(options.get("--color", "auto"))
-            return fast(options, corpus or None, index or None, out, color) or 0
+            return fast(options, where, out, color) or 0
         except render.HANDLED as error:
             return render.exit_code(error)
 
@@ -149,7 +156,7 @@ def answering(fast):
 
 
 @answering
-def fast_search(options, corpus, index, out, color) -> int:
+def fast_search(options, where, out, color) -> int:
     from airesearch.actions import run_search
     from airesearch.query import SearchRequest
 
@@ -165,15 +172,15 @@ def fast_search(options, corpus, index, out, color) -> int:
         entity=options.get("--entity"),
     )
     update = not options.get("--no-update", False)
-    return run_search(request, corpus, index, out, color, update=update)
+    return run_search(request, where, out, color, update=update)
 
 
 @answering
-def fast_entities(options, corpus, index, out, color) -> None:
+def fast_entities(options, where, out, color) -> None:
     from airesearch.actions import run_entities
 
     run_entities(
-        corpus, index, out, color, kind=options.get("--type"),
+        where, out, color, kind=options.get("--type"),
         top=options.get("--top", 30), min_posts=options.get("--min-posts", 1),
         since=options.get("--since"), until=options.get("--until"),
         sort=options.get("--sort", "mentions"),
@@ -181,18 +188,18 @@ def fast_entities(options, corpus, index, out, color) -> None:
 
 
 @answering
-def fast_entity(options, corpus, index, out, color) -> None:
+def fast_entity(options, where, out, color) -> None:
     from airesearch.actions import run_entity
 
-    run_entity(corpus, index, options["words"][0], True, color)
+    run_entity(where, options["words"][0], True, color)
 
 
 @answering
-def fast_deals(options, corpus, index, out, color) -> None:
+def fast_deals(options, where, out, color) -> None:
     from airesearch.actions import run_deals
 
     run_deals(
-        corpus, index, out, color, rate=options["--rate"],
+        where, out, color, rate=options["--rate"],
         rates=options.get("--rates", False), entity=options.get("--entity"),
         kind=options.get("--kind"), currency=options.get("--currency"),
         minimum=options.get("--min"), maximum=options.get("--max"),

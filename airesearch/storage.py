@@ -19,12 +19,12 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 
-def store_aliases(conn) -> None:
+def store_aliases(conn, entities_file=None) -> None:
     """The gazetteer's spellings, for search to expand an alias from SQL alone."""
     from airesearch.entities import load_gazetteer
     from airesearch.tokens import name_key
 
-    gazetteer = load_gazetteer()
+    gazetteer = load_gazetteer(entities_file)
     conn.execute("DELETE FROM entity_aliases")
     conn.executemany(
         "INSERT OR REPLACE INTO entity_aliases VALUES (?, ?, ?)",

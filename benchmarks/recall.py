@@ -84,10 +84,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from airesearch.actions import fresh_index
+    from airesearch.actions import Where, fresh_index
     from airesearch.query import SearchRequest, search
 
-    conn, _, _ = fresh_index(args.folder, args.index)
+    conn, _, _ = fresh_index(Where(args.folder, args.index))
     texts = searchable_texts(conn)
     ids = {
         path: post_id for post_id, path in conn.execute("SELECT id, path FROM posts")

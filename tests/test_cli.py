@@ -351,12 +351,15 @@ def test_search_expands_aliases_unless_exact_and_filters_by_entity(bundled_where
 
 
 def test_a_users_gazetteer_extends_the_bundled_one(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIRESEARCH_ENTITIES", "")  # --entities sets it; undo after
+    monkeypatch.delenv("AIRESEARCH_ENTITIES", raising=False)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.md").write_text(
-        "# 新会社\n\nゼノバースは東京で新しいデータセンターを開いた。"
-    )
+    # Five posts: the indexer analyses them in worker processes, which must get
+    # the user's gazetteer passed along (nothing goes through the environment).
+    for number in range(5):
+        (corpus / f"{number}.md").write_text(
+            "# 新会社\n\nゼノバースは東京で新しいデータセンターを開いた。"
+        )
     mine = tmp_path / "mine.toml"
     mine.write_text(
         '[[entity]]\nname = "Zenoverse"\ntype = "org"\naliases = ["ゼノバース"]\n'
@@ -366,6 +369,12 @@ def test_a_users_gazetteer_extends_the_bundled_one(tmp_path, monkeypatch):
     assert "Zenoverse" not in [row["name"] for row in before]
     after = invoke("entities", *where, "--entities", str(mine), "--json")
     assert "Zenoverse" in [row["name"] for row in json.loads(after.stdout)]
+    assert "AIRESEARCH_ENTITIES" not in os.environ
+    fresh = ["--corpus", str(corpus), "--index", str(tmp_path / "j.sqlite")]
+    assert run_cli("index", *fresh, "--entities", str(mine)).returncode == 0
+    by_env = run_cli("entities", *fresh, "--json",
+                     env_extra={"AIRESEARCH_ENTITIES": str(mine)})  # fmt: skip
+    assert "Zenoverse" in [row["name"] for row in json.loads(by_env.stdout)]
     broken = tmp_path / "broken.toml"
     broken.write_text("[[entity]\nname=")
     result = invoke("entities", *where, "--entities", str(broken))
