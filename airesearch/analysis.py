@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterator
 
 from airesearch.corpus import PostFile
-from airesearch.models import Post
+from airesearch.models import MentionRow, Post
 
 IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 
@@ -58,10 +58,18 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     rows = (row for _, mentions, _ in analysed for row in mentions)
     tickers = ticker_names(rows, gazetteer)
     texts = [
-        (indexed, [tickers.get(row[0], row[:3]) + row[3:] for row in mentions])
+        (indexed, [ticker_row(row, tickers) for row in mentions])
         for indexed, mentions, _ in analysed
     ]
     return rel, (post, texts, merge_repeats(figures), lexicon.rows())
+
+
+def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
+    """A mention of a ticker as a mention of its company (entity_context)."""
+    if row.key not in tickers:
+        return row
+    key, name, kind = tickers[row.key]
+    return row._replace(key=key, name=name, type=kind)
 
 
 class Lexicon:
@@ -112,8 +120,10 @@ def analyse_text(
     for mention in mentions:
         start, end = to_text(mention.start), to_text(mention.end)
         rows.append(
-            (mention.key, mention.name, mention.type, text[start:end], start, end,
-             *sentence_of(sentences, start),
-             *context_cues(normal, mention.start, mention.end))
+            MentionRow(
+                mention.key, mention.name, mention.type, text[start:end], start, end,
+                *sentence_of(sentences, start),
+                *context_cues(normal, mention.start, mention.end),
+            )
         )  # fmt: skip
     return indexed, rows, find_figures(text, rows, normal)

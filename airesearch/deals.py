@@ -64,6 +64,8 @@ OTHERS = re.compile(
 PAY = re.compile("投資|出資|拠出|コミット|支払|融資|資金提供|提供")
 ACQUIRE = re.compile("買収|取得")
 RAISE = re.compile("調達|受け")
+# A name before an amount, with offsets in its sentence (who_pays).
+Named = namedtuple("Named", "name type start end")
 # Between the two figures of a change: "700億ドルから720億ドル".
 CHANGE_LINK = re.compile(r"\s?から\s?")
 # A name followed (maybe after 自身, 社, 氏) by は, が or も is a subject.
@@ -140,7 +142,7 @@ def find_figures(
         start, end = to_text(money.start), to_text(money.end)
         s_start, s_end = sentence_of(sentences, start)
         sentence = text[s_start:s_end]
-        named = [m for m in mentions if s_start <= m[4] and m[5] <= s_end]
+        named = [m for m in mentions if s_start <= m.start and m.end <= s_end]
         payer, payee, parties = who_pays(
             sentence, start - s_start, end - s_start, named, s_start
         )
@@ -154,8 +156,8 @@ def find_figures(
                 text[start:end], start, end, s_start, s_end,
                 kind,
                 payer, payee, parties,
-                list(dict.fromkeys(m[1] for m in named)),
-                list(dict.fromkeys(m[0] for m in named)),
+                list(dict.fromkeys(m.name for m in named)),
+                list(dict.fromkeys(m.key for m in named)),
                 money.restated,
             )
         )  # fmt: skip
@@ -167,32 +169,34 @@ def who_pays(sentence: str, start: int, end: int, named: list, offset: int):
     AはBに…を投資 (A pays B), AがBを買収 (A pays B), AがBから調達 (B pays A),
     AとBの…契約 (parties A and B)."""
     before = [
-        (m[1], m[2], m[4] - offset, m[5] - offset)
+        Named(m.name, m.type, m.start - offset, m.end - offset)
         for m in named
-        if m[5] - offset <= start and m[2] != "place"
+        if m.end - offset <= start and m.type != "place"
     ]
     rest = sentence[end:]
     verb = rest.split("。")[0]
-    subjects = [b for b in before if SUBJECT.match(sentence, b[3])]
+    subjects = [b for b in before if SUBJECT.match(sentence, b.end)]
     payer = payee = None
     if subjects:
         subject = subjects[-1]
         if PAY.search(verb):
-            payer, payee = subject[0], recipient(sentence[:start], before, subject)
+            payer, payee = subject.name, recipient(sentence[:start], before, subject)
         elif ACQUIRE.search(verb):
-            objects = [b for b in before if sentence[b[3] : b[3] + 1] == "を"]
+            objects = [b.name for b in before if sentence[b.end : b.end + 1] == "を"]
             objects += [
-                m for m in after_names(sentence, named, end, offset) if m[1] == "を"
+                name
+                for name, following in after_names(sentence, named, end, offset)
+                if following == "を"
             ]
-            payer, payee = subject[0], objects[-1][0] if objects else None
+            payer, payee = subject.name, objects[-1] if objects else None
         elif RAISE.search(verb):
-            sources = [b for b in before if sentence[b[3] : b[3] + 2] == "から"]
-            payee, payer = subject[0], sources[-1][0] if sources else None
+            sources = [b for b in before if sentence[b.end : b.end + 2] == "から"]
+            payee, payer = subject.name, sources[-1].name if sources else None
     if payer == payee:
         payee = None
     parties = [name for name in (payer, payee) if name]
     if not parties:
-        parties = list(dict.fromkeys(b[0] for b in before))
+        parties = list(dict.fromkeys(b.name for b in before))
     return payer, payee, parties
 
 
@@ -206,13 +210,13 @@ def recipient(head: str, before: list[tuple], subject: tuple) -> str | None:
         named = [
             b
             for b in before
-            if b[3] <= position
+            if b.end <= position
             and b is not subject
-            and position - b[3] <= RECIPIENT_REACH
-            and "、" not in head[b[3] : position]
+            and position - b.end <= RECIPIENT_REACH
+            and "、" not in head[b.end : position]
         ]
         if named:
-            return named[-1][0]
+            return named[-1].name
         position = head.rfind("に", 0, position)
     return None
 
@@ -223,9 +227,9 @@ RECIPIENT_REACH = 25
 def after_names(sentence: str, named: list, end: int, offset: int) -> list[tuple]:
     """(name, following character) of the names after the amount."""
     return [
-        (m[1], sentence[m[5] - offset : m[5] - offset + 1])
+        (m.name, sentence[m.end - offset : m.end - offset + 1])
         for m in named
-        if m[4] - offset >= end and m[2] != "place"
+        if m.start - offset >= end and m.type != "place"
     ]
 
 

@@ -48,6 +48,14 @@ EntityProfile.__doc__ = """`entity NAME`. aliases: [{spelling, mentions}];
 per_month: [{month, mentions}]; top_posts: [{path, title, date, mentions}];
 examples: [{path, date, sentence, matches}] with [start, end) offsets in sentence."""
 
+# One entity mention as the index stores it (table mentions, without the ids):
+# offsets in the passage text; cue_before/cue_after: the words on each side
+# (entity_context.context_cues).
+MentionRow = namedtuple(
+    "MentionRow",
+    "key name type surface start end sentence_start sentence_end cue_before cue_after",
+)
+
 # The types of entity (README, "Entities").
 ENTITY_TYPES = ("org", "person", "place", "product")
 # The kinds of money figure (README, "Kinds"); deals.py picks one per figure.

@@ -11,6 +11,7 @@ import sqlite3
 
 from airesearch.aggregates import add_post, remove_post
 from airesearch.corpus import PostFile
+from airesearch.models import MentionRow
 
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # search groups FTS5 hits into posts from the rowid alone.
@@ -116,7 +117,10 @@ def store_file(
         "INSERT INTO deals VALUES"
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (post_id, (post_id << PASSAGE_BITS) + seq, *figure[:13],
+            (post_id, (post_id << PASSAGE_BITS) + seq, figure.min, figure.max,
+             figure.currency, figure.qualifier, figure.per, figure.surface,
+             figure.start, figure.end, figure.sentence_start, figure.sentence_end,
+             figure.kind, figure.payer, figure.payee,
              json.dumps(figure.parties, ensure_ascii=False),
              json.dumps(figure.entities, ensure_ascii=False),
              json.dumps(figure.entity_keys, ensure_ascii=False), mentions,
@@ -137,17 +141,17 @@ def store_file(
     return {term for _, _, text, _ in rows for term in text.split()}
 
 
-def count_cues(conn, mentions: list[tuple], sign: int) -> None:
+def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     """Keep entity_cues (entity, type, cue) counts in step with the mentions
-    added (sign +1) or removed (-1); rows are mention rows without the ids."""
+    added (sign +1) or removed (-1)."""
     from collections import Counter
 
     counts = Counter()
-    for key, _name, kind, *_rest, before, after in mentions:
-        if before:
-            counts[key, kind, "<" + before] += 1
-        if after:
-            counts[key, kind, ">" + after] += 1
+    for m in mentions:
+        if m.cue_before:
+            counts[m.key, m.type, "<" + m.cue_before] += 1
+        if m.cue_after:
+            counts[m.key, m.type, ">" + m.cue_after] += 1
     conn.executemany(
         "INSERT INTO entity_cues VALUES (?, ?, ?, ?) ON CONFLICT (entity, type, cue)"
         " DO UPDATE SET n = n + excluded.n",
@@ -188,11 +192,14 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
     conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
-    gone = conn.execute(
-        "SELECT entity, name, type, surface, start, end, sentence_start,"
-        " sentence_end, cue_before, cue_after FROM mentions WHERE post_id = ?",
-        (post_id,),
-    ).fetchall()
+    gone = [
+        MentionRow._make(row)
+        for row in conn.execute(
+            "SELECT entity, name, type, surface, start, end, sentence_start,"
+            " sentence_end, cue_before, cue_after FROM mentions WHERE post_id = ?",
+            (post_id,),
+        )
+    ]
     count_cues(conn, gone, -1)
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
