@@ -15,18 +15,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections import namedtuple
 from collections.abc import Callable
 
-from airesearch.corpus import check_corpus, corpus_fingerprint, find_posts
+from airesearch.corpus import check_corpus, find_posts
 from airesearch.errors import AiresearchError, damaged_index
 from airesearch.models import IndexReport
-from airesearch.storage import (
-    forget_file,
-    store_aliases,
-    store_file,
-    update_vocabulary,
-)
+from airesearch.updates import Changes, Run, apply_changes
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
 SCHEMA_VERSION = 12
@@ -234,8 +228,8 @@ def update_index(
         conn = connect_for_update(index_path)
         try:
             if not needs_rebuild(conn, root, entities_file):
-                report = apply_changes(conn, root, changes, progress, workers,
-                                       started, index_path)  # fmt: skip
+                run = Run(progress, workers, started, index_path)
+                report = apply_changes(conn, root, changes, run)
         except sqlite3.OperationalError as error:  # read-only, locked, disk full
             raise AiresearchError(
                 f"cannot update index {index_path}: {error}"
@@ -246,7 +240,8 @@ def update_index(
             conn.close()
     if report is None:
         try:
-            report = build_new(root, changes, index_path, progress, workers, started)
+            run = Run(progress, workers, started, index_path, new=True)
+            report = build_new(root, changes, run)
         except sqlite3.OperationalError as error:
             raise AiresearchError(f"cannot build index {index_path}: {error}") from None
     write_stamp(index_path, listed_ns)
@@ -267,12 +262,6 @@ def write_stamp(index_path: str, listed_ns: int) -> None:
         os.utime(stamp, ns=(listed_ns, listed_ns))
     except OSError:
         pass  # without a stamp, searches use the thorough check
-
-
-# The files found on disk, whether links were followed to find them, what was
-# skipped on the way (links not followed, loops, dangling links), and the
-# user's gazetteer file, if any.
-Changes = namedtuple("Changes", "files follow problems entities")
 
 
 def follow_default() -> bool:
@@ -307,8 +296,9 @@ def connect_for_update(path: str) -> sqlite3.Connection:
     return conn
 
 
-def build_new(root, changes, index_path, progress, workers, started) -> IndexReport:
+def build_new(root: str, changes: Changes, run: Run) -> IndexReport:
     """Build a complete index in a temporary file, then rename it into place."""
+    index_path = run.index_path
     try:
         os.makedirs(os.path.dirname(index_path), exist_ok=True)
         building = f"{index_path}.building-{os.getpid()}"
@@ -324,9 +314,7 @@ def build_new(root, changes, index_path, progress, workers, started) -> IndexRep
             " PRAGMA cache_size = -65536;"
         )
         conn.executescript(SCHEMA)
-        report = apply_changes(
-            conn, root, changes, progress, workers, started, index_path, new=True
-        )
+        report = apply_changes(conn, root, changes, run)
         # Merge FTS5 segments, then give back the pages the merge freed.
         conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
         conn.execute("VACUUM")
@@ -365,108 +353,3 @@ def pid_alive(pid: str) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def apply_changes(
-    conn, root, changes, progress, workers, started, index_path, new: bool = False
-) -> IndexReport:
-    """Analyse what changed and write it in one transaction. A new index takes
-    its vocabulary from FTS5 once at the end instead of post by post."""
-    from airesearch.analysis import analyse_files
-    from airesearch.entities import load_gazetteer
-    from airesearch.gazetteer import gazetteer_digest
-    from airesearch.tokens import dictionary_version
-
-    files = changes.files
-    load_gazetteer(changes.entities)  # before workers fork: they share it
-
-    known = {
-        path: (size, mtime_ns)
-        for path, size, mtime_ns in conn.execute(
-            "SELECT path, size, mtime_ns FROM files"
-        )
-    }
-    on_disk = {post_file.path for post_file in files}
-    changed = [f for f in files if known.get(f.path) != (f.size, f.mtime_ns)]
-    deleted = [path for path in known if path not in on_disk]
-    report = {"added": 0, "updated": 0, "skipped": [], "warnings": []}
-    report["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
-    added_terms: set[str] = set()
-    removed_terms: set[str] = set()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for path in deleted:
-            removed_terms |= forget_file(conn, path)
-        total_bytes = sum(f.size for f in changed)
-        done_bytes = 0
-        by_path = {f.path: f for f in changed}
-        for count, (rel, outcome) in enumerate(
-            analyse_files(root, changed, workers, changes.entities), 1
-        ):
-            post_file = by_path[rel]
-            report["updated" if rel in known else "added"] += 1
-            removed_terms |= forget_file(conn, rel)
-            terms = store_file(conn, post_file, outcome, report, not new)
-            added_terms |= terms
-            done_bytes += post_file.size
-            if progress:
-                progress(count, len(changed), done_bytes, total_bytes)
-        if new:
-            conn.execute("INSERT INTO vocabulary SELECT term FROM passage_vocab")
-        else:
-            update_vocabulary(conn, added_terms, removed_terms)
-        store_aliases(conn, changes.entities)
-        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        meta = {
-            "corpus": str(root),
-            "analysis": dictionary_version(),
-            "entities": gazetteer_digest(changes.entities),
-            "fingerprint": corpus_fingerprint(files),
-            "follow_links": "1" if changes.follow else "0",
-            "updated_at": now,
-        }
-        if changed or deleted:
-            meta["changed_at"] = now
-        conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    figures = index_figures(conn)
-    skipped = [
-        {"path": path, "reason": reason}
-        for path, reason in conn.execute(
-            "SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"
-        )
-    ]
-    return IndexReport(
-        index_path=index_path,
-        corpus=root,
-        posts=figures["posts"],
-        passages=figures["passages"],
-        dropped=figures["dropped"],
-        terms=figures["terms"],
-        added=report["added"],
-        updated=report["updated"],
-        deleted=len(deleted),
-        unchanged=len(files) - len(changed),
-        skipped=skipped,
-        warnings=report["warnings"],
-        seconds=round(time.perf_counter() - started, 3),
-        bytes_analysed=sum(f.size for f in changed),
-    )
-
-
-def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
-    """Posts, passages, dropped repeats and distinct terms in the index."""
-    posts, dropped = conn.execute(
-        "SELECT count(*), total(dropped) FROM posts"
-    ).fetchone()
-    (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
-    (terms,) = conn.execute("SELECT count(*) FROM vocabulary").fetchone()
-    return {
-        "posts": posts,
-        "passages": passages,
-        "dropped": int(dropped),
-        "terms": terms,
-    }

@@ -59,7 +59,8 @@ def relative_path(corpus: str, path: str) -> str:
 
 def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     """Corpus and index figures."""
-    from airesearch.index import index_figures, read_meta  # noqa: I001
+    from airesearch.index import read_meta
+    from airesearch.updates import index_figures
 
     meta = read_meta(conn)
     (skipped,) = conn.execute(

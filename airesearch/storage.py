@@ -53,23 +53,22 @@ def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
 
 
 def store_file(
-    conn, post_file: PostFile, outcome, report: dict, terms: bool = True
-) -> set[str]:
+    conn, post_file: PostFile, outcome, terms: bool = True
+) -> tuple[set[str], list[str]]:
     """Write one analysed post (or the reason it was skipped) into the index;
-    return its distinct terms."""
+    return its distinct terms (if terms) and its warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
-        return set()
+        return set(), []
     post, analysed, figures, (written, compounds) = outcome
     conn.executemany("INSERT OR IGNORE INTO written_forms VALUES (?, ?)", written)
     conn.executemany("INSERT OR IGNORE INTO compound_parts VALUES (?, ?, ?)", compounds)
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
-    report["warnings"].extend({"path": post.path, "message": w} for w in warnings)
     cursor = conn.execute(
         "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
         " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,8 +136,8 @@ def store_file(
          for seq, figure, _ in figures if seq < MAX_PASSAGES],
     )  # fmt: skip
     if not terms:
-        return set()
-    return {term for _, _, text, _ in rows for term in text.split()}
+        return set(), warnings
+    return {term for _, _, text, _ in rows for term in text.split()}, warnings
 
 
 def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:

@@ -16,6 +16,7 @@ LAYERS = (
     ("corpus", "entities"),
     ("entity_context", "deals", "storage"),
     ("analysis",),
+    ("updates",),
     ("index",),
     ("freshness", "post_queries", "query"),
     ("deal_queries",),
