@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "airesearch"
 LAYERS = (
-    ("errors", "models", "tokens", "money", "aggregates"),
+    ("errors", "models", "tokens", "money", "aggregates", "readable"),
     ("passages", "gazetteer", "spellings", "entity_lookup"),
     ("corpus", "entities"),
     ("entity_context", "deals", "storage"),

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from airesearch import render
+from airesearch import readable, render
 from airesearch.errors import AiresearchError
 from airesearch.models import Passage
 
@@ -59,11 +59,11 @@ def test_only_one_data_format_at_a_time():
     ),
 )
 def test_readable_amounts(low, high, currency, japanese, english):
-    assert render.readable_amount(low, high, currency) == japanese
-    assert render.readable_usd(low, high) == english
+    assert readable.readable_amount(low, high, currency) == japanese
+    assert readable.readable_usd(low, high) == english
 
 
 def test_plurals():
-    assert render.plural(1, "figure") == "1 figure"
-    assert render.plural(2, "figure") == "2 figures"
-    assert render.plural(1200, "post") == "1,200 posts"
+    assert readable.plural(1, "figure") == "1 figure"
+    assert readable.plural(2, "figure") == "2 figures"
+    assert readable.plural(1200, "post") == "1,200 posts"
