@@ -158,18 +158,8 @@ def print_post(post: dict, color: Color) -> None:
 
 def print_fields(record: dict, color: Color, title: str | None = None) -> None:
     """A key/value table (stats)."""
-    from rich.table import Table
-
-    out = console(color)
-    if not out.is_terminal and color is not Color.always:
-        sys.stdout.writelines(f"{key}\t{value}\n" for key, value in record.items())
-        return
-    table = Table(title=title, show_header=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in record.items():
-        table.add_row(key, str(value))
-    out.print(table)
+    lines = [[key, str(value)] for key, value in record.items()]
+    print_table(["field", "value"], lines, color, title=title, header=False)
 
 
 def print_index_report(report, verbose: bool = True) -> None:
@@ -278,31 +268,37 @@ def emit_record(record, out: Output) -> None:
 
 
 def print_table(
-    header: list[str],
+    header_names: list[str],
     lines: list[list[str]],
     color: Color,
     numbers: tuple[str, ...] = (),
     cut: tuple[str, ...] = (),
     caption: str | None = None,
+    title: str | None = None,
+    header: bool = True,
 ) -> None:
-    """A Rich table on a terminal, numbers right-aligned and the cut columns
-    ended with …; tab-separated lines (and # caption) otherwise."""
+    """The one place tables are printed: a Rich table on a terminal, numbers
+    right-aligned and the cut columns ended with …; tab-separated lines (a
+    header unless header=False, # caption) otherwise. For a key/value table
+    (header=False) the first column is bold."""
     out = console(color)
     if not out.is_terminal and color is not Color.always:
-        sys.stdout.writelines("\t".join(line) + "\n" for line in [header, *lines])
+        rows = [header_names, *lines] if header else lines
+        sys.stdout.writelines("\t".join(line) + "\n" for line in rows)
         if caption:
             sys.stdout.write(f"# {caption}\n")
         return
     from rich.table import Table
 
-    table = Table(caption=caption)
-    for name in header:
+    table = Table(caption=caption, title=title, show_header=header)
+    for number, name in enumerate(header_names):
         table.add_column(
             name,
             justify="right" if name in numbers else "left",
             overflow="ellipsis" if name in cut else "fold",
             no_wrap=name in cut,
             max_width=40 if name in cut else None,
+            style="bold" if not header and number == 0 else None,
         )
     for line in lines:
         table.add_row(*line)
