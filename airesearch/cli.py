@@ -28,6 +28,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
+    # Plain help (as ripgrep and gh print it): no boxes, no <bool> after flags.
+    rich_markup_mode=None,
 )
 
 Corpus = Annotated[
