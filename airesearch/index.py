@@ -23,7 +23,7 @@ from airesearch.models import IndexReport
 from airesearch.updates import Changes, Run, apply_changes
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -44,7 +44,6 @@ CREATE TABLE passages (
     id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
     kind TEXT, text TEXT
 );
-CREATE INDEX passages_post ON passages (post_id);
 -- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
 -- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
 CREATE VIRTUAL TABLE passage_fts USING fts5 (

@@ -9,6 +9,7 @@ import os
 import sqlite3
 
 from airesearch.errors import AiresearchError
+from airesearch.storage import passage_range
 
 
 def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict:
@@ -31,8 +32,9 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
     passages = [
         {"seq": seq, "kind": kind, "text": text}
         for seq, kind, text in conn.execute(
-            "SELECT seq, kind, text FROM passages WHERE post_id = ? ORDER BY seq",
-            (post_id,),
+            "SELECT seq, kind, text FROM passages WHERE id BETWEEN ? AND ?"
+            " ORDER BY seq",
+            passage_range(post_id),
         )
     ]
     return {

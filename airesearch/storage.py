@@ -158,6 +158,12 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     )
 
 
+def passage_range(post_id: int) -> tuple[int, int]:
+    """The first and last passage id a post can have: its passages are read by
+    id range, so they need no index by post."""
+    return post_id << PASSAGE_BITS, (post_id << PASSAGE_BITS) + MAX_PASSAGES - 1
+
+
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
     return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
 
@@ -182,7 +188,8 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
     analysed = [
         (rowid, kind, indexed_text(text))
         for rowid, kind, text in conn.execute(
-            "SELECT id, kind, text FROM passages WHERE post_id = ?", (post_id,)
+            "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+            passage_range(post_id),
         )
     ]
     conn.executemany(
@@ -190,7 +197,9 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
         " VALUES ('delete', ?, ?, ?)",
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
-    conn.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
+    conn.execute(
+        "DELETE FROM passages WHERE id BETWEEN ? AND ?", passage_range(post_id)
+    )
     gone = [
         MentionRow._make(row)
         for row in conn.execute(
