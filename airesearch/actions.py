@@ -169,3 +169,20 @@ def run_deals(
     conn, _, _ = fresh_index(where)
     found = deal_queries.deals(conn, table, **options)
     render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)
+
+
+KWIC_COLUMNS = ["path", "title", "date", "passage_seq", "start", "end", "left",
+                "match", "right"]  # fmt: skip
+
+
+def run_kwic(where: Where, request: SearchRequest, out, color, **options) -> int:
+    """Keyword in context (options: those of concordance.kwic); exit code 0 if
+    something was found, else 1."""
+    from airesearch.concordance import kwic
+
+    conn, _, _ = fresh_index(where)
+    lines = kwic(conn, request, **options)
+    render.emit(lines, out, KWIC_COLUMNS, render.print_kwic, color)
+    if not lines:
+        render.message(f"no occurrences of {request.query!r}")
+    return 0 if lines else 1

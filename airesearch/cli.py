@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from airesearch import actions, render
+from airesearch.concordance import SORTS as KWIC_SORTS
 from airesearch.deal_queries import SORTS as DEAL_SORTS
 from airesearch.entity_queries import SORTS as ENTITY_SORTS
 from airesearch.models import ENTITY_TYPES, KINDS
@@ -60,6 +61,9 @@ Since = Annotated[
 Until = Annotated[
     str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
 ]
+Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
+Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
+Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]
 Jsonl = Annotated[
     bool, typer.Option("--jsonl", help="Output one JSON object per line.", metavar="")
 ]
@@ -84,6 +88,7 @@ DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
 
 DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
 EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
+KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
 
 
 def show_version(asked: bool) -> None:
@@ -156,16 +161,12 @@ def index(
 @app.command()
 @reports_errors
 def search(
-    query: Annotated[
-        list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')
-    ],
+    query: Query,
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
-    tag: Annotated[list[str], typer.Option(help="Only posts with this tag.")] = [],  # noqa: B006
-    category: Annotated[
-        list[str], typer.Option(help="Only posts in this category.")
-    ] = [],  # noqa: B006
+    tag: Tag = [],  # noqa: B006
+    category: Category = [],  # noqa: B006
     since: Since = None,
     until: Until = None,
     limit: Annotated[int, typer.Option(help="Results to show; 0 means all.")] = 10,
@@ -341,6 +342,44 @@ def deals(
     )  # fmt: skip
 
 
+@app.command()
+@reports_errors
+def kwic(
+    query: Query,
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    width: Annotated[
+        int, typer.Option(help="Characters of context on each side.")
+    ] = 30,
+    sort: Annotated[KwicSort, typer.Option(help="Order.")] = KwicSort.date,
+    limit: Annotated[int, typer.Option(help="Lines to show; 0 means all.")] = 50,
+    tag: Tag = [],  # noqa: B006
+    category: Category = [],  # noqa: B006
+    since: Since = None,
+    until: Until = None,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Do not expand aliases.", metavar=""),
+    ] = False,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """Keyword in context: each occurrence with the words around it."""
+    request = SearchRequest(
+        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
+        since=since, until=until, exact=exact,
+    )  # fmt: skip
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = actions.Where(corpus, index, entities_file)
+    code = actions.run_kwic(
+        where, request, out, color, width=width, sort=sort.value, limit=limit
+    )
+    raise typer.Exit(code)
+
+
 def run() -> None:
     """Run the app; a usage error (an unknown option, a bad choice) is one line
     on stderr naming the valid choices or the closest option, and exit 2."""
@@ -412,7 +451,16 @@ def closest(word: str, choices: list[str]) -> str | None:
     return found[0] if found else None
 
 
-COMMANDS = ("index", "search", "show", "stats", "entities", "entity", "deals")
+COMMANDS = (
+    "index",
+    "search",
+    "show",
+    "stats",
+    "entities",
+    "entity",
+    "deals",
+    "kwic",
+)
 
 
 if __name__ == "__main__":

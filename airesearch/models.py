@@ -56,6 +56,15 @@ MentionRow = namedtuple(
     "key name type surface start end sentence_start sentence_end cue_before cue_after",
 )
 
+KwicLine = namedtuple(
+    "KwicLine",
+    "path title date passage_seq start end left match right marks",
+)
+KwicLine.__doc__ = """One occurrence of kwic: the match in passage passage_seq of the
+post (start/end: offsets in the passage), with up to --width characters of
+context on each side; marks: [start, end, "entity"|"money"] spans of
+left + match + right that name an entity or a money figure."""
+
 # The types of entity (README, "Entities").
 ENTITY_TYPES = ("org", "person", "place", "product")
 # The kinds of money figure (README, "Kinds"); deals.py picks one per figure.

@@ -58,3 +58,21 @@ def readable_usd(low: float | None, high: float | None = None) -> str:
 
 def dollars(value: float) -> str:
     return ("-" if value < 0 else "") + "$" + english_number(abs(value))
+
+
+def display_width(text: str) -> int:
+    """Columns text takes in a terminal: wide (CJK) characters count two,
+    combining marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(char) else 2
+        if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
+    )  # fmt: skip
+
+
+def pad_to(text: str, width: int, right: bool = True) -> str:
+    """text padded with spaces to width display columns (right-aligned)."""
+    padding = " " * max(0, width - display_width(text))
+    return padding + text if right else text + padding

@@ -15,7 +15,13 @@ import sys
 from enum import StrEnum
 
 from airesearch.errors import AiresearchError, damaged_index
-from airesearch.readable import plural, readable_amount, readable_usd
+from airesearch.readable import (
+    display_width,
+    pad_to,
+    plural,
+    readable_amount,
+    readable_usd,
+)
 
 
 class Output(StrEnum):
@@ -132,6 +138,35 @@ def print_hits(hits: list, color: Color) -> None:
         for start, end in hit.snippet_matches:
             snippet.stylize("bold red", start + 2, end + 2)
         out.print(snippet, soft_wrap=True)
+
+
+def print_kwic(lines: list, color: Color) -> None:
+    """Occurrences grouped by post (title, date, hits), the matches in one
+    column: left contexts right-aligned by display width (a wide character
+    takes two columns); entity names and money figures coloured."""
+    from rich.text import Text
+
+    out = console(color)
+    left_width = max((display_width(line.left) for line in lines), default=0)
+    groups: dict[str, list] = {}
+    for line in lines:
+        groups.setdefault(line.path, []).append(line)
+    for number, (path, group) in enumerate(groups.items()):
+        if number:
+            out.print()
+        heading = Text(group[0].title, style="bold")
+        heading.append(f"  {(group[0].date or '')[:10]}", style="cyan")
+        heading.append(f"  {path}  {plural(len(group), 'hit')}", style="dim")
+        out.print(heading, soft_wrap=True)
+        for line in group:
+            lead = len(pad_to(line.left, left_width)) - len(line.left)
+            text = Text(" " * lead + line.left + line.match + line.right)
+            for start, end, kind in line.marks:
+                style = "green" if kind == "money" else "cyan"
+                text.stylize(style, lead + start, lead + end)
+            match_at = lead + len(line.left)
+            text.stylize("bold red", match_at, match_at + len(line.match))
+            out.print(Text("  ") + text, soft_wrap=True, no_wrap=True)
 
 
 def print_post(post: dict, color: Color) -> None:

@@ -50,6 +50,7 @@ LISTINGS = (
     ("entity NVIDIA", ["entity", "NVIDIA"]),
     ("deals", ["deals"]),
     ("deals --entity nvidia", ["deals", "--entity", "nvidia"]),
+    ("kwic データセンター --limit 50", ["kwic", "データセンター", "--limit", "50"]),
 )
 
 

@@ -19,6 +19,7 @@ LAYERS = (
     ("updates",),
     ("index",),
     ("freshness", "post_queries", "query"),
+    ("concordance",),
     ("deal_queries",),
     ("entity_queries",),
     ("render",),
