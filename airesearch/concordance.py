@@ -8,7 +8,7 @@ import sqlite3
 
 from airesearch.errors import AiresearchError
 from airesearch.models import KwicLine
-from airesearch.query import SearchRequest, search
+from airesearch.query import SearchRequest, match_offsets, parse_request
 from airesearch.storage import PASSAGE_BITS
 
 SORTS = ("date", "left", "right")
@@ -27,24 +27,35 @@ def kwic(
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if width < 1 or limit < 0:
         raise AiresearchError("--width must be 1 or more and --limit 0 or more")
-    hits = search(conn, request._replace(passages=True, limit=0))
-    lines = [
-        KwicLine(
-            hit.path, hit.title, hit.date, hit.passage_seq, start, end,
-            flat(hit.passage[max(0, start - width) : start]),
-            hit.passage[start:end],
-            flat(hit.passage[end : end + width]),
-            [],
-        )
-        for hit in hits
-        for start, end in hit.matches
-    ]  # fmt: skip
-    lines.sort(key=lambda line: (line.path, line.passage_seq, line.start))
-    if sort == "date":  # newest post first, each in reading order (a stable sort)
-        lines.sort(key=lambda line: line.date or "", reverse=True)
-    elif sort == "left":  # by the words just before the match, nearest first
+    parsed, where, params = parse_request(conn, request)
+    phrases = parsed.highlight_phrases()
+    # Passages in date order, read one by one: with sort=date the first limit
+    # lines need only the newest passages' matches (tokens.py analyses each).
+    rows = conn.execute(
+        "SELECT passages.id, passages.seq, passages.text, posts.path, posts.title,"
+        " posts.date FROM passage_fts"
+        f" JOIN passages ON passages.id = passage_fts.rowid"
+        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
+        " WHERE passage_fts MATCH ?"
+        + "".join(f" AND {condition}" for condition in where)
+        + " ORDER BY coalesce(posts.date, '') DESC, posts.path, passages.seq",
+        params,
+    )
+    lines: list[KwicLine] = []
+    for _, seq, text, path, title, day in rows:
+        for start, end in match_offsets(text, phrases):
+            lines.append(
+                KwicLine(
+                    path, title, day, seq, start, end,
+                    flat(text[max(0, start - width) : start]), text[start:end],
+                    flat(text[end : end + width]), [],
+                )
+            )  # fmt: skip
+        if sort == "date" and limit and len(lines) >= limit:
+            break
+    if sort == "left":  # by the words just before the match, nearest first
         lines.sort(key=lambda line: line.left[::-1])
-    else:
+    elif sort == "right":
         lines.sort(key=lambda line: line.right)
     if limit:
         lines = lines[:limit]
@@ -60,14 +71,16 @@ def with_marks(conn: sqlite3.Connection, lines: list[KwicLine]) -> list[KwicLine
     """The lines with the entity names and money figures inside their context."""
     spans: dict[tuple[str, int], list] = {}
     for path, seq in {(line.path, line.passage_seq) for line in lines}:
-        passage = conn.execute(
-            f"SELECT (id << {PASSAGE_BITS}) + ? FROM posts WHERE path = ?", (seq, path)
-        ).fetchone()[0]
-        found = [
+        (post_id,) = conn.execute(
+            "SELECT id FROM posts WHERE path = ?", (path,)
+        ).fetchone()
+        passage = (post_id << PASSAGE_BITS) + seq
+        found = [  # by post first: both tables are indexed by post
             (start, end, kind)
             for table, kind in (("mentions", "entity"), ("deals", "money"))
             for start, end in conn.execute(
-                f"SELECT start, end FROM {table} WHERE passage_id = ?", (passage,)
+                f"SELECT start, end FROM {table} WHERE post_id = ? AND passage_id = ?",
+                (post_id, passage),
             )
         ]
         spans[path, seq] = found

@@ -28,6 +28,12 @@ SPECS = {
         None,
     ),
     "entity": ({"--json"}, COMMON, set(), "name"),
+    "kwic": (
+        DATA_FORMATS | {"--exact"},
+        COMMON | {"--since", "--until", "--width", "--limit", "--sort"},
+        {"--tag", "--category"},
+        "words",
+    ),
     "deals": (
         DATA_FORMATS | {"--each", "--rates"},
         COMMON | {"--entity", "--kind", "--currency", "--min", "--max", "--since",
@@ -37,7 +43,7 @@ SPECS = {
     ),
 }  # fmt: skip
 COLORS = ("auto", "always", "never")
-NUMBERS = ("--limit", "--top", "--min-posts")
+NUMBERS = ("--limit", "--top", "--min-posts", "--width")
 
 
 def main() -> None:
@@ -88,7 +94,8 @@ def parse_options(command: str, args: list[str]) -> dict | None:
     for name in NUMBERS:
         if name in options:
             options[name] = int(options[name])
-    options.setdefault("--limit", 10)
+    if command == "search":
+        options.setdefault("--limit", 10)
     return options
 
 
@@ -119,6 +126,8 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
             from airesearch.entity_queries import SORTS
         elif command == "deals":
             from airesearch.deal_queries import SORTS
+        elif command == "kwic":
+            from airesearch.concordance import SORTS
         else:
             return False
         return options["--sort"] in SORTS
@@ -209,11 +218,28 @@ def fast_deals(options, where, out, color) -> None:
     )  # fmt: skip
 
 
+@answering
+def fast_kwic(options, where, out, color) -> int:
+    from airesearch.actions import run_kwic
+    from airesearch.query import SearchRequest
+
+    request = SearchRequest(
+        query=" ".join(options["words"]), tags=tuple(options["--tag"]),
+        categories=tuple(options["--category"]), since=options.get("--since"),
+        until=options.get("--until"), exact=options.get("--exact", False),
+    )  # fmt: skip
+    return run_kwic(
+        where, request, out, color, width=options.get("--width", 30),
+        sort=options.get("--sort", "date"), limit=options.get("--limit", 50),
+    )  # fmt: skip
+
+
 FAST = {
     "search": fast_search,
     "entities": fast_entities,
     "entity": fast_entity,
     "deals": fast_deals,
+    "kwic": fast_kwic,
 }
 
 

@@ -200,33 +200,9 @@ def check_day(value: str | None, option: str) -> str | None:
 
 def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     """Ranked hits: one per post (its best passage), or one per passage."""
-    spellings = None if request.exact else (lambda word: alias_spellings(conn, word))
-    parsed = parse_query(request.query, spellings, conn)
     if request.limit < 0:
         raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
-    dated, dates = date_filter(request.since, request.until)  # checked early
-    where: list[str] = []
-    params: list[object] = [parsed.match_expression()]
-    if parsed.excluded:
-        where.append(
-            f"posts.id NOT IN (SELECT rowid >> {PASSAGE_BITS} FROM passage_fts"
-            " WHERE passage_fts MATCH ?)"
-        )
-        params.append(parsed.exclusion_expression())
-    for field_name, values in (("tag", request.tags), ("category", request.categories)):
-        for value in values:
-            where.append(
-                "EXISTS (SELECT 1 FROM post_labels l WHERE l.post_id = posts.id"
-                " AND l.field = ? AND l.value = ?)"
-            )
-            params += [field_name, label_key(value)]
-    if request.entity:
-        from airesearch.entity_lookup import resolve_entity
-
-        where.append("posts.id IN (SELECT post_id FROM entity_posts WHERE entity = ?)")
-        params.append(resolve_entity(conn, request.entity))
-    where += dated
-    params += dates
+    parsed, where, params = parse_request(conn, request)
     # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
     # A passage's rowid holds its post id in the high bits (storage.py), so
     # passages group into posts without reading the passages table.
@@ -258,6 +234,37 @@ def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
         raise AiresearchError(f"search failed: {error}") from None
     highlight = parsed.highlight_phrases()
     return [to_hit(conn, pid, -best, count, highlight) for pid, best, count in rows]
+
+
+def parse_request(
+    conn: sqlite3.Connection, request: SearchRequest
+) -> tuple[ParsedQuery, list[str], list]:
+    """The parsed query, and the SQL conditions on posts (and their parameters,
+    after the MATCH expression) that the request's filters ask for."""
+    spellings = None if request.exact else (lambda word: alias_spellings(conn, word))
+    parsed = parse_query(request.query, spellings, conn)
+    dated, dates = date_filter(request.since, request.until)  # checked early
+    where: list[str] = []
+    params: list[object] = [parsed.match_expression()]
+    if parsed.excluded:
+        where.append(
+            f"posts.id NOT IN (SELECT rowid >> {PASSAGE_BITS} FROM passage_fts"
+            " WHERE passage_fts MATCH ?)"
+        )
+        params.append(parsed.exclusion_expression())
+    for field_name, values in (("tag", request.tags), ("category", request.categories)):
+        for value in values:
+            where.append(
+                "EXISTS (SELECT 1 FROM post_labels l WHERE l.post_id = posts.id"
+                " AND l.field = ? AND l.value = ?)"
+            )
+            params += [field_name, label_key(value)]
+    if request.entity:
+        from airesearch.entity_lookup import resolve_entity
+
+        where.append("posts.id IN (SELECT post_id FROM entity_posts WHERE entity = ?)")
+        params.append(resolve_entity(conn, request.entity))
+    return parsed, where + dated, params + dates
 
 
 def alias_spellings(conn: sqlite3.Connection, word: str) -> list[str]:

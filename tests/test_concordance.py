@@ -77,3 +77,20 @@ def test_kwic_command_prints_aligned_lines_and_json(tmp_path):
                             "left", "match", "right", "marks"}  # fmt: skip
     missing = runner.invoke(app, ["kwic", "量子計算", *where])
     assert missing.exit_code == 1
+
+
+def test_kwic_as_data_is_answered_without_typer_alike(tmp_path):
+    from typer.testing import CliRunner
+
+    from airesearch.cli import app
+
+    from .conftest import write_corpus
+    from .test_cli import run_cli
+
+    corpus = write_corpus(tmp_path / "corpus", POSTS)
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "i.sqlite")]
+    for extra in (["--json"], ["--csv", "--sort", "right", "--width", "4"]):
+        fast = run_cli("kwic", "データセンター", *where, *extra)
+        slow = CliRunner().invoke(app, ["kwic", "データセンター", *where, *extra])
+        assert fast.returncode == slow.exit_code == 0, fast.stderr
+        assert fast.stdout == slow.stdout
