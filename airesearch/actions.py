@@ -186,3 +186,17 @@ def run_kwic(where: Where, request: SearchRequest, out, color, **options) -> int
     if not lines:
         render.message(f"no occurrences of {request.query!r}")
     return 0 if lines else 1
+
+
+TREND_COLUMNS = ["series", "period", "start", "posts", "mentions", "period_posts",
+                 "share", "burst"]  # fmt: skip
+
+
+def run_trend(where: Where, out, color, **options) -> int:
+    """The trend chart or its numbers (options: those of trends.trend)."""
+    from airesearch.trends import trend
+
+    conn, _, _ = fresh_index(where)
+    points = trend(conn, **options)
+    render.emit(points, out, TREND_COLUMNS, render.print_trend, color)
+    return 0 if any(point.posts for point in points) else 1

@@ -22,6 +22,7 @@ from airesearch.models import ENTITY_TYPES, KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
+from airesearch.trends import PERIODS as TREND_PERIODS
 
 app = typer.Typer(
     name="airesearch",
@@ -89,6 +90,7 @@ DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
 DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
 EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
 KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
+TrendPeriod = StrEnum("TrendPeriod", {name: name for name in TREND_PERIODS})
 
 
 def show_version(asked: bool) -> None:
@@ -377,6 +379,47 @@ def kwic(
     code = actions.run_kwic(
         where, request, out, color, width=width, sort=sort.value, limit=limit
     )
+    raise typer.Exit(code)
+
+
+@app.command()
+@reports_errors
+def trend(
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(help="Queries, one series each (quote a query of words)."),
+    ] = None,
+    entity: Annotated[
+        list[str], typer.Option(help="An entity, one series (repeatable).")
+    ] = [],  # noqa: B006
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    by: Annotated[TrendPeriod, typer.Option(help="Period.")] = TrendPeriod.month,
+    tag: Tag = [],  # noqa: B006
+    category: Category = [],  # noqa: B006
+    since: Since = None,
+    until: Until = None,
+    exact: Annotated[
+        bool,
+        typer.Option("--exact", help="Do not expand aliases.", metavar=""),
+    ] = False,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """How often queries or entities come up, period by period."""
+    request = SearchRequest(
+        query="", tags=tuple(tag), categories=tuple(category), since=since,
+        until=until, exact=exact,
+    )  # fmt: skip
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    code = actions.run_trend(
+        actions.Where(corpus, index, entities_file), out, color,
+        queries=list(query or []), entities=list(entity), by=by.value,
+        request=request,
+    )  # fmt: skip
     raise typer.Exit(code)
 
 

@@ -65,6 +65,16 @@ post (start/end: offsets in the passage), with up to --width characters of
 context on each side; marks: [start, end, "entity"|"money"] spans of
 left + match + right that name an entity or a money figure."""
 
+TrendPoint = namedtuple(
+    "TrendPoint",
+    "series period start posts mentions period_posts share burst",
+)
+TrendPoint.__doc__ = """One period of one trend series. series: the query or
+entity; period: 2025-10, 2025-W41 or 2025-Q4, start: its first day; posts:
+posts of the period that match (or name the entity); mentions: matching
+passages (or mentions of the entity); period_posts: all posts of the period;
+share: posts / period_posts; burst: see trends.py."""
+
 # The types of entity (README, "Entities").
 ENTITY_TYPES = ("org", "person", "place", "product")
 # The kinds of money figure (README, "Kinds"); deals.py picks one per figure.

@@ -8,7 +8,17 @@ from typer.testing import CliRunner
 from airesearch.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-COMMANDS = ("index", "search", "show", "stats", "entities", "entity", "deals", "kwic")
+COMMANDS = (
+    "index",
+    "search",
+    "show",
+    "stats",
+    "entities",
+    "entity",
+    "deals",
+    "kwic",
+    "trend",
+)
 
 
 def code_blocks() -> list[str]:
@@ -32,8 +42,15 @@ def test_every_command_has_help_and_a_readme_example():
 
 
 def test_every_json_field_is_documented():
-    from airesearch.models import Deal, EntityProfile, EntitySummary, Hit, KwicLine
+    from airesearch.models import (
+        Deal,
+        EntityProfile,
+        EntitySummary,
+        Hit,
+        KwicLine,
+        TrendPoint,
+    )
 
-    for record in (Hit, EntitySummary, EntityProfile, Deal, KwicLine):
+    for record in (Hit, EntitySummary, EntityProfile, Deal, KwicLine, TrendPoint):
         for name in record._fields:
             assert f"`{name}`" in README, (record.__name__, name)

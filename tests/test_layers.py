@@ -19,7 +19,7 @@ LAYERS = (
     ("updates",),
     ("index",),
     ("freshness", "post_queries", "query"),
-    ("concordance",),
+    ("concordance", "trends"),
     ("deal_queries",),
     ("entity_queries",),
     ("render",),
