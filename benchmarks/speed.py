@@ -9,6 +9,8 @@ measured in the same run (the machines are shared and noisy):
   (d) `rg -c QUERY FOLDER`               -> goal (c)/(d) <= 3 on ~100 MB
   (e) `entities`, `entity NVIDIA`, `deals`, `deals --entity nvidia` (--json)
                                         -> goal <= 0.3 s at 1 GB; `stats` beside
+      `kwic データセンター --limit 50`, `trend データセンター NVIDIA`
+                                        -> goal <= 1 s at 100 MB
   index file size / corpus size          -> goal <= 1.5
 
 Usage: python benchmarks/speed.py FOLDER [--runs 15] [--query データセンター ...]
@@ -51,6 +53,7 @@ LISTINGS = (
     ("deals", ["deals"]),
     ("deals --entity nvidia", ["deals", "--entity", "nvidia"]),
     ("kwic データセンター --limit 50", ["kwic", "データセンター", "--limit", "50"]),
+    ("trend データセンター NVIDIA", ["trend", "データセンター", "NVIDIA"]),
 )
 
 
