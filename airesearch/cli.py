@@ -65,6 +65,12 @@ Until = Annotated[
 Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
 Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
 Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]
+Exact = Annotated[
+    bool,
+    typer.Option(
+        "--exact", help="Do not expand aliases (エヌビディア = NVIDIA).", metavar=""
+    ),
+]
 Jsonl = Annotated[
     bool, typer.Option("--jsonl", help="Output one JSON object per line.", metavar="")
 ]
@@ -178,12 +184,7 @@ def search(
     entity: Annotated[
         str | None, typer.Option(help="Only posts that mention this entity.")
     ] = None,
-    exact: Annotated[
-        bool,
-        typer.Option(
-            "--exact", help="Do not expand aliases (エヌビディア = NVIDIA).", metavar=""
-        ),
-    ] = False,
+    exact: Exact = False,
     no_update: Annotated[
         bool,
         typer.Option(
@@ -360,10 +361,7 @@ def kwic(
     category: Category = [],  # noqa: B006
     since: Since = None,
     until: Until = None,
-    exact: Annotated[
-        bool,
-        typer.Option("--exact", help="Do not expand aliases.", metavar=""),
-    ] = False,
+    exact: Exact = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -400,10 +398,7 @@ def trend(
     category: Category = [],  # noqa: B006
     since: Since = None,
     until: Until = None,
-    exact: Annotated[
-        bool,
-        typer.Option("--exact", help="Do not expand aliases.", metavar=""),
-    ] = False,
+    exact: Exact = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -478,7 +473,8 @@ def usage_message(error) -> str:
         text = " ".join(error.format_message().split())
         if "No such command" in text:
             typed = text.split("'")[1] if "'" in text else ""
-            close = closest(typed, list(COMMANDS))
+            commands = [c.callback.__name__ for c in app.registered_commands]
+            close = closest(typed, commands)
             text = f"no command {typed!r}" + (
                 f"; did you mean {close}?" if close else ""
             )
@@ -492,18 +488,6 @@ def closest(word: str, choices: list[str]) -> str | None:
 
     found = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
     return found[0] if found else None
-
-
-COMMANDS = (
-    "index",
-    "search",
-    "show",
-    "stats",
-    "entities",
-    "entity",
-    "deals",
-    "kwic",
-)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,7 @@ from typer.testing import CliRunner
 from airesearch.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-COMMANDS = (
-    "index",
-    "search",
-    "show",
-    "stats",
-    "entities",
-    "entity",
-    "deals",
-    "kwic",
-    "trend",
-)
+COMMANDS = [command.callback.__name__ for command in app.registered_commands]
 
 
 def code_blocks() -> list[str]:
