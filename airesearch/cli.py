@@ -123,6 +123,14 @@ def main(
     """Search Japanese articles about the AI industry."""
 
 
+def filtered(query, tag, category, since, until, exact, **more) -> SearchRequest:
+    """The SearchRequest of the options search, kwic and trend share."""
+    return SearchRequest(
+        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
+        since=since, until=until, exact=exact, **more,
+    )  # fmt: skip
+
+
 def reports_errors(command):
     """Turn the errors a user can meet into one line and an exit code
     (render.exit_code)."""
@@ -199,10 +207,9 @@ def search(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Search the posts; exit 0 if something was found, 1 if not."""
-    request = SearchRequest(
-        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
-        since=since, until=until, limit=limit, passages=passages,
-        exact=exact, entity=entity,
+    request = filtered(
+        query, tag, category, since, until, exact, limit=limit, passages=passages,
+        entity=entity,
     )  # fmt: skip
     out = render.choose_output(json_out, jsonl_out, csv_out)
     where = actions.Where(corpus, index, entities_file)
@@ -368,10 +375,7 @@ def kwic(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Keyword in context: each occurrence with the words around it."""
-    request = SearchRequest(
-        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
-        since=since, until=until, exact=exact,
-    )  # fmt: skip
+    request = filtered(query, tag, category, since, until, exact)
     out = render.choose_output(json_out, jsonl_out, csv_out)
     where = actions.Where(corpus, index, entities_file)
     code = actions.run_kwic(
@@ -405,10 +409,7 @@ def trend(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """How often queries or entities come up, period by period."""
-    request = SearchRequest(
-        query="", tags=tuple(tag), categories=tuple(category), since=since,
-        until=until, exact=exact,
-    )  # fmt: skip
+    request = filtered([], tag, category, since, until, exact)
     out = render.choose_output(json_out, jsonl_out, csv_out)
     code = actions.run_trend(
         actions.Where(corpus, index, entities_file), out, color,
