@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections import namedtuple
 
-from airesearch import render
+from airesearch import render, research_render
 from airesearch.corpus import bundled_corpus, check_corpus
 from airesearch.freshness import check_in_background, corpus_changed
 from airesearch.index import (
@@ -182,7 +182,7 @@ def run_kwic(where: Where, request: SearchRequest, out, color, **options) -> int
 
     conn, _, _ = fresh_index(where)
     lines = kwic(conn, request, **options)
-    render.emit(lines, out, KWIC_COLUMNS, render.print_kwic, color)
+    render.emit(lines, out, KWIC_COLUMNS, research_render.print_kwic, color)
     if not lines:
         render.message(f"no occurrences of {request.query!r}")
     return 0 if lines else 1
@@ -198,5 +198,24 @@ def run_trend(where: Where, out, color, **options) -> int:
 
     conn, _, _ = fresh_index(where)
     points = trend(conn, **options)
-    render.emit(points, out, TREND_COLUMNS, render.print_trend, color)
+    render.emit(points, out, TREND_COLUMNS, research_render.print_trend, color)
     return 0 if any(point.posts for point in points) else 1
+
+
+KEYWORD_COLUMNS = ["keyword", "kind", "type", "posts", "baseline_posts",
+                   "period_total", "baseline_total", "period", "baseline", "g2",
+                   "log_ratio", "path", "title", "date", "snippet"]  # fmt: skip
+
+
+def run_keywords(where: Where, out, color, **options) -> int:
+    """The words and entities of a period (options: those of keywords.keywords)."""
+    from airesearch.keywords import keywords
+
+    conn, _, _ = fresh_index(where)
+    rows = keywords(conn, entities_file=where.entities, **options)
+    render.emit(rows, out, KEYWORD_COLUMNS, research_render.print_keywords, color)
+    if not rows:
+        render.message(
+            "no keywords: nothing in the period stands out from the baseline"
+        )
+    return 0 if rows else 1

@@ -18,6 +18,7 @@ from airesearch import actions, render
 from airesearch.concordance import SORTS as KWIC_SORTS
 from airesearch.deal_queries import SORTS as DEAL_SORTS
 from airesearch.entity_queries import SORTS as ENTITY_SORTS
+from airesearch.keywords import BASELINES, KEYWORD_TYPES
 from airesearch.models import ENTITY_TYPES, KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
@@ -97,6 +98,8 @@ DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
 EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
 KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
 TrendPeriod = StrEnum("TrendPeriod", {name: name for name in TREND_PERIODS})
+Baseline = StrEnum("Baseline", {name: name for name in BASELINES})
+KeywordType = StrEnum("KeywordType", {name: name for name in KEYWORD_TYPES})
 
 
 def show_version(asked: bool) -> None:
@@ -415,6 +418,55 @@ def trend(
         actions.Where(corpus, index, entities_file), out, color,
         queries=list(query or []), entities=list(entity), by=by.value,
         request=request,
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+@app.command()
+@reports_errors
+def keywords(
+    since: Annotated[
+        str,
+        typer.Option(help="First day of the period, YYYY-MM-DD.", show_default=False),
+    ],
+    until: Annotated[
+        str | None,
+        typer.Option(help="Last day of the period. Default: the newest post's day."),
+    ] = None,
+    baseline: Annotated[
+        Baseline,
+        typer.Option(
+            help="rest: every other post; previous: as many days just before."
+        ),
+    ] = Baseline.rest,
+    kind: Annotated[
+        KeywordType, typer.Option("--type", help="Words, entities or both.")
+    ] = KeywordType.all,
+    top: Annotated[int, typer.Option(help="Rows to show; 0 means all.")] = 20,
+    negative: Annotated[
+        bool,
+        typer.Option("--negative", help="What fell out of use instead.", metavar=""),
+    ] = False,
+    min_posts: Annotated[
+        int, typer.Option(help="Posts a row needs on its side (period or baseline).")
+    ] = 3,
+    min_g2: Annotated[
+        float, typer.Option("--min-g2", help="Smallest G² (6.63: p < 0.01).")
+    ] = 6.63,
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """Words and entities over-represented in a period, against a baseline."""
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    code = actions.run_keywords(
+        actions.Where(corpus, index, entities_file), out, color, since=since,
+        until=until, baseline=baseline.value, kind=kind.value, top=top,
+        negative=negative, min_posts=min_posts, min_g2=min_g2,
     )  # fmt: skip
     raise typer.Exit(code)
 

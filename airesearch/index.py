@@ -23,7 +23,7 @@ from airesearch.models import IndexReport
 from airesearch.updates import Changes, Run, apply_changes
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -53,7 +53,12 @@ CREATE VIRTUAL TABLE passage_fts USING fts5 (
 CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
 -- Every distinct term, kept up to date by the indexer: listing passage_vocab
 -- reads the whole FTS5 index (seconds on a large corpus), this table does not.
-CREATE TABLE vocabulary (term TEXT PRIMARY KEY) WITHOUT ROWID;
+-- id: the term in post_terms lists; posts: how many posts hold it.
+CREATE TABLE vocabulary (
+    term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Each post's distinct term ids (post_terms.py), for keywords.
+CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
 -- Entity mentions (entities.py); offsets are in the passage text.
 CREATE TABLE mentions (
     passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
@@ -239,7 +244,7 @@ def update_index(
             conn.close()
     if report is None:
         try:
-            run = Run(progress, workers, started, index_path, new=True)
+            run = Run(progress, workers, started, index_path)
             report = build_new(root, changes, run)
         except sqlite3.OperationalError as error:
             raise AiresearchError(f"cannot build index {index_path}: {error}") from None

@@ -75,6 +75,19 @@ posts of the period that match (or name the entity); mentions: matching
 passages (or mentions of the entity); period_posts: all posts of the period;
 share: posts / period_posts; burst: see trends.py."""
 
+Keyword = namedtuple(
+    "Keyword",
+    "keyword kind type posts baseline_posts period_total baseline_total period"
+    " baseline g2 log_ratio path title date snippet snippet_matches",
+)
+Keyword.__doc__ = """One row of `keywords`. kind: word | entity (type: the entity's
+type, None for a word); posts / period_total: posts of the period that hold it /
+all posts of the period; baseline_posts / baseline_total: the same for the
+baseline; period: "2026-03-01..2026-03-31"; baseline: the same for the days
+before (--baseline previous) or "rest"; g2: log-likelihood; log_ratio: log2 of
+the ratio of the two shares; path, title, date, snippet (snippet_matches:
+[start, end) in it): an example from the period (with --negative, from the baseline)."""
+
 # The types of entity (README, "Entities").
 ENTITY_TYPES = ("org", "person", "place", "product")
 # The kinds of money figure (README, "Kinds"); deals.py picks one per figure.

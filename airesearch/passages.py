@@ -30,7 +30,9 @@ AUTOLINK = re.compile(r"<(https?://[^>]+)>")
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 EMPHASIS = re.compile(r"(\*{1,3}|_{2,3}|~~)(?=\S)(.+?)(?<=\S)\1")
 CODE_SPAN = re.compile(r"`+([^`]*)`+")
-MARKUP = re.compile(r"[*_`\[<~]")
+# kramdown attribute lists, {: .class} after a block or a span: not words
+ATTRIBUTES = re.compile(r"\{:[^{}\n]*\}")
+MARKUP = re.compile(r"[*_`\[<~{]")
 
 NEAR_REPEAT = 90  # rapidfuzz ratio at or above which two passages are one
 TRUNCATED_PREFIX = 95  # ratio of a short passage to the start of a longer one
@@ -48,6 +50,7 @@ def clean_inline(text: str) -> str:
     text = REF_LINK.sub(r"\1", text)
     text = AUTOLINK.sub(r"\1", text)
     text = HTML_TAG.sub("", text)
+    text = ATTRIBUTES.sub("", text)
     text = CODE_SPAN.sub(r"\1", text)
     for _ in range(2):  # nested emphasis: ***a*** or **_a_**
         text = EMPHASIS.sub(r"\2", text)

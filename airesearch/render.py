@@ -16,8 +16,6 @@ from enum import StrEnum
 
 from airesearch.errors import AiresearchError, damaged_index
 from airesearch.readable import (
-    display_width,
-    pad_to,
     plural,
     readable_amount,
     readable_usd,
@@ -138,96 +136,6 @@ def print_hits(hits: list, color: Color) -> None:
         for start, end in hit.snippet_matches:
             snippet.stylize("bold red", start + 2, end + 2)
         out.print(snippet, soft_wrap=True)
-
-
-def print_kwic(lines: list, color: Color) -> None:
-    """Occurrences grouped by post (title, date, hits), the matches in one
-    column: left contexts right-aligned by display width (a wide character
-    takes two columns); entity names and money figures coloured."""
-    from rich.text import Text
-
-    out = console(color)
-    left_width = max((display_width(line.left) for line in lines), default=0)
-    groups: dict[str, list] = {}
-    for line in lines:
-        groups.setdefault(line.path, []).append(line)
-    for number, (path, group) in enumerate(groups.items()):
-        if number:
-            out.print()
-        heading = Text(group[0].title, style="bold")
-        heading.append(f"  {(group[0].date or '')[:10]}", style="cyan")
-        heading.append(f"  {path}  {plural(len(group), 'hit')}", style="dim")
-        out.print(heading, soft_wrap=True)
-        for line in group:
-            lead = len(pad_to(line.left, left_width)) - len(line.left)
-            text = Text(" " * lead + line.left + line.match + line.right)
-            for start, end, kind in line.marks:
-                style = "green" if kind == "money" else "cyan"
-                text.stylize(style, lead + start, lead + end)
-            match_at = lead + len(line.left)
-            text.stylize("bold red", match_at, match_at + len(line.match))
-            out.print(Text("  ") + text, soft_wrap=True, no_wrap=True)
-
-
-TREND_BAR = 16  # characters of the longest bar
-
-
-def trend_lines(points: list) -> list[tuple[str, list[tuple[str, bool]]]]:
-    """The chart as text: a header, then per period its label and one cell per
-    series (bar scaled to the largest share, share, posts; ▲ on a burst), each
-    column padded by display width so Japanese series names line up."""
-    names = list(dict.fromkeys(point.series for point in points))
-    periods = list(dict.fromkeys(point.period for point in points))
-    cell = {(point.series, point.period): point for point in points}
-    top = max((point.share for point in points), default=0) or 1
-    rows = {
-        period: [
-            (
-                "█" * round(cell[name, period].share / top * TREND_BAR)
-                + f" {cell[name, period].share:.1%} ({cell[name, period].posts})"
-                + (" ▲" if cell[name, period].burst else ""),
-                cell[name, period].burst,
-            )
-            for name in names
-        ]
-        for period in periods
-    }
-    widths = [
-        max([display_width(name)] + [display_width(rows[p][n][0]) for p in periods])
-        for n, name in enumerate(names)
-    ]
-    label = max((display_width(period) for period in periods), default=6)
-    lines = [(pad_to("period", label, right=False), [
-        (pad_to(name, width, right=False), False)
-        for name, width in zip(names, widths, strict=True)
-    ])]  # fmt: skip
-    for period in periods:
-        lines.append((pad_to(period, label, right=False), [
-            (pad_to(text, width, right=False), burst)
-            for (text, burst), width in zip(rows[period], widths, strict=True)
-        ]))  # fmt: skip
-    return lines
-
-
-def print_trend(points: list, color: Color) -> None:
-    """The trend chart: a calendar axis down, one column per series."""
-    from rich.text import Text
-
-    out = console(color)
-    plain = not out.is_terminal and color is not Color.always
-    for number, (label, cells) in enumerate(trend_lines(points)):
-        if plain:
-            sys.stdout.write("  ".join([label, *(text for text, _ in cells)]).rstrip())
-            sys.stdout.write("\n")
-            continue
-        line = Text(label, style="bold" if number == 0 else "cyan")
-        for text, burst in cells:
-            line.append("  ")
-            line.append(text, style="bold" if number == 0 else "red" if burst else "")
-        out.print(line, soft_wrap=True, no_wrap=True)
-    if not plain and points:
-        out.print(Text("▲ burst: share at least twice the series' median, 3+ posts",
-                       style="dim"))  # fmt: skip
 
 
 def print_post(post: dict, color: Color) -> None:

@@ -1,6 +1,6 @@
 """Writing one analysed post into the index (post, labels, passages, FTS5 rows,
-entity mentions, money figures) and taking it out again; the vocabulary and
-the gazetteer's aliases kept beside them. index.py calls these inside its
+entity mentions, money figures, the post's term list) and taking it out
+again; the gazetteer's aliases kept beside them. index.py calls these inside its
 transaction.
 """
 
@@ -12,6 +12,7 @@ import sqlite3
 from airesearch.aggregates import add_post, remove_post
 from airesearch.corpus import PostFile
 from airesearch.models import MentionRow
+from airesearch.post_terms import TermBook
 
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # search groups FTS5 hits into posts from the rowid alone.
@@ -37,32 +38,15 @@ def store_aliases(conn, entities_file=None) -> None:
     )
 
 
-def update_vocabulary(conn, added: set[str], removed: set[str]) -> None:
-    """Add new terms; drop removed ones that no passage holds any more."""
-    conn.executemany(
-        "INSERT OR IGNORE INTO vocabulary VALUES (?)", ((t,) for t in added)
-    )
-    gone = [
-        (term,)
-        for term in removed - added
-        if not conn.execute(
-            "SELECT 1 FROM passage_vocab WHERE term = ? AND doc > 0", (term,)
-        ).fetchone()
-    ]
-    conn.executemany("DELETE FROM vocabulary WHERE term = ?", gone)
-
-
-def store_file(
-    conn, post_file: PostFile, outcome, terms: bool = True
-) -> tuple[set[str], list[str]]:
-    """Write one analysed post (or the reason it was skipped) into the index;
-    return its distinct terms (if terms) and its warnings."""
+def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
+    """Write one analysed post (or the reason it was skipped) into the index,
+    its terms counted in book; return its warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
-        return set(), []
+        return []
     post, analysed, figures, (written, compounds) = outcome
     conn.executemany("INSERT OR IGNORE INTO written_forms VALUES (?, ?)", written)
     conn.executemany("INSERT OR IGNORE INTO compound_parts VALUES (?, ?, ?)", compounds)
@@ -135,9 +119,8 @@ def store_file(
         [(figure.entity_keys, figure.currency, figure.min)
          for seq, figure, _ in figures if seq < MAX_PASSAGES],
     )  # fmt: skip
-    if not terms:
-        return set(), warnings
-    return {term for _, _, text, _ in rows for term in text.split()}, warnings
+    book.add_post(conn, post_id, {t for _, _, text, _ in rows for t in text.split()})
+    return warnings
 
 
 def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
@@ -175,13 +158,13 @@ def label_key(label: str) -> str:
     return unicodedata.normalize("NFKC", label).casefold().strip()
 
 
-def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
-    """Remove a file's post, passages and FTS rows (contentless delete); return
-    the terms it had."""
+def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:
+    """Remove a file's post, passages and FTS rows (contentless delete), its
+    terms uncounted in book."""
     row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
     if not row or row[0] is None:
-        return set()
+        return
     post_id = row[0]
     from airesearch.tokens import indexed_text
 
@@ -214,4 +197,4 @@ def forget_file(conn: sqlite3.Connection, path: str) -> set[str]:
     conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
-    return {term for _, _, text in analysed for term in text.split()}
+    book.remove_post(conn, post_id)

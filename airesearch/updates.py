@@ -16,7 +16,6 @@ from airesearch.storage import (
     forget_file,
     store_aliases,
     store_file,
-    update_vocabulary,
 )
 
 # The files found on disk, whether links were followed to find them, what was
@@ -24,8 +23,8 @@ from airesearch.storage import (
 # user's gazetteer file, if any.
 Changes = namedtuple("Changes", "files follow problems entities")
 # How one run of the indexer goes: progress callback, worker processes, when
-# it started (for the report), the index file, and whether the index is new.
-Run = namedtuple("Run", "progress workers started index_path new", defaults=(False,))
+# it started (for the report), the index file.
+Run = namedtuple("Run", "progress workers started index_path")
 # What changed on disk since the index was last updated.
 Plan = namedtuple("Plan", "changed deleted known")
 
@@ -63,16 +62,15 @@ def plan_changes(conn, files: list) -> Plan:
 
 def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> dict:
     """Take out deleted and changed posts, analyse and store the changed ones,
-    keep the vocabulary and aliases; {added, updated, warnings}. A new index
-    takes its vocabulary from FTS5 once at the end instead of post by post."""
+    keep the vocabulary and aliases; {added, updated, warnings}."""
     from airesearch.analysis import analyse_files
+    from airesearch.post_terms import TermBook
 
     written = {"added": 0, "updated": 0, "warnings": []}
     written["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
-    added_terms: set[str] = set()
-    removed_terms: set[str] = set()
+    book = TermBook(conn)
     for path in plan.deleted:
-        removed_terms |= forget_file(conn, path)
+        forget_file(conn, path, book)
     total_bytes = sum(f.size for f in plan.changed)
     done_bytes = 0
     by_path = {f.path: f for f in plan.changed}
@@ -81,17 +79,13 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
     ):
         post_file = by_path[rel]
         written["updated" if rel in plan.known else "added"] += 1
-        removed_terms |= forget_file(conn, rel)
-        terms, warnings = store_file(conn, post_file, outcome, not run.new)
-        added_terms |= terms
+        forget_file(conn, rel, book)
+        warnings = store_file(conn, post_file, outcome, book)
         written["warnings"] += [{"path": rel, "message": w} for w in warnings]
         done_bytes += post_file.size
         if run.progress:
             run.progress(count, len(plan.changed), done_bytes, total_bytes)
-    if run.new:
-        conn.execute("INSERT INTO vocabulary SELECT term FROM passage_vocab")
-    else:
-        update_vocabulary(conn, added_terms, removed_terms)
+    book.save(conn)
     store_aliases(conn, changes.entities)
     return written
 

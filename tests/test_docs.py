@@ -37,10 +37,19 @@ def test_every_json_field_is_documented():
         EntityProfile,
         EntitySummary,
         Hit,
+        Keyword,
         KwicLine,
         TrendPoint,
     )
 
-    for record in (Hit, EntitySummary, EntityProfile, Deal, KwicLine, TrendPoint):
+    for record in (
+        Hit,
+        EntitySummary,
+        EntityProfile,
+        Deal,
+        KwicLine,
+        TrendPoint,
+        Keyword,
+    ):
         for name in record._fields:
             assert f"`{name}`" in README, (record.__name__, name)

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from airesearch.index import (
     open_index,
     update_index,
 )
+from airesearch.post_terms import decode
 from airesearch.query import SearchRequest, search
 
 from .conftest import BUNDLED
@@ -89,6 +91,19 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     assert vocabulary == in_fts
     assert "エヌビディア" not in vocabulary and "ｘエヌビディア" not in vocabulary
     assert "量子" in vocabulary
+    # Each term's post count (keywords' figures) matches the posts' term lists,
+    # after a deletion, a change and an addition.
+    counted = Counter(
+        term_id
+        for (blob,) in conn.execute("SELECT terms FROM post_terms")
+        for term_id in decode(blob)
+    )
+    posts = dict(conn.execute("SELECT id, posts FROM vocabulary"))
+    assert posts == dict(counted)
+    (in_posts,) = conn.execute(
+        "SELECT count(*) FROM posts WHERE id NOT IN (SELECT post_id FROM post_terms)"
+    ).fetchone()
+    assert in_posts == 0
 
 
 def settled(folder: Path) -> Path:

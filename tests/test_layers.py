@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "airesearch"
 LAYERS = (
-    ("errors", "models", "tokens", "money", "aggregates", "readable"),
+    ("errors", "models", "tokens", "money", "aggregates", "readable", "post_terms"),
     ("passages", "gazetteer", "spellings", "entity_lookup"),
     ("corpus", "entities"),
     ("entity_context", "deals", "storage"),
@@ -19,10 +19,11 @@ LAYERS = (
     ("updates",),
     ("index",),
     ("freshness", "post_queries", "query"),
-    ("concordance", "trends"),
+    ("concordance", "trends", "keywords"),
     ("deal_queries",),
     ("entity_queries",),
     ("render",),
+    ("research_render",),
     ("actions",),
     ("cli",),
     ("launch",),
@@ -30,7 +31,11 @@ LAYERS = (
 )
 LAYER = {module: number for number, group in enumerate(LAYERS) for module in group}
 # Third-party imports each kept to one module, so that start-up stays cheap.
-ONLY_IN = {"fugashi": {"tokens"}, "typer": {"cli"}, "rich": {"render"}}
+ONLY_IN = {
+    "fugashi": {"tokens"},
+    "typer": {"cli"},
+    "rich": {"render", "research_render"},
+}
 
 
 def imports_of(path: Path) -> tuple[set[str], set[str]]:

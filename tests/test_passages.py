@@ -9,6 +9,12 @@ INLINE_CASES = (
     ("`code`と<b>太字</b>", "codeと太字"),
     ("***強調***と__下線__", "強調と下線"),
     ("snake_case_name は残す", "snake_case_name は残す"),
+    # a kramdown attribute list under a link (45 of the 250 sample posts)
+    (
+        "[お問い合わせはこちら](/contact/?utm_source=a)\n{: .consulting-cta-link}",
+        "お問い合わせはこちら",
+    ),
+    ("値は{a: 1}のまま", "値は{a: 1}のまま"),
 )
 
 

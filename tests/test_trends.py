@@ -6,7 +6,7 @@ import pytest
 
 from airesearch.errors import AiresearchError
 from airesearch.readable import display_width
-from airesearch.render import trend_lines
+from airesearch.research_render import trend_lines
 from airesearch.trends import calendar, period_of, trend
 
 from .conftest import index_fixture
