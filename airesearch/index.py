@@ -23,7 +23,7 @@ from airesearch.models import IndexReport
 from airesearch.updates import Changes, Run, apply_changes
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -33,9 +33,10 @@ CREATE TABLE files (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
     post_id INTEGER, skipped TEXT
 );
+-- metadata: the whole front matter as zlib-compressed JSON (only show reads it)
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, title TEXT, date TEXT,
-    tags TEXT, categories TEXT, metadata TEXT, dropped INTEGER, warnings TEXT
+    tags TEXT, categories TEXT, metadata BLOB, dropped INTEGER, warnings TEXT
 );
 CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
 CREATE INDEX post_labels_value ON post_labels (field, value);

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import zlib
 
 from airesearch.errors import AiresearchError
 from airesearch.storage import passage_range
@@ -43,7 +44,7 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
         "date": day,
         "tags": json.loads(tags),
         "categories": json.loads(categories),
-        "metadata": json.loads(metadata),
+        "metadata": json.loads(zlib.decompress(metadata)),
         "warnings": json.loads(warnings),
         "dropped_passages": dropped,
         "passages": passages,

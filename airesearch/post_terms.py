@@ -2,9 +2,10 @@
 posts that hold each term: what `keywords` counts (posts, not occurrences)
 without analysing the corpus again.
 
-A list is the post's sorted term ids as differences, four bytes each, zlib-
-compressed: most differences are small, so a post of 500 distinct terms takes
-about 700 bytes, and decoding runs in C (zlib, array, accumulate).
+A list is the post's sorted term ids as differences, two bytes each (four when
+one is 65,536 or more; the first byte says which), zlib-compressed: most
+differences are small, so a post of 700 distinct terms takes about 550 bytes,
+and decoding runs in C (zlib, array, accumulate).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from itertools import accumulate
 def encode(ids: list[int]) -> bytes:
     ordered = sorted(ids)
     steps = [b - a for a, b in zip([0, *ordered], ordered, strict=False)]
-    return zlib.compress(array("I", steps).tobytes(), 6)
+    code = "H" if max(steps, default=0) < 1 << 16 else "I"
+    return code.encode() + zlib.compress(array(code, steps).tobytes(), 9)
 
 
 def decode(blob: bytes) -> list[int]:
-    steps = array("I")
-    steps.frombytes(zlib.decompress(blob))
+    steps = array(chr(blob[0]))
+    steps.frombytes(zlib.decompress(blob[1:]))
     return list(accumulate(steps))
 
 

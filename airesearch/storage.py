@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 
 from airesearch.aggregates import add_post, remove_post
 from airesearch.corpus import PostFile
@@ -60,7 +61,7 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
             post.path, post.title, post.date,
             json.dumps(post.tags, ensure_ascii=False),
             json.dumps(post.categories, ensure_ascii=False),
-            json.dumps(post.metadata, ensure_ascii=False),
+            zlib.compress(json.dumps(post.metadata, ensure_ascii=False).encode(), 9),
             post.dropped,
             json.dumps(warnings, ensure_ascii=False),
         ),

@@ -61,3 +61,11 @@ def test_passage_ids_hold_their_post_and_labels_fold_width_and_case(tmp_path):
     finally:
         conn.close()
     assert labels == [(label_key("NVIDIA"),)] == [("nvidia",)]
+
+
+def test_term_lists_round_trip_small_and_large_ids():
+    from airesearch.post_terms import decode, encode
+
+    for ids in ([], [7], [3, 1, 2], [5, 70_000, 200_000], list(range(1, 2000, 3))):
+        assert decode(encode(ids)) == sorted(ids)
+    assert encode([1, 2])[:1] == b"H" and encode([1, 70_000])[:1] == b"I"
