@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections import namedtuple
 
 from airesearch import render, research_render
@@ -219,3 +220,51 @@ def run_keywords(where: Where, out, color, **options) -> int:
             "no keywords: nothing in the period stands out from the baseline"
         )
     return 0 if rows else 1
+
+
+# --format from the suffix of -o FILE when --format is not given
+FORMAT_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".dot": "dot",
+                   ".gv": "dot", ".json": "json", ".cyjs": "cytoscape"}  # fmt: skip
+
+
+def run_graph(where: Where, fmt: str | None, output, color, **options) -> int:
+    """The entity network (options: those of relations.network): tables in a
+    terminal, or a file format on stdout or in output."""
+    from airesearch.deal_queries import load_rates
+    from airesearch.relations import network, with_paths
+
+    if fmt is None:
+        suffix = os.path.splitext(os.fspath(output))[1].lower() if output else ""
+        fmt = FORMAT_SUFFIXES.get(suffix, "json" if output else "table")
+    conn, _, _ = fresh_index(where)
+    net = with_paths(conn, network(conn, load_rates(), **options))
+    if not net.nodes:
+        render.message("no entities in range")
+        return 1
+    from airesearch.graph_views import as_data, export, to_graph
+
+    graph = to_graph(net)
+    if fmt == "table":
+        research_render.print_graph(as_data(graph), net.center, color)
+    else:
+        write_text(export(graph, fmt), output)
+    return 0
+
+
+def write_text(text: str, output) -> None:
+    """text on stdout, or in the file output (written whole, then renamed, so a
+    failed run leaves no half file)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    path = os.fspath(output)
+    partial = path + ".partial"
+    try:
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except OSError as error:
+        from airesearch.errors import AiresearchError
+
+        raise AiresearchError(f"cannot write {path}: {error.strerror}") from None
+    render.message(f"wrote {path}")

@@ -5,7 +5,8 @@ writing a post and remove_post before taking one out; the tables are declared
 with the rest of the schema in index.py.
 
 - entity_posts: per entity and post, its mentions and the post's date.
-- entity_totals: per entity, mentions, posts, first and last date.
+- entity_totals: per entity, mentions, passages that name it, posts, first and
+  last date.
 - entity_spellings: per entity, how often each (name, type, surface) was found.
 - entity_pairs: per pair of entities (entity < other), the passages that name
   both.
@@ -48,12 +49,14 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
     mentions: Counter = Counter()
     spellings: Counter = Counter()
     pairs: Counter = Counter()
+    naming: Counter = Counter()  # passages that name each entity
     for _passage_id, rows in passages:
         named = set()
         for key, name, kind, surface, *_ in rows:
             mentions[key] += 1
             spellings[key, name, kind, surface] += 1
             named.add(key)
+        naming.update(named)
         for key in named:
             for other in named:
                 if key < other:  # each pair once; entity_queries reads both ways
@@ -70,14 +73,16 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             [(key, post_id, date, n) for key, n in mentions.items()],
         )
         conn.executemany(
-            "INSERT INTO entity_totals VALUES (?, ?, 1, ?, ?)"
+            "INSERT INTO entity_totals (entity, mentions, passages, posts,"
+            " first_date, last_date) VALUES (?, ?, ?, 1, ?, ?)"
             " ON CONFLICT (entity) DO UPDATE SET"
-            " mentions = mentions + excluded.mentions, posts = posts + 1,"
+            " mentions = mentions + excluded.mentions,"
+            " passages = passages + excluded.passages, posts = posts + 1,"
             " first_date = coalesce(min(first_date, excluded.first_date),"
             " first_date, excluded.first_date),"
             " last_date = coalesce(max(last_date, excluded.last_date),"
             " last_date, excluded.last_date)",
-            [(key, n, date, date) for key, n in mentions.items()],
+            [(key, n, naming[key], date, date) for key, n in mentions.items()],
         )
     else:
         conn.executemany(
@@ -85,11 +90,12 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             [(key, post_id) for key in mentions],
         )
         conn.executemany(
-            "UPDATE entity_totals SET mentions = mentions - ?, posts = posts - 1,"
+            "UPDATE entity_totals SET mentions = mentions - ?,"
+            " passages = passages - ?, posts = posts - 1,"
             " first_date = (SELECT min(date) FROM entity_posts WHERE entity = ?),"
             " last_date = (SELECT max(date) FROM entity_posts WHERE entity = ?)"
             " WHERE entity = ?",
-            [(n, key, key, key) for key, n in mentions.items()],
+            [(n, naming[key], key, key, key) for key, n in mentions.items()],
         )
         conn.execute("DELETE FROM entity_totals WHERE posts <= 0")
     upsert(

@@ -23,6 +23,7 @@ from airesearch.models import ENTITY_TYPES, KINDS
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
 from airesearch.query import SearchRequest
+from airesearch.relations import EDGE_KINDS, GRAPH_FORMATS
 from airesearch.trends import PERIODS as TREND_PERIODS
 
 app = typer.Typer(
@@ -100,6 +101,8 @@ KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
 TrendPeriod = StrEnum("TrendPeriod", {name: name for name in TREND_PERIODS})
 Baseline = StrEnum("Baseline", {name: name for name in BASELINES})
 KeywordType = StrEnum("KeywordType", {name: name for name in KEYWORD_TYPES})
+EdgeKind = StrEnum("EdgeKind", {name: name for name in EDGE_KINDS})
+GraphFormat = StrEnum("GraphFormat", {name: name for name in GRAPH_FORMATS})
 
 
 def show_version(asked: bool) -> None:
@@ -467,6 +470,54 @@ def keywords(
         actions.Where(corpus, index, entities_file), out, color, since=since,
         until=until, baseline=baseline.value, kind=kind.value, top=top,
         negative=negative, min_posts=min_posts, min_g2=min_g2,
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+@app.command()
+@reports_errors
+def graph(
+    entity: Annotated[
+        str | None, typer.Option(help="One entity's neighbourhood.", show_default=False)
+    ] = None,
+    depth: Annotated[int, typer.Option(help="With --entity: 1 or 2 steps.")] = 1,
+    kind: Annotated[
+        list[EntityType], typer.Option("--type", help="Only entities of this type.")
+    ] = [],  # noqa: B006
+    edges: Annotated[
+        EdgeKind, typer.Option(help="co: co-mentions, money: payer → payee, or all.")
+    ] = EdgeKind.all,
+    min_weight: Annotated[
+        int, typer.Option(help="Passages naming both, for a co-mention edge.")
+    ] = 2,
+    since: Since = None,
+    until: Until = None,
+    top: Annotated[int, typer.Option(help="Entities in the graph.")] = 50,
+    fmt: Annotated[
+        GraphFormat | None,
+        typer.Option(
+            "--format",
+            show_default=False,
+            help="table, json, gexf (Gephi), graphml, dot (Graphviz), cytoscape."
+            " Default: from the -o suffix, else table.",
+        ),
+    ] = None,  # fmt: skip
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
+    ] = None,
+    json_out: Json = False,
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """The network of entities: co-mentions and money flows."""
+    chosen = "json" if json_out else fmt and fmt.value
+    code = actions.run_graph(
+        actions.Where(corpus, index, entities_file), chosen, output, color,
+        entity=entity, depth=depth, types=tuple(k.value for k in kind),
+        edges=edges.value, min_weight=min_weight, since=since, until=until, top=top,
     )  # fmt: skip
     raise typer.Exit(code)
 

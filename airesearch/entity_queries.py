@@ -20,6 +20,7 @@ from airesearch.query import date_filter
 
 SORTS = ("mentions", "posts", "name", "recent")
 CO_MENTIONS = 5
+MIN_TOGETHER = 2  # passages naming both, for a co-mention to rank by Jaccard
 
 
 def entities(
@@ -99,8 +100,11 @@ def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
 def co_mentions(
     conn, keys: list[str], names: dict | None = None
 ) -> dict[str, list[dict]]:
-    """For each key, the entities most often named in the same passages; names:
-    display_names of them, looked up here if not given."""
+    """For each key, the entities most associated with it: named in the same
+    passages, ranked by Jaccard (passages naming both / naming either), those
+    named together in fewer than MIN_TOGETHER passages last. Raw counts would
+    put the entities named everywhere (日本, NVIDIA, Google) first for
+    everyone. names: display_names of them, looked up here if not given."""
     if not keys:
         return {}
     places = ",".join("?" * len(keys))
@@ -110,20 +114,40 @@ def co_mentions(
         f" WHERE other IN ({places})",
         keys + keys,
     ).fetchall()
+    involved = sorted({key for pair in pairs for key in pair[:2]})
     if names is None:
-        names = display_names(conn, sorted({other for _, other, _ in pairs}))
+        names = display_names(conn, involved)
+    naming = passages_naming(conn, involved)
     found: dict[str, list] = defaultdict(list)
-    for key, other, passages in pairs:
-        found[key].append((passages, names[other][0]))
+    for key, other, both in pairs:
+        score = jaccard(both, naming[key], naming[other])
+        found[key].append((both < MIN_TOGETHER, -score, -both, names[other][0], score))
     return {
         key: [
-            {"name": name, "passages": passages}
-            for passages, name in sorted(items, key=lambda i: (-i[0], i[1]))[
-                :CO_MENTIONS
-            ]
+            {"name": name, "passages": -minus_both, "jaccard": round(score, 3)}
+            for _, _, minus_both, name, score in sorted(items)[:CO_MENTIONS]
         ]
         for key, items in found.items()
     }
+
+
+def passages_naming(conn, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for first in range(0, len(keys), 500):  # SQLite's parameter limit
+        chunk = keys[first : first + 500]
+        found.update(
+            conn.execute(
+                "SELECT entity, passages FROM entity_totals WHERE entity IN"
+                f" ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return found
+
+
+def jaccard(both: int, one: int, other: int) -> float:
+    union = one + other - both
+    return both / union if union > 0 else 0.0
 
 
 def entity_profile(

@@ -23,7 +23,7 @@ from airesearch.models import IndexReport
 from airesearch.updates import Changes, Run, apply_changes
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -103,7 +103,7 @@ CREATE TABLE entity_posts (
     PRIMARY KEY (entity, post_id)
 ) WITHOUT ROWID;
 CREATE TABLE entity_totals (
-    entity TEXT PRIMARY KEY, mentions INTEGER, posts INTEGER,
+    entity TEXT PRIMARY KEY, mentions INTEGER, passages INTEGER, posts INTEGER,
     first_date TEXT, last_date TEXT
 ) WITHOUT ROWID;
 CREATE TABLE entity_spellings (

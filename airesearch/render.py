@@ -355,7 +355,10 @@ def print_entity(profile, color: Color) -> None:
         line.append(f" {month['mentions']}")
         out.print(line)
     if profile.co_mentions:
-        names = ", ".join(f"{c['name']} ({c['passages']})" for c in profile.co_mentions)
+        names = ", ".join(
+            f"{c['name']} ({c['passages']}, J {c['jaccard']:.2f})"
+            for c in profile.co_mentions
+        )
         out.print(Text("\nnamed with: ", style="bold") + Text(names), soft_wrap=True)
     out.print(Text("\nposts", style="bold"))
     for post in profile.top_posts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from airesearch.readable import display_width, pad_to, plural
+from airesearch.readable import display_width, pad_to, plural, readable_usd
 from airesearch.render import Color, console, print_table
 
 
@@ -165,3 +165,84 @@ def example_window(snippet: str, matches: list) -> tuple[str, int, int]:
     window = snippet[first : end + EXAMPLE_SIDE]
     lead = "…" if first else ""
     return lead + window, start - first + len(lead), end - first + len(lead)
+
+
+GRAPH_BAR = 20  # characters of the longest bar in the ego view
+
+
+def print_graph(data: dict, center: str | None, color: Color) -> None:
+    """For one entity: its neighbours grouped by type, by weight, with bars,
+    and the money flowing out and in. For the whole graph: the communities and
+    the most central entities."""
+    if center:
+        print_ego(data, center, color)
+        return
+    names = {node["id"]: node for node in data["nodes"]}
+    print_table(
+        ["community", "entities", "members (most mentioned first)"],
+        [[str(c["id"]), str(len(c["members"])), ", ".join(c["members"][:12])
+          + (" …" if len(c["members"]) > 12 else "")]
+         for c in data["communities"]],
+        color, numbers=("community", "entities"), title="Communities (Louvain)",
+    )  # fmt: skip
+    central = sorted(data["nodes"], key=lambda n: -n["centrality"])[:15]
+    print_table(
+        ["name", "type", "mentions", "degree", "centrality", "betweenness",
+         "community"],
+        [[n["name"], n["type"], str(n["mentions"]), str(n["degree"]),
+          f"{n['centrality']:.3f}", f"{n['betweenness']:.3f}", str(n["community"])]
+         for n in central],
+        color, numbers=("mentions", "degree", "centrality", "betweenness",
+                        "community"),
+        title="Most central (eigenvector centrality)",
+        caption=f"{len(names):,} entities, {plural(len(data['edges']), 'edge')}",
+    )  # fmt: skip
+
+
+def print_ego(data: dict, center: str, color: Color) -> None:
+    from rich.text import Text
+
+    out = console(color)
+    nodes = {node["id"]: node for node in data["nodes"]}
+    me = nodes[center]
+    head = Text(me["name"], style="bold")
+    head.append(f"  {me['type']}  {plural(me['mentions'], 'mention')} in"
+                f" {plural(me['posts'], 'post')}", style="")  # fmt: skip
+    if me["first_date"]:
+        head.append(f"  {me['first_date']} … {me['last_date']}", style="cyan")
+    out.print(head, soft_wrap=True)
+    co = [e for e in data["edges"] if e["kind"] == "co" and center in
+          (e["source"], e["target"])]  # fmt: skip
+    top = max((e["weight"] for e in co), default=1)
+    groups: dict[str, list] = {}
+    for edge in sorted(co, key=lambda e: (-e["weight"], -(e["jaccard"] or 0))):
+        other = nodes[edge["target"] if edge["source"] == center else edge["source"]]
+        groups.setdefault(other["type"], []).append((other["name"], edge))
+    width = max((display_width(name) for g in groups.values() for name, _ in g),
+                default=4)  # fmt: skip
+    if groups:
+        out.print(Text("named with (passages naming both; Jaccard)", style="dim"))
+    for kind, members in sorted(groups.items(), key=lambda g: -g[1][0][1]["weight"]):
+        out.print(Text(kind, style="bold"))
+        for name, edge in members:
+            bar = "█" * max(1, round(edge["weight"] / top * GRAPH_BAR))
+            line = Text("  " + pad_to(name, width, right=False) + "  ")
+            line.append(pad_to(bar, GRAPH_BAR, right=False), style="cyan")
+            line.append(f" {edge['weight']:>4}  {edge['jaccard']:.3f}")
+            out.print(line, no_wrap=True)
+    for label, mine, theirs, arrow in (
+        ("money out", "source", "target", "→"),
+        ("money in", "target", "source", "←"),
+    ):
+        flows = sorted(
+            (e for e in data["edges"] if e["kind"] == "money" and e[mine] == center),
+            key=lambda e: -(e["usd"] or 0),
+        )
+        if not flows:
+            continue
+        out.print(Text(label, style="bold"))
+        for edge in flows:
+            out.print(Text(
+                f"  {arrow} {nodes[edge[theirs]]['name']}  {readable_usd(edge['usd'])}"
+                f"  {plural(edge['weight'], 'figure')}  {edge['last_date'] or ''}",
+                style="green"), soft_wrap=True)  # fmt: skip

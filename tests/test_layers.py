@@ -21,7 +21,8 @@ LAYERS = (
     ("freshness", "post_queries", "query"),
     ("concordance", "trends", "keywords"),
     ("deal_queries",),
-    ("entity_queries",),
+    ("entity_queries", "relations"),
+    ("graph_views",),
     ("render",),
     ("research_render",),
     ("actions",),
@@ -35,6 +36,7 @@ ONLY_IN = {
     "fugashi": {"tokens"},
     "typer": {"cli"},
     "rich": {"render", "research_render"},
+    "networkx": {"graph_views"},
 }
 
 
