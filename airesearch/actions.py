@@ -268,3 +268,24 @@ def write_text(text: str, output) -> None:
 
         raise AiresearchError(f"cannot write {path}: {error.strerror}") from None
     render.message(f"wrote {path}")
+
+
+def run_brief(where: Where, subject: str, fmt: str, output) -> int:
+    """A research brief on an entity or a query, as Markdown, HTML or JSON."""
+    from airesearch import brief_pages
+    from airesearch.briefs import brief
+    from airesearch.deal_queries import load_rates
+
+    conn, _, _ = fresh_index(where)
+    found = brief(conn, subject, load_rates())
+    if found is None:
+        render.message(f"nothing in the index matches {subject!r}")
+        return 1
+    if fmt == "json":
+        import json
+
+        text = json.dumps(brief_pages.as_data(found), ensure_ascii=False, indent=2)
+        write_text(text + "\n", output)
+    else:
+        write_text(getattr(brief_pages, fmt)(found), output)
+    return 0

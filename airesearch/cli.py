@@ -522,6 +522,49 @@ def graph(
     raise typer.Exit(code)
 
 
+BriefFormat = StrEnum("BriefFormat", {n: n for n in ("markdown", "html", "json")})
+
+
+@app.command()
+@reports_errors
+def brief(
+    subject: Annotated[
+        list[str],
+        typer.Argument(
+            help="An entity (as for `entity`) or a query.", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        BriefFormat | None,
+        typer.Option(
+            "--format",
+            show_default=False,
+            help="markdown, html (one self-contained page) or json. Default: from"
+            " the -o suffix (.html, .json), else markdown.",
+        ),
+    ] = None,  # fmt: skip
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
+    ] = None,
+    json_out: Json = False,
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+) -> None:
+    """A research brief: figures, trend, key sentences, money, partners."""
+    chosen = "json" if json_out else fmt and fmt.value
+    if chosen is None:
+        suffix = output.suffix.lower() if output else ""
+        chosen = {".html": "html", ".htm": "html", ".json": "json"}.get(
+            suffix, "markdown"
+        )
+    code = actions.run_brief(
+        actions.Where(corpus, index, entities_file), " ".join(subject), chosen, output
+    )
+    raise typer.Exit(code)
+
+
 def run() -> None:
     """Run the app; a usage error (an unknown option, a bad choice) is one line
     on stderr naming the valid choices or the closest option, and exit 2."""

@@ -39,6 +39,12 @@ def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
     key = name_key(name)
     if not key:
         raise AiresearchError("give an entity name")
+    return exact_entity(conn, key) or closest_entity(conn, name, key)
+
+
+def exact_entity(conn: sqlite3.Connection, key: str) -> str | None:
+    """The entity whose key or gazetteer alias is key (name_key), if any is
+    in the index."""
     if conn.execute("SELECT 1 FROM entity_totals WHERE entity = ?", (key,)).fetchone():
         return key
     row = conn.execute(
@@ -51,7 +57,7 @@ def resolve_entity(conn: sqlite3.Connection, name: str) -> str:
         ).fetchone()
     ):
         return row[0]
-    return closest_entity(conn, name, key)
+    return None
 
 
 def closest_entity(conn, name: str, key: str) -> str:

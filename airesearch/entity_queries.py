@@ -98,7 +98,7 @@ def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
 
 
 def co_mentions(
-    conn, keys: list[str], names: dict | None = None
+    conn, keys: list[str], names: dict | None = None, limit: int = CO_MENTIONS
 ) -> dict[str, list[dict]]:
     """For each key, the entities most associated with it: named in the same
     passages, ranked by Jaccard (passages naming both / naming either), those
@@ -121,11 +121,16 @@ def co_mentions(
     found: dict[str, list] = defaultdict(list)
     for key, other, both in pairs:
         score = jaccard(both, naming[key], naming[other])
-        found[key].append((both < MIN_TOGETHER, -score, -both, names[other][0], score))
+        found[key].append((both < MIN_TOGETHER, -score, -both, *names[other], score))
     return {
         key: [
-            {"name": name, "passages": -minus_both, "jaccard": round(score, 3)}
-            for _, _, minus_both, name, score in sorted(items)[:CO_MENTIONS]
+            {
+                "name": name,
+                "type": kind,
+                "passages": -minus_both,
+                "jaccard": round(score, 3),
+            }
+            for _, _, minus_both, name, kind, score in sorted(items)[:limit]
         ]
         for key, items in found.items()
     }

@@ -32,6 +32,7 @@ def test_every_command_has_help_and_a_readme_example():
 
 
 def test_every_json_field_is_documented():
+    from airesearch.briefs import Brief
     from airesearch.models import (
         Deal,
         EntityProfile,
@@ -41,6 +42,7 @@ def test_every_json_field_is_documented():
         KwicLine,
         TrendPoint,
     )
+    from airesearch.relations import GraphEdge, GraphNode
 
     for record in (
         Hit,
@@ -50,6 +52,9 @@ def test_every_json_field_is_documented():
         KwicLine,
         TrendPoint,
         Keyword,
+        Brief,
+        GraphNode,
+        GraphEdge,
     ):
         for name in record._fields:
             assert f"`{name}`" in README, (record.__name__, name)

@@ -22,7 +22,7 @@ LAYERS = (
     ("concordance", "trends", "keywords"),
     ("deal_queries",),
     ("entity_queries", "relations"),
-    ("graph_views",),
+    ("graph_views", "briefs", "brief_pages"),
     ("render",),
     ("research_render",),
     ("actions",),
