@@ -104,7 +104,7 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
     phrases = parsed.highlight_phrases()
     per_post = Counter(post_id for _, _, post_id, _, _, _ in rows)
     candidates = []
-    for _, text, post_id, path, title, day in rows:
+    for _, text, post_id, path, title, day in first_per_month(rows, per_post):
         spans = sentence_spans(text)
         for start, _ in match_offsets(text, phrases):
             s_start, s_end = sentence_of(spans, start)
@@ -126,6 +126,18 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
         key_sentences=key_sentences(candidates), deals=figures[:15],
         partners=query_partners(conn, passage_ids), money=[],
     )  # fmt: skip
+
+
+def first_per_month(rows: list[tuple], per_post: Counter) -> list[tuple]:
+    """The CANDIDATES distinct passages of each month from the posts that
+    match most: only those are analysed again to find the sentences."""
+    by_month: dict[str, dict[str, tuple]] = {}
+    ordered = sorted(rows, key=lambda row: (-per_post[row[2]], row[0]))
+    for row in ordered:
+        texts = by_month.setdefault((row[5] or "undated")[:7], {})
+        if len(texts) < CANDIDATES and row[1] not in texts:
+            texts[row[1]] = row
+    return [row for texts in by_month.values() for row in texts.values()]
 
 
 def months_of(points) -> list[dict]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter, defaultdict, namedtuple
+from itertools import chain, groupby
+from operator import itemgetter
 
 from airesearch.errors import AiresearchError
 from airesearch.models import ENTITY_TYPES
@@ -57,113 +59,165 @@ def network(
     from airesearch.entity_lookup import display_names, resolve_entity
 
     center = resolve_entity(conn, entity) if entity else None
-    names = display_names(conn)
-    scan = scan_mentions(conn, since, until)
+    figures = node_figures(conn, since, until)
+    kinds = display_names(conn) if types else {}
+    allowed = {key for key in figures if not types or kinds[key][1] in types}
+    together = PassageScan(conn, since, until) if since or until else IndexPairs(conn)
     money = money_flows(conn, rates, since, until) if edges != "co" else {}
-    allowed = {key for key in scan.nodes if not types or names[key][1] in types}
     if center:
         allowed.add(center)
-    co = co_edges(scan, allowed, min_weight) if edges != "money" else {}
-    if center:
-        chosen = neighbourhood(center, co, money, depth, top)
+        chosen = neighbourhood(center, together, allowed, money, depth, top, min_weight)
     else:
-        ranked = sorted(allowed, key=lambda k: (-scan.nodes[k][0], names[k][0]))
+        ranked = sorted(allowed, key=lambda k: (-figures[k][0], k))
         if edges == "money":
             ranked = [k for k in ranked if any(k in pair for pair in money)]
         chosen = ranked[:top]
     keep = set(chosen)
-    found = [
-        edge_record(pair, stats, "co")
-        for pair, stats in co.items()
-        if pair[0] in keep and pair[1] in keep
-    ] + [
-        edge_record(pair, stats, "money")
+    shown = []
+    if edges != "money":
+        evidence = shared_posts(conn, chosen, since, until)
+        for (a, b), weight in together.among(keep).items():
+            if weight >= min_weight:
+                shown.append(co_edge(a, b, weight, together, evidence))
+    shown += [
+        money_edge(pair, stats)
         for pair, stats in money.items()
         if pair[0] in keep and pair[1] in keep
     ]
+    names = display_names(conn, chosen)
     nodes = [
-        GraphNode(key, *names[key], *scan.nodes.get(key, (0, 0, None, None)))
+        GraphNode(key, *names[key], *figures.get(key, (0, 0, None, None)))
         for key in chosen
     ]
-    return Network(nodes, found, center)
+    return Network(nodes, shown, center)
 
 
-class MentionScan:
-    """One pass over the mentions of the posts in range: per entity (mentions,
-    posts, first date, last date), the passages naming it, and per passage
-    (post id, date, the entities it names)."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, tuple] = {}
-        self.naming: Counter = Counter()
-        self.passages: list[tuple[int, str, frozenset]] = []
-
-
-def scan_mentions(conn, since, until) -> MentionScan:
-    dated, params = date_filter(since, until, "p")
-    rows = conn.execute(
-        "SELECT m.passage_id, m.post_id, m.entity, substr(p.date, 1, 10)"
-        " FROM mentions m JOIN posts p ON p.id = m.post_id"
-        + "".join(f" AND {condition}" for condition in dated),
-        params,
-    )
-    mentions: Counter = Counter()
-    posts: dict[str, set] = defaultdict(set)
-    dates: dict[str, list] = {}
-    passages: dict[int, tuple] = {}
-    for passage_id, post_id, key, day in rows:
-        found = passages.get(passage_id)
-        if found is None:
-            found = passages[passage_id] = (post_id, day, set())
-        found[2].add(key)
-        mentions[key] += 1
-        posts[key].add(post_id)
-        if day:
-            span = dates.setdefault(key, [day, day])
-            span[0], span[1] = min(span[0], day), max(span[1], day)
-    scan = MentionScan()
-    scan.passages = [
-        (post, day, frozenset(keys)) for post, day, keys in passages.values()
-    ]
-    for _, _, keys in scan.passages:
-        scan.naming.update(keys)
-    scan.nodes = {
-        key: (n, len(posts[key]), *dates.get(key, (None, None)))
-        for key, n in mentions.items()
-    }
-    return scan
-
-
-def co_edges(scan: MentionScan, allowed: set, min_weight: int) -> dict:
-    """(a, b) with a < b -> {weight, jaccard, pmi, dates, posts} for the pairs
-    of allowed entities named together in min_weight passages or more."""
-    together: dict[tuple, list] = defaultdict(lambda: [0, set(), None, None])
-    for post_id, day, keys in scan.passages:
-        inside = sorted(keys & allowed)
-        for i, a in enumerate(inside):
-            for b in inside[i + 1 :]:
-                stats = together[a, b]
-                stats[0] += 1
-                stats[1].add((day or "", post_id))
-                if day:
-                    stats[2] = min(stats[2] or day, day)
-                    stats[3] = max(stats[3] or day, day)
-    total = len(scan.passages)
-    found = {}
-    for (a, b), (weight, posts, first, last) in together.items():
-        if weight < min_weight:
-            continue
-        na, nb = scan.naming[a], scan.naming[b]
-        found[a, b] = {
-            "weight": weight,
-            "jaccard": round(weight / (na + nb - weight), 4),
-            "pmi": round(math.log2(weight * total / (na * nb)), 3),
-            "usd": None,
-            "first_date": first,
-            "last_date": last,
-            "posts": posts,
+def node_figures(conn, since, until) -> dict[str, tuple]:
+    """entity -> (mentions, posts, first date, last date) in range."""
+    dated, params = date_filter(since, until, "e")
+    if not dated:
+        return {
+            key: rest
+            for key, *rest in conn.execute(
+                "SELECT entity, mentions, posts, first_date, last_date"
+                " FROM entity_totals"
+            )
         }
+    return {
+        key: rest
+        for key, *rest in conn.execute(
+            "SELECT entity, sum(mentions), count(*), min(substr(date, 1, 10)),"
+            f" max(substr(date, 1, 10)) FROM entity_posts e WHERE {' AND '.join(dated)}"
+            " GROUP BY entity",
+            params,
+        )
+    }
+
+
+class IndexPairs:
+    """Co-mentions over the whole corpus, as the index keeps them: passages
+    naming each pair (entity_pairs) and each entity (entity_totals)."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.naming = dict(conn.execute("SELECT entity, passages FROM entity_totals"))
+        (self.total,) = conn.execute(
+            "SELECT count(DISTINCT passage_id) FROM mentions"
+        ).fetchone()
+
+    def partners(self, key: str) -> dict[str, int]:
+        return dict(
+            self.conn.execute(
+                "SELECT other, n FROM entity_pairs WHERE entity = ?"
+                " UNION ALL SELECT entity, n FROM entity_pairs WHERE other = ?",
+                (key, key),
+            )
+        )
+
+    def among(self, keys: set[str]) -> dict[tuple, int]:
+        ordered = sorted(keys)
+        places = ",".join("?" * len(ordered))
+        return {
+            (a, b): n
+            for a, b, n in self.conn.execute(
+                f"SELECT entity, other, n FROM entity_pairs WHERE entity IN ({places})"
+                f" AND other IN ({places})",
+                ordered + ordered,
+            )
+        }
+
+
+class PassageScan:
+    """Co-mentions in the posts of a date range, from one pass over the
+    mentions in table order, where a passage's mentions are consecutive
+    (storage.py writes a post's mentions together, passage by passage)."""
+
+    def __init__(self, conn, since, until) -> None:
+        dated, params = date_filter(since, until, "posts")
+        rows = conn.execute(
+            "SELECT passage_id, entity FROM mentions WHERE post_id IN"
+            f" (SELECT id FROM posts WHERE {' AND '.join(dated)}) ORDER BY rowid",
+            params,
+        ).fetchall()
+        named = [
+            frozenset(map(itemgetter(1), group))
+            for _, group in groupby(rows, key=itemgetter(0))
+        ]
+        self.naming = Counter(chain.from_iterable(named))
+        self.total = len(named)
+        self.passages = [keys for keys in named if len(keys) > 1]
+
+    def partners(self, key: str) -> dict[str, int]:
+        found: Counter = Counter()
+        for keys in self.passages:
+            if key in keys:
+                found.update(keys)
+        del found[key]
+        return found
+
+    def among(self, keys: set[str]) -> dict[tuple, int]:
+        found: Counter = Counter()
+        for named in self.passages:
+            inside = named & keys
+            if len(inside) > 1:
+                ordered = sorted(inside)
+                found.update(
+                    (a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]
+                )
+        return found
+
+
+def shared_posts(conn, keys: list[str], since, until) -> dict[str, dict]:
+    """entity -> {post id: day} of the posts in range that name it."""
+    dated, params = date_filter(since, until, "e")
+    places = ",".join("?" * len(keys))
+    found: dict[str, dict] = defaultdict(dict)
+    for key, post_id, day in conn.execute(
+        "SELECT entity, post_id, substr(date, 1, 10) FROM entity_posts e"
+        f" WHERE entity IN ({places})" + "".join(f" AND {c}" for c in dated),
+        [*keys, *params],
+    ):
+        found[key][post_id] = day
     return found
+
+
+def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
+    """A co-mention edge; its posts and dates: the posts that name both."""
+    na, nb = together.naming[a], together.naming[b]
+    mine, theirs = evidence.get(a, {}), evidence.get(b, {})
+    both = sorted(
+        ((mine[post], post) for post in mine.keys() & theirs.keys()),
+        key=lambda item: (item[0] or "", item[1]),
+        reverse=True,
+    )
+    days = [day for day, _ in both if day]
+    return GraphEdge(
+        source=a, target=b, kind="co", weight=weight,
+        jaccard=round(weight / (na + nb - weight), 4),
+        pmi=round(math.log2(weight * together.total / (na * nb)), 3), usd=None,
+        first_date=min(days, default=None), last_date=max(days, default=None),
+        posts=len(both), paths=[post for _, post in both[:MAX_PATHS]],
+    )  # fmt: skip
 
 
 def money_flows(conn, rates, since, until) -> dict:
@@ -188,8 +242,8 @@ def money_flows(conn, rates, since, until) -> dict:
             continue
         flow = flows.setdefault(
             pair,
-            {"weight": 0, "jaccard": None, "pmi": None, "usd": 0.0,
-             "first_date": None, "last_date": None, "posts": set()},
+            {"weight": 0, "usd": 0.0, "first_date": None, "last_date": None,
+             "posts": set()},
         )  # fmt: skip
         flow["weight"] += 1
         flow["usd"] += to_usd(low or 0, currency, rates) or 0.0
@@ -200,17 +254,20 @@ def money_flows(conn, rates, since, until) -> dict:
     return flows
 
 
-def neighbourhood(center, co: dict, money: dict, depth: int, top: int) -> list:
-    """center, then its neighbours by Jaccard (money partners first), then
-    (depth 2) theirs, top entities in all."""
+def neighbourhood(center, together, allowed, money, depth, top, min_weight) -> list:
+    """center, then its money partners and the entities named with it in
+    min_weight passages or more by Jaccard, then (depth 2) theirs; top
+    entities besides center in all."""
 
     def neighbours(key: str) -> list[str]:
-        partners = [b if a == key else a for a, b in money if key in (a, b)]
+        mine = together.naming.get(key, 0)
         scored = sorted(
-            (-stats["jaccard"], b if a == key else a)
-            for (a, b), stats in co.items()
-            if key in (a, b)
+            (-both / (mine + together.naming.get(other, 0) - both), other)
+            for other, both in together.partners(key).items()
+            if other in allowed and both >= min_weight
         )
+        partners = [b if a == key else a for a, b in money if key in (a, b)]
+        partners = [p for p in partners if p in allowed]
         return list(dict.fromkeys(partners + [other for _, other in scored]))
 
     chosen = [center]
@@ -226,13 +283,13 @@ def neighbourhood(center, co: dict, money: dict, depth: int, top: int) -> list:
     return chosen
 
 
-def edge_record(pair, stats, kind) -> GraphEdge:
-    """paths: for now the ids of the newest MAX_PATHS posts (with_paths)."""
+def money_edge(pair, stats) -> GraphEdge:
+    """A money edge; paths: for now the ids of its newest MAX_PATHS posts
+    (with_paths turns them into paths)."""
     newest = sorted(stats["posts"], reverse=True)[:MAX_PATHS]
     return GraphEdge(
-        source=pair[0], target=pair[1], kind=kind, weight=stats["weight"],
-        jaccard=stats["jaccard"], pmi=stats["pmi"],
-        usd=round(stats["usd"], 2) if stats["usd"] is not None else None,
+        source=pair[0], target=pair[1], kind="money", weight=stats["weight"],
+        jaccard=None, pmi=None, usd=round(stats["usd"], 2),
         first_date=stats["first_date"], last_date=stats["last_date"],
         posts=len(stats["posts"]), paths=[post_id for _, post_id in newest],
     )  # fmt: skip

@@ -10,8 +10,10 @@ measured in the same run (the machines are shared and noisy):
   (e) `entities`, `entity NVIDIA`, `deals`, `deals --entity nvidia` (--json)
                                         -> goal <= 0.3 s at 1 GB; `stats` beside
       `kwic データセンター --limit 50`, `trend データセンター NVIDIA`,
-      `keywords --since` the newest post's month
+      `keywords --since` the newest post's month, `graph --entity NVIDIA`
                                         -> goal <= 1 s at 100 MB
+      `graph` (whole graph)              -> goal <= 2 s at 100 MB
+      `brief NVIDIA`, `brief データセンター` -> goal <= 3 s at 100 MB
   index file size / corpus size          -> goal <= 1.5
 
 Usage: python benchmarks/speed.py FOLDER [--runs 15] [--query データセンター ...]
@@ -55,6 +57,10 @@ LISTINGS = (
     ("deals --entity nvidia", ["deals", "--entity", "nvidia"]),
     ("kwic データセンター --limit 50", ["kwic", "データセンター", "--limit", "50"]),
     ("trend データセンター NVIDIA", ["trend", "データセンター", "NVIDIA"]),
+    ("graph", ["graph"]),
+    ("graph --entity NVIDIA", ["graph", "--entity", "NVIDIA"]),
+    ("brief NVIDIA", ["brief", "NVIDIA"]),
+    ("brief データセンター", ["brief", "データセンター"]),
 )
 
 

@@ -49,6 +49,15 @@ def test_ego_network_and_edge_figures(hubbed):
     assert "nscale" not in {node.id for node in later.nodes}
 
 
+def test_a_date_range_counts_from_the_passages_as_the_index_does(bundled):
+    # with dates the pairs are counted from a pass over the mentions; without,
+    # from the index's pair table: over the whole range they agree
+    whole = network(bundled, load_rates(), top=20)
+    ranged = network(bundled, load_rates(), top=20, since="2000-01-01")
+    assert whole.nodes == ranged.nodes
+    assert sorted(whole.edges) == sorted(ranged.edges) and len(whole.edges) > 20
+
+
 def test_bad_options_are_errors(hubbed):
     for options in ({"depth": 3}, {"edges": "both"}, {"types": ("company",)}):
         with pytest.raises(AiresearchError):
