@@ -8,147 +8,35 @@ from __future__ import annotations
 
 import functools
 import sys
-from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from airesearch import actions, render
-from airesearch.concordance import SORTS as KWIC_SORTS
-from airesearch.deal_queries import SORTS as DEAL_SORTS
-from airesearch.entity_queries import SORTS as ENTITY_SORTS
-from airesearch.keywords import BASELINES, KEYWORD_TYPES
-from airesearch.models import ENTITY_TYPES, KINDS
+from airesearch import actions, render, research_cli
+from airesearch.cli_options import (
+    Category,
+    ColorChoice,
+    Corpus,
+    Csv,
+    DealKind,
+    DealSort,
+    Entities,
+    EntitySort,
+    EntityType,
+    Exact,
+    Index,
+    Json,
+    Jsonl,
+    Query,
+    Since,
+    Tag,
+    Until,
+    app,
+    filtered,
+    reports_errors,
+)
 from airesearch.post_queries import show as show_post
 from airesearch.post_queries import stats as index_stats
-from airesearch.query import SearchRequest
-from airesearch.relations import EDGE_KINDS, GRAPH_FORMATS
-from airesearch.trends import PERIODS as TREND_PERIODS
-
-app = typer.Typer(
-    name="airesearch",
-    help="Search Japanese articles about the AI industry.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    # Plain help (as ripgrep and gh print it): no boxes, no <bool> after flags.
-    rich_markup_mode=None,
-)
-
-Corpus = Annotated[
-    Path | None,
-    typer.Option(
-        "--corpus", envvar="AIRESEARCH_CORPUS", show_default=False,
-        help="Folder of posts (.md, .markdown, .txt). Default: the bundled posts.",
-    ),
-]  # fmt: skip
-Index = Annotated[
-    Path | None,
-    typer.Option(
-        "--index", envvar="AIRESEARCH_INDEX", show_default=False,
-        help="Index file. Default: one per corpus in ~/.cache/airesearch.",
-    ),
-]  # fmt: skip
-Entities = Annotated[
-    Path | None,
-    typer.Option(
-        "--entities", envvar="AIRESEARCH_ENTITIES", show_default=False,
-        help="A gazetteer of your own (TOML) that extends the bundled one.",
-    ),
-]  # fmt: skip
-Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.", metavar="")]
-Since = Annotated[
-    str | None, typer.Option(help="Only posts dated on or after YYYY-MM-DD.")
-]
-Until = Annotated[
-    str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
-]
-Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
-Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
-Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]
-Exact = Annotated[
-    bool,
-    typer.Option(
-        "--exact", help="Do not expand aliases (エヌビディア = NVIDIA).", metavar=""
-    ),
-]
-Jsonl = Annotated[
-    bool, typer.Option("--jsonl", help="Output one JSON object per line.", metavar="")
-]
-Csv = Annotated[
-    bool, typer.Option("--csv", help="Output CSV with a header row.", metavar="")
-]
-ColorChoice = Annotated[
-    render.Color,
-    typer.Option(
-        "--color", help="Colour: auto (terminal, no NO_COLOR), always, never."
-    ),
-]
-
-
-# The choices of --type, --kind and --sort come from the modules that check them.
-EntityType = StrEnum("EntityType", {name: name for name in ENTITY_TYPES})
-
-
-# --kind: all, or one kind of models.KINDS.
-DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
-
-
-DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
-EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
-KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
-TrendPeriod = StrEnum("TrendPeriod", {name: name for name in TREND_PERIODS})
-Baseline = StrEnum("Baseline", {name: name for name in BASELINES})
-KeywordType = StrEnum("KeywordType", {name: name for name in KEYWORD_TYPES})
-EdgeKind = StrEnum("EdgeKind", {name: name for name in EDGE_KINDS})
-GraphFormat = StrEnum("GraphFormat", {name: name for name in GRAPH_FORMATS})
-
-
-def show_version(asked: bool) -> None:
-    if asked:
-        from importlib.metadata import version
-
-        print(f"airesearch {version('airesearch')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            help="Show the version and exit.",
-            is_eager=True,
-            callback=show_version,
-            metavar="",
-        ),
-    ] = False,
-) -> None:
-    """Search Japanese articles about the AI industry."""
-
-
-def filtered(query, tag, category, since, until, exact, **more) -> SearchRequest:
-    """The SearchRequest of the options search, kwic and trend share."""
-    return SearchRequest(
-        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
-        since=since, until=until, exact=exact, **more,
-    )  # fmt: skip
-
-
-def reports_errors(command):
-    """Turn the errors a user can meet into one line and an exit code
-    (render.exit_code)."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except render.HANDLED as error:
-            raise typer.Exit(render.exit_code(error)) from None
-
-    return wrapper
 
 
 @app.command()
@@ -358,211 +246,7 @@ def deals(
     )  # fmt: skip
 
 
-@app.command()
-@reports_errors
-def kwic(
-    query: Query,
-    corpus: Corpus = None,
-    index: Index = None,
-    entities_file: Entities = None,
-    width: Annotated[
-        int, typer.Option(help="Characters of context on each side.")
-    ] = 30,
-    sort: Annotated[KwicSort, typer.Option(help="Order.")] = KwicSort.date,
-    limit: Annotated[int, typer.Option(help="Lines to show; 0 means all.")] = 50,
-    tag: Tag = [],  # noqa: B006
-    category: Category = [],  # noqa: B006
-    since: Since = None,
-    until: Until = None,
-    exact: Exact = False,
-    json_out: Json = False,
-    jsonl_out: Jsonl = False,
-    csv_out: Csv = False,
-    color: ColorChoice = render.Color.auto,
-) -> None:
-    """Keyword in context: each occurrence with the words around it."""
-    request = filtered(query, tag, category, since, until, exact)
-    out = render.choose_output(json_out, jsonl_out, csv_out)
-    where = actions.Where(corpus, index, entities_file)
-    code = actions.run_kwic(
-        where, request, out, color, width=width, sort=sort.value, limit=limit
-    )
-    raise typer.Exit(code)
-
-
-@app.command()
-@reports_errors
-def trend(
-    query: Annotated[
-        list[str] | None,
-        typer.Argument(help="Queries, one series each (quote a query of words)."),
-    ] = None,
-    entity: Annotated[
-        list[str], typer.Option(help="An entity, one series (repeatable).")
-    ] = [],  # noqa: B006
-    corpus: Corpus = None,
-    index: Index = None,
-    entities_file: Entities = None,
-    by: Annotated[TrendPeriod, typer.Option(help="Period.")] = TrendPeriod.month,
-    tag: Tag = [],  # noqa: B006
-    category: Category = [],  # noqa: B006
-    since: Since = None,
-    until: Until = None,
-    exact: Exact = False,
-    json_out: Json = False,
-    jsonl_out: Jsonl = False,
-    csv_out: Csv = False,
-    color: ColorChoice = render.Color.auto,
-) -> None:
-    """How often queries or entities come up, period by period."""
-    request = filtered([], tag, category, since, until, exact)
-    out = render.choose_output(json_out, jsonl_out, csv_out)
-    code = actions.run_trend(
-        actions.Where(corpus, index, entities_file), out, color,
-        queries=list(query or []), entities=list(entity), by=by.value,
-        request=request,
-    )  # fmt: skip
-    raise typer.Exit(code)
-
-
-@app.command()
-@reports_errors
-def keywords(
-    since: Annotated[
-        str,
-        typer.Option(help="First day of the period, YYYY-MM-DD.", show_default=False),
-    ],
-    until: Annotated[
-        str | None,
-        typer.Option(help="Last day of the period. Default: the newest post's day."),
-    ] = None,
-    baseline: Annotated[
-        Baseline,
-        typer.Option(
-            help="rest: every other post; previous: as many days just before."
-        ),
-    ] = Baseline.rest,
-    kind: Annotated[
-        KeywordType, typer.Option("--type", help="Words, entities or both.")
-    ] = KeywordType.all,
-    top: Annotated[int, typer.Option(help="Rows to show; 0 means all.")] = 20,
-    negative: Annotated[
-        bool,
-        typer.Option("--negative", help="What fell out of use instead.", metavar=""),
-    ] = False,
-    min_posts: Annotated[
-        int, typer.Option(help="Posts a row needs on its side (period or baseline).")
-    ] = 3,
-    min_g2: Annotated[
-        float, typer.Option("--min-g2", help="Smallest G² (6.63: p < 0.01).")
-    ] = 6.63,
-    corpus: Corpus = None,
-    index: Index = None,
-    entities_file: Entities = None,
-    json_out: Json = False,
-    jsonl_out: Jsonl = False,
-    csv_out: Csv = False,
-    color: ColorChoice = render.Color.auto,
-) -> None:
-    """Words and entities over-represented in a period, against a baseline."""
-    out = render.choose_output(json_out, jsonl_out, csv_out)
-    code = actions.run_keywords(
-        actions.Where(corpus, index, entities_file), out, color, since=since,
-        until=until, baseline=baseline.value, kind=kind.value, top=top,
-        negative=negative, min_posts=min_posts, min_g2=min_g2,
-    )  # fmt: skip
-    raise typer.Exit(code)
-
-
-@app.command()
-@reports_errors
-def graph(
-    entity: Annotated[
-        str | None, typer.Option(help="One entity's neighbourhood.", show_default=False)
-    ] = None,
-    depth: Annotated[int, typer.Option(help="With --entity: 1 or 2 steps.")] = 1,
-    kind: Annotated[
-        list[EntityType], typer.Option("--type", help="Only entities of this type.")
-    ] = [],  # noqa: B006
-    edges: Annotated[
-        EdgeKind, typer.Option(help="co: co-mentions, money: payer → payee, or all.")
-    ] = EdgeKind.all,
-    min_weight: Annotated[
-        int, typer.Option(help="Passages naming both, for a co-mention edge.")
-    ] = 2,
-    since: Since = None,
-    until: Until = None,
-    top: Annotated[int, typer.Option(help="Entities in the graph.")] = 50,
-    fmt: Annotated[
-        GraphFormat | None,
-        typer.Option(
-            "--format",
-            show_default=False,
-            help="table, json, gexf (Gephi), graphml, dot (Graphviz), cytoscape."
-            " Default: from the -o suffix, else table.",
-        ),
-    ] = None,  # fmt: skip
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
-    ] = None,
-    json_out: Json = False,
-    corpus: Corpus = None,
-    index: Index = None,
-    entities_file: Entities = None,
-    color: ColorChoice = render.Color.auto,
-) -> None:
-    """The network of entities: co-mentions and money flows."""
-    chosen = "json" if json_out else fmt and fmt.value
-    code = actions.run_graph(
-        actions.Where(corpus, index, entities_file), chosen, output, color,
-        entity=entity, depth=depth, types=tuple(k.value for k in kind),
-        edges=edges.value, min_weight=min_weight, since=since, until=until, top=top,
-    )  # fmt: skip
-    raise typer.Exit(code)
-
-
-BriefFormat = StrEnum("BriefFormat", {n: n for n in ("markdown", "html", "json")})
-
-
-@app.command()
-@reports_errors
-def brief(
-    subject: Annotated[
-        list[str],
-        typer.Argument(
-            help="An entity (as for `entity`) or a query.", show_default=False
-        ),
-    ],
-    fmt: Annotated[
-        BriefFormat | None,
-        typer.Option(
-            "--format",
-            show_default=False,
-            help="markdown, html (one self-contained page) or json. Default: from"
-            " the -o suffix (.html, .json), else markdown.",
-        ),
-    ] = None,  # fmt: skip
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
-    ] = None,
-    json_out: Json = False,
-    corpus: Corpus = None,
-    index: Index = None,
-    entities_file: Entities = None,
-) -> None:
-    """A research brief: figures, trend, key sentences, money, partners."""
-    chosen = "json" if json_out else fmt and fmt.value
-    if chosen is None:
-        suffix = output.suffix.lower() if output else ""
-        chosen = {".html": "html", ".htm": "html", ".json": "json"}.get(
-            suffix, "markdown"
-        )
-    code = actions.run_brief(
-        actions.Where(corpus, index, entities_file), " ".join(subject), chosen, output
-    )
-    raise typer.Exit(code)
+research_cli.register(app)
 
 
 def run() -> None:

@@ -1,6 +1,7 @@
 """The console entry point. A listing asked as data (--json, --jsonl, --csv:
-`search`, `entities`, `entity`, `deals`) is answered here without importing
-Typer (which, with pydantic, costs 150–250 ms of start-up); anything this small
+`search`, `entities`, `entity`, `deals`, `kwic`, `graph`) is answered here
+without importing Typer (which, with pydantic, costs 150–250 ms of start-up);
+anything this small
 parser does not recognise, or any value it cannot check, goes to the Typer app
 in cli.py, which owns all messages.
 """
@@ -34,6 +35,13 @@ SPECS = {
         {"--tag", "--category"},
         "words",
     ),
+    "graph": (
+        {"--json"},
+        COMMON | {"--entity", "--depth", "--edges", "--min-weight", "--since",
+                  "--until", "--top", "--format", "-o", "--output"},
+        {"--type"},
+        None,
+    ),
     "deals": (
         DATA_FORMATS | {"--each", "--rates"},
         COMMON | {"--entity", "--kind", "--currency", "--min", "--max", "--since",
@@ -43,7 +51,7 @@ SPECS = {
     ),
 }  # fmt: skip
 COLORS = ("auto", "always", "never")
-NUMBERS = ("--limit", "--top", "--min-posts", "--width")
+NUMBERS = ("--limit", "--top", "--min-posts", "--width", "--depth", "--min-weight")
 
 
 def main() -> None:
@@ -117,6 +125,14 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
 
     if options.get("--color", "auto") not in COLORS:
         return False
+    if command == "graph":
+        from airesearch.relations import EDGE_KINDS, GRAPH_FORMATS
+
+        return (
+            all(kind in ENTITY_TYPES for kind in options["--type"])
+            and options.get("--edges", "all") in EDGE_KINDS
+            and options.get("--format", "json") in GRAPH_FORMATS
+        )
     if options.get("--type", "org") not in ENTITY_TYPES:
         return False
     if options.get("--kind", "all") not in ("all", *KINDS):
@@ -234,12 +250,26 @@ def fast_kwic(options, where, out, color) -> int:
     )  # fmt: skip
 
 
+@answering
+def fast_graph(options, where, out, color) -> int:
+    from airesearch.actions import run_graph
+
+    return run_graph(
+        where, "json", options.get("-o") or options.get("--output"), color,
+        entity=options.get("--entity"), depth=options.get("--depth", 1),
+        types=tuple(options["--type"]), edges=options.get("--edges", "all"),
+        min_weight=options.get("--min-weight", 2), since=options.get("--since"),
+        until=options.get("--until"), top=options.get("--top", 50),
+    )  # fmt: skip
+
+
 FAST = {
     "search": fast_search,
     "entities": fast_entities,
     "entity": fast_entity,
     "deals": fast_deals,
     "kwic": fast_kwic,
+    "graph": fast_graph,
 }
 
 

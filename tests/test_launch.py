@@ -16,6 +16,10 @@ from airesearch.launch import parse_options
          {"--rate": ["JPY=140", "EUR=0.9"], "--each": True}),
         ("deals", ["--json", "--kind", "all", "--sort", "date"],
          {"--kind": "all", "--sort": "date"}),
+        ("graph", ["--json", "--entity", "NVIDIA", "--depth", "2", "--type", "org",
+                   "--type", "product", "-o", "g.json"],
+         {"--entity": "NVIDIA", "--depth": 2, "--type": ["org", "product"],
+          "-o": "g.json"}),
     ),
 )  # fmt: skip
 def test_listing_options_are_parsed(command, args, expected):
@@ -37,6 +41,10 @@ def test_listing_options_are_parsed(command, args, expected):
         ("deals", ["--json", "--kind", "gift"]),
         ("deals", ["--json", "--top", "many"]),
         ("deals", ["--json", "--color", "pink"]),
+        ("graph", ["--json", "--type", "animal"]),
+        ("graph", ["--json", "--edges", "both"]),
+        ("graph", ["--json", "--depth", "deep"]),
+        ("graph", ["--json", "NVIDIA"]),
     ),
 )
 def test_anything_it_cannot_check_goes_to_typer(command, args):

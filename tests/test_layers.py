@@ -26,6 +26,8 @@ LAYERS = (
     ("render",),
     ("research_render",),
     ("actions",),
+    ("cli_options",),
+    ("research_cli",),
     ("cli",),
     ("launch",),
     ("__main__", "__init__"),
@@ -34,7 +36,7 @@ LAYER = {module: number for number, group in enumerate(LAYERS) for module in gro
 # Third-party imports each kept to one module, so that start-up stays cheap.
 ONLY_IN = {
     "fugashi": {"tokens"},
-    "typer": {"cli"},
+    "typer": {"cli", "cli_options", "research_cli"},
     "rich": {"render", "research_render"},
     "networkx": {"graph_views"},
 }

@@ -137,3 +137,19 @@ def test_graph_command(bundled_index, tmp_path):
     assert empty.exit_code == 1
     bad = runner.invoke(app, ["graph", "--depth", "3", *where])
     assert bad.exit_code == 2 and "--depth" in bad.stderr
+
+
+def test_graph_json_without_typer_gives_what_typer_gives(bundled_index):
+    from typer.testing import CliRunner
+
+    from airesearch.cli import app
+
+    from .test_cli import run_cli
+
+    corpus, index = bundled_index
+    where = ["--corpus", str(corpus), "--index", str(index)]
+    for extra in ([], ["--entity", "Nscale", "--depth", "2", "--type", "org"]):
+        fast = run_cli("graph", *where, *extra, "--json")
+        slow = CliRunner().invoke(app, ["graph", *where, *extra, "--json"])
+        assert fast.returncode == slow.exit_code == 0, fast.stderr
+        assert json.loads(fast.stdout) == json.loads(slow.stdout)
