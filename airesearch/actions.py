@@ -223,8 +223,20 @@ def run_keywords(where: Where, out, color, **options) -> int:
 
 
 # --format from the suffix of -o FILE when --format is not given
-FORMAT_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".dot": "dot",
-                   ".gv": "dot", ".json": "json", ".cyjs": "cytoscape"}  # fmt: skip
+GRAPH_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".dot": "dot",
+                  ".gv": "dot", ".json": "json", ".cyjs": "cytoscape"}  # fmt: skip
+BRIEF_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json",
+                  ".md": "markdown"}  # fmt: skip
+
+
+def chosen_format(fmt, output, suffixes: dict, default: str, to_file: str) -> str:
+    """fmt if given, else the one the suffix of output names, else to_file
+    for a file of another suffix and default on stdout."""
+    if fmt:
+        return fmt
+    if output is None:
+        return default
+    return suffixes.get(os.path.splitext(os.fspath(output))[1].lower(), to_file)
 
 
 def run_graph(where: Where, fmt: str | None, output, color, **options) -> int:
@@ -233,9 +245,7 @@ def run_graph(where: Where, fmt: str | None, output, color, **options) -> int:
     from airesearch.deal_queries import load_rates
     from airesearch.relations import network, with_paths
 
-    if fmt is None:
-        suffix = os.path.splitext(os.fspath(output))[1].lower() if output else ""
-        fmt = FORMAT_SUFFIXES.get(suffix, "json" if output else "table")
+    fmt = chosen_format(fmt, output, GRAPH_SUFFIXES, "table", "json")
     conn, _, _ = fresh_index(where)
     net = with_paths(conn, network(conn, load_rates(), **options))
     if not net.nodes:
@@ -270,8 +280,9 @@ def write_text(text: str, output) -> None:
     render.message(f"wrote {path}")
 
 
-def run_brief(where: Where, subject: str, fmt: str, output) -> int:
+def run_brief(where: Where, subject: str, fmt: str | None, output) -> int:
     """A research brief on an entity or a query, as Markdown, HTML or JSON."""
+    fmt = chosen_format(fmt, output, BRIEF_SUFFIXES, "markdown", "markdown")
     from airesearch import brief_pages
     from airesearch.briefs import brief
     from airesearch.deal_queries import load_rates

@@ -18,6 +18,7 @@ import math
 import sqlite3
 from collections import Counter, namedtuple
 
+from airesearch.batches import rows_for
 from airesearch.errors import AiresearchError
 from airesearch.passages import sentence_of, sentence_spans
 from airesearch.query import SearchRequest, match_offsets, parse_request
@@ -154,23 +155,18 @@ def entity_sentences(conn, key: str) -> list[Candidate]:
             "SELECT post_id, mentions FROM entity_posts WHERE entity = ?", (key,)
         )
     )
-    ids = sorted(weights)
-    found = []
-    for first in range(0, len(ids), 500):
-        chunk = ids[first : first + 500]
-        found += [
-            Candidate(text[start:end].strip(), path, title, day, weights[post_id])
-            for post_id, text, start, end, path, title, day in conn.execute(
-                "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
-                " p.title, p.date FROM mentions m"
-                " JOIN passages x ON x.id = m.passage_id"
-                " JOIN posts p ON p.id = m.post_id"
-                f" WHERE m.post_id IN ({','.join('?' * len(chunk))})"
-                " AND m.entity = ?",
-                [*chunk, key],
-            )
-        ]
-    return found
+    return [
+        Candidate(text[start:end].strip(), path, title, day, weights[post_id])
+        for post_id, text, start, end, path, title, day in rows_for(
+            conn,
+            "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
+            " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
+            " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
+            " AND m.entity = ?",
+            sorted(weights),
+            [key],
+        )
+    ]
 
 
 def key_sentences(candidates: list[Candidate]) -> list[dict]:
@@ -287,15 +283,7 @@ def by_posts(conn, sql: str, passage_ids: list[int]) -> list[tuple]:
     them: mentions and deals are indexed by post, not passage."""
     wanted = set(passage_ids)
     posts = sorted({passage_id >> PASSAGE_BITS for passage_id in wanted})
-    found = []
-    for first in range(0, len(posts), 500):
-        chunk = posts[first : first + 500]
-        found += [
-            row
-            for row in conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
-            if row[-1] in wanted
-        ]
-    return found
+    return [row for row in rows_for(conn, sql, posts) if row[-1] in wanted]
 
 
 def figure_rows(conn, passage_ids: list[int]) -> list[tuple]:
@@ -318,6 +306,7 @@ def query_partners(conn, passage_ids: list[int]) -> list[dict]:
     """The entities named in the matching passages, by Jaccard between those
     passages and the passages that name the entity."""
     from airesearch.entity_lookup import display_names
+    from airesearch.entity_queries import passages_naming
 
     together = Counter(
         key
@@ -332,13 +321,7 @@ def query_partners(conn, passage_ids: list[int]) -> list[dict]:
     if not together:
         return []
     keys = list(together)
-    naming = dict(
-        conn.execute(
-            "SELECT entity, passages FROM entity_totals WHERE entity IN"
-            f" ({','.join('?' * len(keys))})",
-            keys,
-        )
-    )
+    naming = passages_naming(conn, keys)
     names = display_names(conn, keys)
     matched = len(passage_ids)
     scored = sorted(

@@ -60,6 +60,10 @@ Since = Annotated[
 Until = Annotated[
     str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
 ]
+Output = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file.", show_default=False),
+]
 Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
 Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
 Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]

@@ -12,6 +12,7 @@ import os
 import sqlite3
 from collections import defaultdict
 
+from airesearch.batches import rows_for
 from airesearch.errors import AiresearchError
 from airesearch.models import KINDS, Deal
 from airesearch.query import date_filter
@@ -203,13 +204,7 @@ def with_sentences(conn: sqlite3.Connection, found: list[Deal]) -> list[Deal]:
     """The deals with their sentence read from the passage (until now the
     sentence field holds (passage id, start, end))."""
     ids = sorted({deal.sentence[0] for deal in found})
-    texts: dict[int, str] = {}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        places = ",".join("?" * len(part))
-        texts.update(
-            conn.execute(f"SELECT id, text FROM passages WHERE id IN ({places})", part)
-        )
+    texts = dict(rows_for(conn, "SELECT id, text FROM passages WHERE id IN ({})", ids))
     return [
         deal._replace(
             sentence=texts[deal.sentence[0]][slice(*deal.sentence[1:])].strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 
+from airesearch.batches import rows_for
 from airesearch.deal_queries import entity_deal_totals
 from airesearch.entity_lookup import display_names, most_common, resolve_entity
 from airesearch.errors import AiresearchError
@@ -137,17 +138,13 @@ def co_mentions(
 
 
 def passages_naming(conn, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for first in range(0, len(keys), 500):  # SQLite's parameter limit
-        chunk = keys[first : first + 500]
-        found.update(
-            conn.execute(
-                "SELECT entity, passages FROM entity_totals WHERE entity IN"
-                f" ({','.join('?' * len(chunk))})",
-                chunk,
-            )
+    return dict(
+        rows_for(
+            conn,
+            "SELECT entity, passages FROM entity_totals WHERE entity IN ({})",
+            keys,
         )
-    return found
+    )
 
 
 def jaccard(both: int, one: int, other: int) -> float:

@@ -16,6 +16,8 @@ from array import array
 from collections import Counter
 from itertools import accumulate
 
+from airesearch.batches import rows_for
+
 
 def encode(ids: list[int]) -> bytes:
     ordered = sorted(ids)
@@ -33,15 +35,10 @@ def decode(blob: bytes) -> list[int]:
 def posts_per_term(conn: sqlite3.Connection, post_ids) -> Counter:
     """term id -> how many of these posts hold it."""
     counts: Counter = Counter()
-    wanted = list(post_ids)
-    for first in range(0, len(wanted), 500):  # SQLite's parameter limit
-        chunk = wanted[first : first + 500]
-        for (blob,) in conn.execute(
-            "SELECT terms FROM post_terms WHERE post_id IN"
-            f" ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            counts.update(decode(blob))
+    for (blob,) in rows_for(
+        conn, "SELECT terms FROM post_terms WHERE post_id IN ({})", list(post_ids)
+    ):
+        counts.update(decode(blob))
     return counts
 
 

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict, namedtuple
 from itertools import chain, groupby
 from operator import itemgetter
 
+from airesearch.batches import rows_for
 from airesearch.errors import AiresearchError
 from airesearch.models import ENTITY_TYPES
 from airesearch.query import date_filter
@@ -135,15 +136,14 @@ class IndexPairs:
         )
 
     def among(self, keys: set[str]) -> dict[tuple, int]:
-        ordered = sorted(keys)
-        places = ",".join("?" * len(ordered))
         return {
             (a, b): n
-            for a, b, n in self.conn.execute(
-                f"SELECT entity, other, n FROM entity_pairs WHERE entity IN ({places})"
-                f" AND other IN ({places})",
-                ordered + ordered,
+            for a, b, n in rows_for(
+                self.conn,
+                "SELECT entity, other, n FROM entity_pairs WHERE entity IN ({})",
+                sorted(keys),
             )
+            if b in keys
         }
 
 
@@ -190,12 +190,13 @@ class PassageScan:
 def shared_posts(conn, keys: list[str], since, until) -> dict[str, dict]:
     """entity -> {post id: day} of the posts in range that name it."""
     dated, params = date_filter(since, until, "e")
-    places = ",".join("?" * len(keys))
     found: dict[str, dict] = defaultdict(dict)
-    for key, post_id, day in conn.execute(
+    for key, post_id, day in rows_for(
+        conn,
         "SELECT entity, post_id, substr(date, 1, 10) FROM entity_posts e"
-        f" WHERE entity IN ({places})" + "".join(f" AND {c}" for c in dated),
-        [*keys, *params],
+        " WHERE entity IN ({})" + "".join(f" AND {c}" for c in dated),
+        keys,
+        params,
     ):
         found[key][post_id] = day
     return found
@@ -298,12 +299,6 @@ def money_edge(pair, stats) -> GraphEdge:
 def with_paths(conn, net: Network) -> Network:
     """The network with each edge's post ids turned into post paths."""
     ids = sorted({post_id for edge in net.edges for post_id in edge.paths})
-    paths: dict[int, str] = {}
-    for first in range(0, len(ids), 500):
-        chunk = ids[first : first + 500]
-        places = ",".join("?" * len(chunk))
-        paths.update(
-            conn.execute(f"SELECT id, path FROM posts WHERE id IN ({places})", chunk)
-        )
+    paths = dict(rows_for(conn, "SELECT id, path FROM posts WHERE id IN ({})", ids))
     edges = [edge._replace(paths=[paths[i] for i in edge.paths]) for edge in net.edges]
     return net._replace(edges=edges)

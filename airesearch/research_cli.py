@@ -5,7 +5,6 @@ register() adds them to the app after the commands of cli.py.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +27,7 @@ from airesearch.cli_options import (
     Jsonl,
     KeywordType,
     KwicSort,
+    Output,
     Query,
     Since,
     Tag,
@@ -175,10 +175,7 @@ def graph(
             " Default: from the -o suffix, else table.",
         ),
     ] = None,  # fmt: skip
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
-    ] = None,
+    output: Output = None,
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -211,10 +208,7 @@ def brief(
             " the -o suffix (.html, .json), else markdown.",
         ),
     ] = None,  # fmt: skip
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write to this file.", show_default=False),
-    ] = None,
+    output: Output = None,
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -222,11 +216,6 @@ def brief(
 ) -> None:
     """A research brief: figures, trend, key sentences, money, partners."""
     chosen = "json" if json_out else fmt and fmt.value
-    if chosen is None:
-        suffix = output.suffix.lower() if output else ""
-        chosen = {".html": "html", ".htm": "html", ".json": "json"}.get(
-            suffix, "markdown"
-        )
     code = actions.run_brief(
         actions.Where(corpus, index, entities_file), " ".join(subject), chosen, output
     )

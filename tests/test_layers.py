@@ -11,7 +11,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "airesearch"
 LAYERS = (
-    ("errors", "models", "tokens", "money", "aggregates", "readable", "post_terms"),
+    ("batches",),
+    (
+        "errors",
+        "models",
+        "tokens",
+        "money",
+        "aggregates",
+        "readable",
+        "post_terms",
+    ),
     ("passages", "gazetteer", "spellings", "entity_lookup"),
     ("corpus", "entities"),
     ("entity_context", "deals", "storage"),
