@@ -63,7 +63,11 @@ def network(
     figures = node_figures(conn, since, until)
     kinds = display_names(conn) if types else {}
     allowed = {key for key in figures if not types or kinds[key][1] in types}
-    together = PassageScan(conn, since, until) if since or until else IndexPairs(conn)
+    together = None  # co-mention counts, not needed for money edges alone
+    if edges != "money":
+        together = (
+            PassageScan(conn, since, until) if since or until else IndexPairs(conn)
+        )
     money = money_flows(conn, rates, since, until) if edges != "co" else {}
     if center:
         allowed.add(center)
@@ -75,7 +79,7 @@ def network(
         chosen = ranked[:top]
     keep = set(chosen)
     shown = []
-    if edges != "money":
+    if together:
         evidence = shared_posts(conn, chosen, since, until)
         for (a, b), weight in together.among(keep).items():
             if weight >= min_weight:
@@ -257,14 +261,14 @@ def money_flows(conn, rates, since, until) -> dict:
 
 def neighbourhood(center, together, allowed, money, depth, top, min_weight) -> list:
     """center, then its money partners and the entities named with it in
-    min_weight passages or more by Jaccard, then (depth 2) theirs; top
-    entities besides center in all."""
+    min_weight passages or more by Jaccard (unless together is None: money
+    edges only), then (depth 2) theirs; top entities besides center in all."""
 
     def neighbours(key: str) -> list[str]:
-        mine = together.naming.get(key, 0)
+        mine = together.naming.get(key, 0) if together else 0
         scored = sorted(
             (-both / (mine + together.naming.get(other, 0) - both), other)
-            for other, both in together.partners(key).items()
+            for other, both in (together.partners(key) if together else {}).items()
             if other in allowed and both >= min_weight
         )
         partners = [b if a == key else a for a, b in money if key in (a, b)]

@@ -153,3 +153,9 @@ def test_graph_json_without_typer_gives_what_typer_gives(bundled_index):
         slow = CliRunner().invoke(app, ["graph", *where, *extra, "--json"])
         assert fast.returncode == slow.exit_code == 0, fast.stderr
         assert json.loads(fast.stdout) == json.loads(slow.stdout)
+
+
+def test_money_ego_view_holds_only_money_partners(bundled):
+    net = network(bundled, load_rates(), entity="Nscale", edges="money")
+    assert {node.name for node in net.nodes} == {"Nscale", "NVIDIA", "Stargate"}
+    assert {e.kind for e in net.edges} == {"money"}
