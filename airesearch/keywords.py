@@ -74,9 +74,6 @@ def keywords(
         counted += word_counts(conn, period_ids, base_ids, entities_file, names)
     rows = []
     for key, what, a, b in counted:
-        if b is None:  # baseline "rest": the corpus total less the period
-            b = what[1] - a
-            what = what[0]
         over = a * d > b * c
         if over == negative or (b if negative else a) < min_posts:
             continue
@@ -88,13 +85,15 @@ def keywords(
         rows = uncovered(conn, rows, top)
     if top:
         rows = rows[:top]
-    spans = (describe(period), describe(base) if base else "rest")
+    # the example: from the period, or for what fell out of use from the
+    # baseline (the days before, or anywhere outside the period)
+    span, outside = (base or period, base is None) if negative else (period, False)
     return [
-        keyword_row(conn, key, what, a, b, c, d, score, base if negative else period,
-                    negative and base is None, period)._replace(
-                        period=spans[0], baseline=spans[1])
-        for score, a, key, what, b in rows
-    ]  # fmt: skip
+        keyword_row(conn, row, c, d, span, outside)._replace(
+            period=describe(period), baseline=describe(base) if base else "rest"
+        )
+        for row in rows
+    ]
 
 
 def periods(conn, since, until, baseline) -> tuple[Period, Period | None]:
@@ -131,8 +130,8 @@ def post_ids(conn, period: Period) -> list[int]:
 
 
 def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
-    """(entity key, "entity" or ("entity", total posts), period posts,
-    baseline posts or None for the rest) of every entity."""
+    """(entity key, "entity", period posts, baseline posts) of every entity;
+    against the rest, the baseline's are the entity's posts less the period's."""
     query = (
         "SELECT entity, count(*) FROM entity_posts"
         " WHERE substr(date, 1, 10) BETWEEN ? AND ? GROUP BY entity"
@@ -140,7 +139,7 @@ def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
     in_period = dict(conn.execute(query, period))
     if base is None:
         return [
-            (key, ("entity", posts), in_period.get(key, 0), None)
+            (key, "entity", in_period.get(key, 0), posts - in_period.get(key, 0))
             for key, posts in conn.execute("SELECT entity, posts FROM entity_totals")
         ]
     in_base = dict(conn.execute(query, base))
@@ -151,8 +150,9 @@ def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
 
 
 def word_counts(conn, period_ids, base_ids, entities_file, names) -> list[tuple]:
-    """(term, "word" or ("word", total posts), period posts, baseline posts or
-    None) of every word (see the module docstring); names: terms left out."""
+    """(term, "word", period posts, baseline posts) of every word (see the
+    module docstring); against the rest, the baseline's are the term's posts
+    less the period's; names: terms left out."""
     from airesearch.entities import load_gazetteer
     from airesearch.tokens import stem
 
@@ -165,7 +165,7 @@ def word_counts(conn, period_ids, base_ids, entities_file, names) -> list[tuple]
             continue
         a = in_period.get(term_id, 0)
         if in_base is None:
-            found.append((term, ("word", posts), a, None))
+            found.append((term, "word", a, posts - a))
         elif a or term_id in in_base:
             found.append((term, "word", a, in_base.get(term_id, 0)))
     return found
@@ -234,40 +234,41 @@ def log_ratio(a: int, b: int, c: int, d: int) -> float:
     return math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
 
 
-def keyword_row(conn, key, what, a, b, c, d, score, where, outside, period) -> Keyword:
-    """One row, with an example passage from where (outside: from outside the
-    period, for a word that fell out of use against the rest)."""
+def keyword_row(conn, row: tuple, c: int, d: int, span: Period, outside: bool):
+    """One Keyword (its period and baseline left blank), with an example from
+    the posts of span (outside: from the posts outside it)."""
+    score, a, key, what, b = row
     if what == "entity":
         from airesearch.entity_lookup import display_names
 
         name, entity_type = display_names(conn, [key])[key]
-        example = entity_example(conn, key, where, outside, period)
+        example = entity_example(conn, key, span, outside)
     else:
         name, entity_type = key, None
-        example = word_example(conn, key, where, outside, period)
+        example = word_example(conn, key, span, outside)
     return Keyword(
         name, what, entity_type, a, b, c, d, "", "", round(score, 2),
         round(log_ratio(a, b, c, d), 2), *example,
     )  # fmt: skip
 
 
-def dated(where: Period, outside: bool, column: str = "posts.date") -> str:
+def dated(outside: bool, column: str = "posts.date") -> str:
     day = f"substr({column}, 1, 10)"
     if outside:
         return f"({column} IS NULL OR {day} NOT BETWEEN ? AND ?)"
     return f"{day} BETWEEN ? AND ?"
 
 
-def word_example(conn, term, where, outside, period) -> tuple:
+def word_example(conn, term: str, span: Period, outside: bool) -> tuple:
     """(path, title, date, snippet, snippet_matches) of the passage that holds
-    term best (bm25) among the posts of where."""
+    term best (bm25) among the posts of span (or outside it)."""
     row = conn.execute(
         "SELECT passages.text, posts.path, posts.title, posts.date FROM passage_fts"
         " JOIN passages ON passages.id = passage_fts.rowid"
         f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        f" WHERE passage_fts MATCH ? AND {dated(where, outside)}"
+        f" WHERE passage_fts MATCH ? AND {dated(outside)}"
         " ORDER BY passage_fts.rank LIMIT 1",
-        (quote(term), *(period if outside else where)),
+        (quote(term), *span),
     ).fetchone()
     if not row:
         return None, None, None, None, []
@@ -275,13 +276,13 @@ def word_example(conn, term, where, outside, period) -> tuple:
     return (path, title, day, *cut_snippet(text, match_offsets(text, {(term,)})))
 
 
-def entity_example(conn, key, where, outside, period) -> tuple:
-    """The same for an entity: its first mention in the post of where that
-    names it most."""
+def entity_example(conn, key: str, span: Period, outside: bool) -> tuple:
+    """The same for an entity: its first mention in the post of span (or
+    outside it) that names it most."""
     post = conn.execute(
         "SELECT post_id FROM entity_posts WHERE entity = ? AND"
-        f" {dated(where, outside, 'date')} ORDER BY mentions DESC, post_id LIMIT 1",
-        (key, *(period if outside else where)),
+        f" {dated(outside, 'date')} ORDER BY mentions DESC, post_id LIMIT 1",
+        (key, *span),
     ).fetchone()
     if not post:
         return None, None, None, None, []

@@ -66,6 +66,10 @@ def test_negative_and_the_previous_period_as_baseline(periodic):
     assert all(row.log_ratio < 0 and row.date.startswith("2025-05") for row in rows)
     # against the rest of the corpus May's four posts of 20 are too few to fall
     assert not keywords(periodic, *JUNE, negative=True, min_g2=10.83)
+    # below that, the example comes from outside the period
+    rest = keywords(periodic, *JUNE, negative=True, min_g2=0, kind="word")
+    quantum = next(row for row in rest if row.keyword == "量子")
+    assert quantum.date.startswith("2025-05") and quantum.posts == 0
 
 
 def test_statistics():
