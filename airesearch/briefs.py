@@ -54,11 +54,9 @@ def brief(conn: sqlite3.Connection, subject: str, rates: dict) -> Brief | None:
     key = exact_entity(conn, name_key(subject))
     if key:
         return entity_brief(conn, key, rates)
-    parsed, where, params = parse_request(conn, SearchRequest(subject))
-    if conn.execute(
-        "SELECT 1 FROM passage_fts WHERE passage_fts MATCH ? LIMIT 1", params[:1]
-    ).fetchone():
-        return query_brief(conn, subject, rates)
+    found = query_brief(conn, subject, rates)
+    if found.posts:
+        return found
     try:
         return entity_brief(conn, resolve_entity(conn, subject), rates)
     except AiresearchError:
