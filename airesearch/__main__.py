@@ -1,5 +1,5 @@
 """python -m airesearch"""
 
-from airesearch.launch import main
+from airesearch.cli.launch import main
 
 main()

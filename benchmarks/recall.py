@@ -84,8 +84,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from airesearch.actions import Where, fresh_index
-    from airesearch.query import SearchRequest, search
+    from airesearch.cli.commands import Where, fresh_index
+    from airesearch.queries.search import SearchRequest, search
 
     conn, _, _ = fresh_index(Where(args.folder, args.index))
     texts = searchable_texts(conn)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from airesearch.index import open_index, update_index
+from airesearch.index.build import open_index, update_index
 
 BUNDLED = Path(__file__).resolve().parent.parent / "corpus"
 

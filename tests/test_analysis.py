@@ -1,7 +1,7 @@
 """A worker's work on one file: the post, each passage's indexed text, mentions
 and money figures, and the facts query expansion needs."""
 
-from airesearch.analysis import analyse_file, analyse_text
+from airesearch.ingest.pipeline import analyse_file, analyse_text
 
 from .conftest import write_corpus
 

@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from airesearch.brief_pages import html, markdown
-from airesearch.briefs import Candidate, brief, lexrank
-from airesearch.deal_queries import load_rates
+from airesearch.output.brief_pages import html, markdown
+from airesearch.queries.deals import load_rates
+from airesearch.research.briefs import Candidate, brief, lexrank
 
 NSCALE_POST = "000_4dd06db96976100c.txt"
 
@@ -108,7 +108,7 @@ def test_lexrank_merges_near_duplicates_and_prefers_the_central_sentence():
 def test_brief_command_formats(bundled_index, tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     corpus, index = bundled_index
     where = ["--corpus", str(corpus), "--index", str(index)]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from airesearch.cli import app
-from airesearch.launch import parse_search
+from airesearch.cli.app import app
+from airesearch.cli.launch import parse_search
 
 ANSI = re.compile(r"\x1b\[")
 HIT_FIELDS = {
@@ -259,9 +259,9 @@ def test_search_json_never_loads_typer_rich_rapidfuzz_or_yaml(where):
     result = run_cli("-X", "importtime", "search", "ナルヴィク", *where, "--json")
     assert result.returncode == 0
     loaded = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-    assert "airesearch.query" in loaded
+    assert "airesearch.queries.search" in loaded
     heavy = {"typer", "rich", "rapidfuzz", "yaml", "dataclasses", "pathlib", "tomllib"}
-    heavy |= {"airesearch.entities", "airesearch.passages"}
+    heavy |= {"airesearch.ingest.entities", "airesearch.ingest.passages"}
     assert not heavy & loaded
 
 
@@ -443,7 +443,7 @@ def test_regression_an_index_damaged_past_its_schema_is_an_error_not_a_traceback
 
 def run_in_process(capsys, monkeypatch, *args: str) -> tuple[int, str]:
     """cli.run() as the console script calls it: (exit code, stderr)."""
-    from airesearch.cli import run
+    from airesearch.cli.app import run
 
     monkeypatch.setattr(sys, "argv", ["airesearch", *args])
     with pytest.raises(SystemExit) as stopped:

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from airesearch.concordance import kwic
 from airesearch.errors import AiresearchError
-from airesearch.query import SearchRequest
-from airesearch.readable import display_width, pad_to
+from airesearch.output.readable import display_width, pad_to
+from airesearch.queries.search import SearchRequest
+from airesearch.research.concordance import kwic
 
 from .conftest import index_fixture
 
@@ -58,7 +58,7 @@ def test_japanese_contexts_align_by_display_width():
 def test_kwic_command_prints_aligned_lines_and_json(tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     from .conftest import write_corpus
 
@@ -82,7 +82,7 @@ def test_kwic_command_prints_aligned_lines_and_json(tmp_path):
 def test_kwic_as_data_is_answered_without_typer_alike(tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     from .conftest import write_corpus
     from .test_cli import run_cli

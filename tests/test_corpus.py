@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from airesearch.corpus import (
+from airesearch.errors import AiresearchError
+from airesearch.ingest.corpus import (
     SkippedFile,
     check_corpus,
     find_posts,
@@ -10,7 +11,6 @@ from airesearch.corpus import (
     read_post,
     split_front_matter,
 )
-from airesearch.errors import AiresearchError
 
 
 def test_find_posts_is_recursive_and_keeps_only_post_suffixes(messy_index):

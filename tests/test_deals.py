@@ -1,9 +1,9 @@
 import pytest
 
-from airesearch.analysis import analyse_text
-from airesearch.deal_queries import deals, load_rates, totals
-from airesearch.deals import figure_kind, find_figures, merge_repeats
 from airesearch.errors import AiresearchError
+from airesearch.ingest.figures import figure_kind, find_figures, merge_repeats
+from airesearch.ingest.pipeline import analyse_text
+from airesearch.queries.deals import deals, load_rates, totals
 
 from .conftest import index_fixture
 

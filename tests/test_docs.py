@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from airesearch.cli import app
+from airesearch.cli.app import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 COMMANDS = [command.callback.__name__ for command in app.registered_commands]
@@ -32,7 +32,6 @@ def test_every_command_has_help_and_a_readme_example():
 
 
 def test_every_json_field_is_documented():
-    from airesearch.briefs import Brief
     from airesearch.models import (
         Deal,
         EntityProfile,
@@ -42,7 +41,8 @@ def test_every_json_field_is_documented():
         KwicLine,
         TrendPoint,
     )
-    from airesearch.relations import GraphEdge, GraphNode
+    from airesearch.queries.relations import GraphEdge, GraphNode
+    from airesearch.research.briefs import Brief
 
     for record in (
         Hit,

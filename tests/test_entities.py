@@ -3,11 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from airesearch.analysis import analyse_text
-from airesearch.entities import find_mentions, load_gazetteer
-from airesearch.entity_queries import entities, entity_profile, resolve_entity
 from airesearch.errors import AiresearchError
-from airesearch.passages import clean_inline
+from airesearch.ingest.entities import find_mentions, load_gazetteer
+from airesearch.ingest.passages import clean_inline
+from airesearch.ingest.pipeline import analyse_text
+from airesearch.queries.entities import entities, entity_profile, resolve_entity
 from airesearch.tokens import analyse, normalize
 
 from .conftest import index_fixture
@@ -263,8 +263,8 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
     # what a build from scratch says, after posts are added, changed and deleted.
     import shutil
 
-    from airesearch.deal_queries import entity_deal_totals
-    from airesearch.index import open_index, update_index
+    from airesearch.index.build import open_index, update_index
+    from airesearch.queries.deals import entity_deal_totals
 
     from .conftest import BUNDLED
 

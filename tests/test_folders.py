@@ -9,10 +9,10 @@ import shutil
 
 import pytest
 
-from airesearch.corpus import find_posts, read_post
-from airesearch.index import open_index, update_index
-from airesearch.post_queries import show
-from airesearch.query import SearchRequest, search
+from airesearch.index.build import open_index, update_index
+from airesearch.ingest.corpus import find_posts, read_post
+from airesearch.queries.posts import show
+from airesearch.queries.search import SearchRequest, search
 
 from .conftest import BUNDLED
 
@@ -118,7 +118,7 @@ def test_a_post_with_two_invalid_bytes_is_indexed_with_a_warning(tmp_path):
 def test_every_command_works_on_a_corpus_with_a_loop(linked, tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     where = ["--corpus", str(linked), "--index", str(tmp_path / "cli.sqlite")]
     runner = CliRunner()

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.freshness import check_in_background, corpus_changed
-from airesearch.index import (
+from airesearch.index.build import (
     default_index_path,
     open_index,
     update_index,
 )
-from airesearch.post_terms import decode
-from airesearch.query import SearchRequest, search
+from airesearch.index.freshness import check_in_background, corpus_changed
+from airesearch.index.post_terms import decode
+from airesearch.queries.search import SearchRequest, search
 
 from .conftest import BUNDLED
 
@@ -267,7 +267,7 @@ def test_an_index_that_cannot_be_written_is_a_clear_error(
     def refuse(*args, **kwargs):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("airesearch.index.apply_changes", refuse)
+    monkeypatch.setattr("airesearch.index.build.apply_changes", refuse)
     with pytest.raises(AiresearchError, match="cannot update index .*readonly"):
         update_index(messy_copy, index)
     with pytest.raises(AiresearchError, match="cannot build index .*readonly"):

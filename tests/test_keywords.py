@@ -6,7 +6,7 @@ import json
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.keywords import is_word, keywords, log_likelihood, log_ratio
+from airesearch.research.keywords import is_word, keywords, log_likelihood, log_ratio
 
 from .conftest import index_fixture, write_corpus
 
@@ -94,7 +94,7 @@ def test_bad_periods_are_one_line_errors(periodic):
 def test_keywords_command(tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     corpus = write_corpus(tmp_path / "corpus", POSTS)
     where = ["--corpus", str(corpus), "--index", str(tmp_path / "i.sqlite")]
@@ -124,9 +124,9 @@ def test_keywords_command(tmp_path):
 def test_terminal_rows_line_up_by_display_width(periodic, capsys):
     import re
 
-    from airesearch.readable import display_width
-    from airesearch.render import Color
-    from airesearch.research_render import print_keywords
+    from airesearch.output.readable import display_width
+    from airesearch.output.render import Color
+    from airesearch.output.research_render import print_keywords
 
     print_keywords(keywords(periodic, *JUNE, min_g2=0), Color.always)
     plain = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)

@@ -3,7 +3,7 @@ hands to Typer because only Typer can explain it."""
 
 import pytest
 
-from airesearch.launch import parse_options
+from airesearch.cli.launch import parse_options
 
 
 @pytest.mark.parametrize(

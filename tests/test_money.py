@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from airesearch.money import find_money, kanji_number, parse_money
+from airesearch.ingest.money import find_money, kanji_number, parse_money
 from airesearch.tokens import normalize
 
 B, M, T = 10**9, 10**6, 10**12

@@ -1,6 +1,11 @@
 import pytest
 
-from airesearch.passages import clean_inline, drop_repeats, split_passages, to_passages
+from airesearch.ingest.passages import (
+    clean_inline,
+    drop_repeats,
+    split_passages,
+    to_passages,
+)
 
 INLINE_CASES = (
     ("**Microsoft**と提携", "Microsoftと提携"),

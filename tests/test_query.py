@@ -1,9 +1,9 @@
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.index import open_index
-from airesearch.post_queries import show, stats
-from airesearch.query import (
+from airesearch.index.build import open_index
+from airesearch.queries.posts import show, stats
+from airesearch.queries.search import (
     SearchRequest,
     cut_snippet,
     missing_words,

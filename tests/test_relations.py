@@ -7,11 +7,11 @@ import json
 import networkx as nx
 import pytest
 
-from airesearch.deal_queries import load_rates
-from airesearch.entity_queries import entity_profile
 from airesearch.errors import AiresearchError
-from airesearch.graph_views import as_data, export, to_graph
-from airesearch.relations import network, with_paths
+from airesearch.queries.deals import load_rates
+from airesearch.queries.entities import entity_profile
+from airesearch.queries.relations import network, with_paths
+from airesearch.research.graph_views import as_data, export, to_graph
 
 from .conftest import index_fixture
 
@@ -119,7 +119,7 @@ def test_dot_cytoscape_and_json(bundled):
 def test_graph_command(bundled_index, tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     corpus, index = bundled_index
     where = ["--corpus", str(corpus), "--index", str(index)]
@@ -142,7 +142,7 @@ def test_graph_command(bundled_index, tmp_path):
 def test_graph_json_without_typer_gives_what_typer_gives(bundled_index):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     from .test_cli import run_cli
 

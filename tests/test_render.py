@@ -3,9 +3,9 @@ import sqlite3
 
 import pytest
 
-from airesearch import readable, render
 from airesearch.errors import AiresearchError
 from airesearch.models import Passage
+from airesearch.output import readable, render
 
 
 @pytest.mark.parametrize(

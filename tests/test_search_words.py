@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from airesearch import tokens
-from airesearch.index import open_index
-from airesearch.query import SearchRequest, search
+from airesearch.index.build import open_index
+from airesearch.queries.search import SearchRequest, search
 from tests.conftest import BUNDLED, MESSY_FILES, index_fixture, indexed
 
 WORD_POSTS = {

@@ -1,7 +1,7 @@
 """Writing a post into the index and taking it out leaves nothing behind."""
 
-from airesearch.index import open_index, update_index
-from airesearch.storage import PASSAGE_BITS, label_key
+from airesearch.index.build import open_index, update_index
+from airesearch.index.storage import PASSAGE_BITS, label_key
 
 from .conftest import write_corpus
 
@@ -64,7 +64,7 @@ def test_passage_ids_hold_their_post_and_labels_fold_width_and_case(tmp_path):
 
 
 def test_term_lists_round_trip_small_and_large_ids():
-    from airesearch.post_terms import decode, encode
+    from airesearch.index.post_terms import decode, encode
 
     for ids in ([], [7], [3, 1, 2], [5, 70_000, 200_000], list(range(1, 2000, 3))):
         assert decode(encode(ids)) == sorted(ids)

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.readable import display_width
-from airesearch.research_render import trend_lines
-from airesearch.trends import calendar, period_of, trend
+from airesearch.output.readable import display_width
+from airesearch.output.research_render import trend_lines
+from airesearch.research.trends import calendar, period_of, trend
 
 from .conftest import index_fixture
 
@@ -59,7 +59,7 @@ def test_chart_columns_line_up_with_japanese_names(trending):
 def test_trend_command_gives_the_numbers_behind_the_chart(tmp_path):
     from typer.testing import CliRunner
 
-    from airesearch.cli import app
+    from airesearch.cli.app import app
 
     from .conftest import write_corpus
 

@@ -1,0 +1,302 @@
+"""What a command does once its options are parsed: find the corpus and index,
+bring the index up to date, ask the query, hand records to render.py.
+
+Free of Typer, so that launch.py can answer `search --json` without loading it;
+cli.py calls the same functions.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections import namedtuple
+
+from airesearch.index.build import (
+    default_index_path,
+    needs_rebuild,
+    open_index,
+    update_index,
+)
+from airesearch.index.freshness import check_in_background, corpus_changed
+from airesearch.ingest.corpus import bundled_corpus, check_corpus
+from airesearch.output import render, research_render
+from airesearch.queries.search import SearchRequest, missing_words, search, suggest
+
+ENTITY_COLUMNS = [
+    "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",
+    "co_mentions", "deals", "deals_usd",
+]  # fmt: skip
+DEAL_COLUMNS = [
+    "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
+    "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
+    "posts", "first_date", "last_date", "restated",
+]  # fmt: skip
+HIT_COLUMNS = [
+    "path",
+    "title",
+    "date",
+    "score",
+    "passage_kind",
+    "passage_seq",
+    "snippet",
+]
+
+
+# What the user chose for every command: the corpus folder, the index file and
+# a gazetteer of their own (None: the defaults).
+Where = namedtuple("Where", "corpus index entities", defaults=(None, None, None))
+
+
+def locate(where: Where) -> tuple[str, str]:
+    """(corpus folder, index file): by default the bundled posts and a cache file."""
+    root = check_corpus(where.corpus or bundled_corpus())
+    index = where.index
+    return root, os.path.abspath(index) if index else default_index_path(root)
+
+
+def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
+    """An open index that reflects the corpus as it is now (built or updated if not)."""
+    root, index_path = locate(where)
+    if os.path.exists(index_path):
+        conn = open_index(index_path)
+        if not corpus_changed(conn, root, index_path, where.entities):
+            return conn, root, index_path
+        conn.close()
+    report = build(root, index_path, rebuild=False, entities=where.entities)
+    render.print_index_report(report, verbose=False)
+    return open_index(index_path), root, index_path
+
+
+def build(
+    root: str,
+    index_path: str,
+    rebuild: bool,
+    follow: bool | None = None,
+    entities: str | os.PathLike | None = None,
+):
+    """Run the indexer with a progress bar on stderr."""
+    bar = render.ProgressBar()
+    try:
+        return update_index(
+            root, index_path, rebuild=rebuild, progress=bar, follow=follow,
+            entities_file=entities,
+        )  # fmt: skip
+    finally:
+        bar.close()
+
+
+def run_search(
+    request: SearchRequest,
+    where: Where,
+    out: render.Output,
+    color: render.Color,
+    update: bool = True,
+) -> int:
+    """Search and print; the exit code is 0 when something was found, else 1.
+
+    With update=False an existing index is searched as it is, without stat-ing
+    every post file (the cost that grows with the corpus)."""
+    root, index_path = locate(where)
+    conn = hits = None
+    if os.path.exists(index_path):
+        conn = open_index(index_path)
+        if needs_rebuild(conn, root, where.entities):  # schema, analysis, gazetteer
+            conn.close()
+            conn, _, _ = fresh_index(where)
+        changed = (
+            check_in_background(conn, root, index_path) if update else lambda: False
+        )
+        try:
+            hits = search(conn, request)
+        finally:
+            stale = changed()
+        if stale:
+            conn.close()
+            conn = hits = None
+    if conn is None:  # no index yet, or the corpus changed: update, then search
+        conn, _, _ = fresh_index(where)
+        hits = search(conn, request)
+    render.emit(hits, out, HIT_COLUMNS, render.print_hits, color)
+    if hits:
+        return 0
+    hints = []
+    for word in missing_words(conn, request.query):
+        close = suggest(conn, word)
+        hints.append(
+            f"{word!r} is not in the index"
+            + (f"; did you mean {' or '.join(close)}?" if close else "")
+        )
+    render.message(
+        "no results for " + repr(request.query) + "".join("; " + h for h in hints)
+    )
+    return 1
+
+
+def run_entities(where: Where, out: render.Output, color: render.Color, **options):
+    """The entities listing (options: those of entity_queries.entities)."""
+    from airesearch.queries.entities import entities
+
+    conn, _, _ = fresh_index(where)
+    rows = entities(conn, **options)
+    render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
+
+
+def run_entity(where: Where, name: str, json_out: bool, color: render.Color):
+    """One entity's profile."""
+    from airesearch.queries.entities import entity_profile
+
+    conn, _, _ = fresh_index(where)
+    render.emit_one(entity_profile(conn, name), json_out, render.print_entity, color)
+
+
+def run_deals(
+    where: Where,
+    out: render.Output,
+    color: render.Color,
+    rate: list[str] | tuple[str, ...] = (),
+    rates: bool = False,
+    **options,
+) -> None:
+    """The deals listing (options: those of deal_queries.deals), or with rates
+    the conversion table."""
+    from airesearch.queries import deals as deal_queries
+
+    table = deal_queries.load_rates(rate)
+    if rates:
+        rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
+        render.emit(rows, out, ["currency", "per_usd"], render.print_rates, color)
+        return
+    conn, _, _ = fresh_index(where)
+    found = deal_queries.deals(conn, table, **options)
+    render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)
+
+
+KWIC_COLUMNS = ["path", "title", "date", "passage_seq", "start", "end", "left",
+                "match", "right"]  # fmt: skip
+
+
+def run_kwic(where: Where, request: SearchRequest, out, color, **options) -> int:
+    """Keyword in context (options: those of concordance.kwic); exit code 0 if
+    something was found, else 1."""
+    from airesearch.research.concordance import kwic
+
+    conn, _, _ = fresh_index(where)
+    lines = kwic(conn, request, **options)
+    render.emit(lines, out, KWIC_COLUMNS, research_render.print_kwic, color)
+    if not lines:
+        render.message(f"no occurrences of {request.query!r}")
+    return 0 if lines else 1
+
+
+TREND_COLUMNS = ["series", "period", "start", "posts", "mentions", "period_posts",
+                 "share", "burst"]  # fmt: skip
+
+
+def run_trend(where: Where, out, color, **options) -> int:
+    """The trend chart or its numbers (options: those of trends.trend)."""
+    from airesearch.research.trends import trend
+
+    conn, _, _ = fresh_index(where)
+    points = trend(conn, **options)
+    render.emit(points, out, TREND_COLUMNS, research_render.print_trend, color)
+    return 0 if any(point.posts for point in points) else 1
+
+
+KEYWORD_COLUMNS = ["keyword", "kind", "type", "posts", "baseline_posts",
+                   "period_total", "baseline_total", "period", "baseline", "g2",
+                   "log_ratio", "path", "title", "date", "snippet"]  # fmt: skip
+
+
+def run_keywords(where: Where, out, color, **options) -> int:
+    """The words and entities of a period (options: those of keywords.keywords)."""
+    from airesearch.research.keywords import keywords
+
+    conn, _, _ = fresh_index(where)
+    rows = keywords(conn, entities_file=where.entities, **options)
+    render.emit(rows, out, KEYWORD_COLUMNS, research_render.print_keywords, color)
+    if not rows:
+        render.message(
+            "no keywords: nothing in the period stands out from the baseline"
+        )
+    return 0 if rows else 1
+
+
+# --format from the suffix of -o FILE when --format is not given
+GRAPH_SUFFIXES = {".gexf": "gexf", ".graphml": "graphml", ".dot": "dot",
+                  ".gv": "dot", ".json": "json", ".cyjs": "cytoscape"}  # fmt: skip
+BRIEF_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json",
+                  ".md": "markdown"}  # fmt: skip
+
+
+def chosen_format(fmt, output, suffixes: dict, default: str, to_file: str) -> str:
+    """fmt if given, else the one the suffix of output names, else to_file
+    for a file of another suffix and default on stdout."""
+    if fmt:
+        return fmt
+    if output is None:
+        return default
+    return suffixes.get(os.path.splitext(os.fspath(output))[1].lower(), to_file)
+
+
+def run_graph(where: Where, fmt: str | None, output, color, **options) -> int:
+    """The entity network (options: those of relations.network): tables in a
+    terminal, or a file format on stdout or in output."""
+    from airesearch.queries.deals import load_rates
+    from airesearch.queries.relations import network, with_paths
+
+    fmt = chosen_format(fmt, output, GRAPH_SUFFIXES, "table", "json")
+    conn, _, _ = fresh_index(where)
+    net = with_paths(conn, network(conn, load_rates(), **options))
+    if not net.nodes:
+        render.message("no entities in range")
+        return 1
+    from airesearch.research.graph_views import as_data, export, to_graph
+
+    graph = to_graph(net)
+    if fmt == "table":
+        research_render.print_graph(as_data(graph), net.center, color)
+    else:
+        write_text(export(graph, fmt), output)
+    return 0
+
+
+def write_text(text: str, output) -> None:
+    """text on stdout, or in the file output (written whole, then renamed, so a
+    failed run leaves no half file)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    path = os.fspath(output)
+    partial = path + ".partial"
+    try:
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except OSError as error:
+        from airesearch.errors import AiresearchError
+
+        raise AiresearchError(f"cannot write {path}: {error.strerror}") from None
+    render.message(f"wrote {path}")
+
+
+def run_brief(where: Where, subject: str, fmt: str | None, output) -> int:
+    """A research brief on an entity or a query, as Markdown, HTML or JSON."""
+    fmt = chosen_format(fmt, output, BRIEF_SUFFIXES, "markdown", "markdown")
+    from airesearch.output import brief_pages
+    from airesearch.queries.deals import load_rates
+    from airesearch.research.briefs import brief
+
+    conn, _, _ = fresh_index(where)
+    found = brief(conn, subject, load_rates())
+    if found is None:
+        render.message(f"nothing in the index matches {subject!r}")
+        return 1
+    if fmt == "json":
+        import json
+
+        text = json.dumps(brief_pages.as_data(found), ensure_ascii=False, indent=2)
+        write_text(text + "\n", output)
+    else:
+        write_text(getattr(brief_pages, fmt)(found), output)
+    return 0

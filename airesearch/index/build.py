@@ -1,0 +1,360 @@
+"""The SQLite index: schema, validation, and incremental, atomic, parallel updates.
+
+One file holds the posts, their cleaned passages and an FTS5 table over the
+analysed text (see tokens.py). FTS5 is contentless, so the text is stored once:
+to delete a changed post from FTS5 its passages are analysed again, which gives
+the same terms because an index made by another analysis is rebuilt instead.
+
+A full build writes a new file and renames it over the old one; an incremental
+update runs in one transaction. Either way, killing the process at any moment
+leaves the previous index complete and usable.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+
+from airesearch.errors import AiresearchError, damaged_index
+from airesearch.index.updates import Changes, Run, apply_changes
+from airesearch.ingest.corpus import check_corpus, find_posts
+from airesearch.models import IndexReport
+
+APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
+SCHEMA_VERSION = 16
+
+SCHEMA = f"""
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    post_id INTEGER, skipped TEXT
+);
+-- metadata: the whole front matter as zlib-compressed JSON (only show reads it)
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, title TEXT, date TEXT,
+    tags TEXT, categories TEXT, metadata BLOB, dropped INTEGER, warnings TEXT
+);
+CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
+CREATE INDEX post_labels_value ON post_labels (field, value);
+CREATE INDEX post_labels_post ON post_labels (post_id);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
+    kind TEXT, text TEXT
+);
+-- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
+-- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
+CREATE VIRTUAL TABLE passage_fts USING fts5 (
+    head, body, content = '',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+);
+CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
+-- Every distinct term, kept up to date by the indexer: listing passage_vocab
+-- reads the whole FTS5 index (seconds on a large corpus), this table does not.
+-- id: the term in post_terms lists; posts: how many posts hold it.
+CREATE TABLE vocabulary (
+    term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Each post's distinct term ids (post_terms.py), for keywords.
+CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
+-- Entity mentions (entities.py); offsets are in the passage text.
+CREATE TABLE mentions (
+    passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, cue_before TEXT, cue_after TEXT
+);
+-- How often each entity, typed so at extraction, stands next to each context
+-- cue ("<米", ">社", ">のCEO"): what entity_queries learns types from. Kept in
+-- step with mentions by storage.py.
+CREATE TABLE entity_cues (
+    entity TEXT NOT NULL, type TEXT NOT NULL, cue TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, type, cue)
+) WITHOUT ROWID;
+CREATE INDEX mentions_post ON mentions (post_id);
+-- The gazetteer's spellings, so that search can expand an alias without
+-- reading the gazetteer: alias key -> entity key.
+-- Money figures (deals.py), one row per figure and parties in a post.
+CREATE TABLE deals (
+    post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
+    min NUMERIC, max NUMERIC, currency TEXT, qualifier TEXT, per TEXT,
+    surface TEXT, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, kind TEXT,
+    payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
+    mentions INTEGER, restated TEXT
+);
+CREATE INDEX deals_post ON deals (post_id);
+-- For query expansion (query.py): the written forms of verbs and adjectives
+-- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
+-- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query
+-- to terms that match nothing.
+CREATE TABLE written_forms (
+    surface TEXT, term TEXT, PRIMARY KEY (surface, term)
+) WITHOUT ROWID;
+CREATE TABLE compound_parts (
+    part TEXT, term TEXT, at INTEGER, PRIMARY KEY (part, term)
+) WITHOUT ROWID;
+-- Entity aggregates, kept in step with mentions and deals (aggregates.py).
+CREATE TABLE entity_posts (
+    entity TEXT NOT NULL, post_id INTEGER NOT NULL, date TEXT, mentions INTEGER,
+    PRIMARY KEY (entity, post_id)
+) WITHOUT ROWID;
+CREATE TABLE entity_totals (
+    entity TEXT PRIMARY KEY, mentions INTEGER, passages INTEGER, posts INTEGER,
+    first_date TEXT, last_date TEXT
+) WITHOUT ROWID;
+CREATE TABLE entity_spellings (
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, n INTEGER, PRIMARY KEY (entity, name, type, surface)
+) WITHOUT ROWID;
+CREATE TABLE entity_pairs (
+    entity TEXT NOT NULL, other TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, other)
+) WITHOUT ROWID;
+CREATE TABLE entity_deals (
+    entity TEXT NOT NULL, currency TEXT NOT NULL, figures INTEGER, total NUMERIC,
+    PRIMARY KEY (entity, currency)
+) WITHOUT ROWID;
+CREATE TABLE entity_aliases (
+    alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+STAMP_MARGIN_NS = 20_000_000
+
+ProgressCallback = Callable[[int, int, int, int], None]
+
+
+def default_index_path(corpus: str) -> str:
+    """One index file per corpus folder, in the user's cache directory."""
+    import zlib  # crc32 names the file; hashlib would cost start-up time
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    digest = f"{zlib.crc32(corpus.encode('utf-8', 'surrogateescape')):08x}"
+    name = os.path.basename(corpus.rstrip(os.sep)) or "corpus"
+    return os.path.join(base, "airesearch", f"{name}-{digest}.sqlite")
+
+
+def check_index_file(path: str) -> None:
+    """Refuse, without touching it, a file that is not an airesearch index."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except IsADirectoryError:
+        raise AiresearchError(f"index path {path} is a folder") from None
+    except OSError as error:
+        raise AiresearchError(f"cannot read index {path}: {error.strerror}") from None
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 100:
+        raise AiresearchError(
+            f"{path} is not an airesearch index; refusing to touch it "
+            "(choose another --index path)"
+        )
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise AiresearchError(
+            f"{path} is an SQLite database but not an airesearch index; "
+            "refusing to touch it (choose another --index path)"
+        )
+
+
+def open_index(path: str | os.PathLike) -> sqlite3.Connection:
+    """Open an existing index for reading, with a clear error if it is not usable."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise AiresearchError(f"no index at {path}; run 'airesearch index' first")
+    check_index_file(path)
+    conn = sqlite3.connect(path, timeout=30)
+    # Reading pages through mmap instead of read() calls: a common word on a
+    # 1 GB index scans tens of thousands of doclist and docsize entries.
+    conn.execute(f"PRAGMA mmap_size = {1 << 31}")
+    try:
+        conn.execute("SELECT count(*) FROM posts").fetchone()
+        conn.execute("SELECT rowid FROM passage_fts LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise damaged_index(error, path) from None
+    return conn
+
+
+def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT key, value FROM meta"))
+
+
+def needs_rebuild(
+    conn: sqlite3.Connection,
+    corpus: str | os.PathLike,
+    entities_file: str | os.PathLike | None = None,
+) -> bool:
+    """An index of another corpus, schema or analysis is rebuilt, not patched."""
+    from airesearch.ingest.gazetteer import gazetteer_digest
+    from airesearch.tokens import dictionary_version
+
+    meta = read_meta(conn)
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    return (
+        version != SCHEMA_VERSION
+        or meta.get("corpus") != os.fspath(corpus)
+        or meta.get("analysis") != dictionary_version()
+        or meta.get("entities") != gazetteer_digest(entities_file)
+    )
+
+
+def update_index(
+    corpus: str | os.PathLike,
+    index_path: str | os.PathLike,
+    rebuild: bool = False,
+    progress: ProgressCallback | None = None,
+    workers: int | None = None,
+    follow: bool | None = None,
+    entities_file: str | os.PathLike | None = None,
+) -> IndexReport:
+    """Bring the index of corpus up to date: analyse new and changed files only.
+    follow: follow symbolic links; None keeps the index's setting (default: the
+    environment's AIRESEARCH_FOLLOW_LINKS, else no). entities_file: a gazetteer
+    of the user's that extends the bundled one (a change rebuilds the index)."""
+    started = time.perf_counter()
+    root = check_corpus(corpus)
+    index_path = os.path.abspath(index_path)
+    remove_stale_builds(index_path)
+    if os.path.exists(index_path):
+        check_index_file(index_path)
+    if follow is None:
+        follow = stored_follow(index_path)
+    problems: list[tuple[str, str]] = []
+    # Files modified after this are noticed by the next search. The kernel dates
+    # files from a clock that lags by up to a tick, hence the margin.
+    listed_ns = time.time_ns() - STAMP_MARGIN_NS
+    files = find_posts(root, follow, problems)
+    changes = Changes(files, follow, problems, entities_file)
+    report = None
+    if os.path.exists(index_path) and not rebuild:
+        conn = connect_for_update(index_path)
+        try:
+            if not needs_rebuild(conn, root, entities_file):
+                run = Run(progress, workers, started, index_path)
+                report = apply_changes(conn, root, changes, run)
+        except sqlite3.OperationalError as error:  # read-only, locked, disk full
+            raise AiresearchError(
+                f"cannot update index {index_path}: {error}"
+            ) from None
+        except sqlite3.DatabaseError as error:
+            raise damaged_index(error, index_path) from None
+        finally:
+            conn.close()
+    if report is None:
+        try:
+            run = Run(progress, workers, started, index_path)
+            report = build_new(root, changes, run)
+        except sqlite3.OperationalError as error:
+            raise AiresearchError(f"cannot build index {index_path}: {error}") from None
+    write_stamp(index_path, listed_ns)
+    return report
+
+
+def stamp_path(index_path: str) -> str:
+    """The file whose modification time is when the index last listed the
+    corpus (see freshness.py)."""
+    return index_path + ".listed"
+
+
+def write_stamp(index_path: str, listed_ns: int) -> None:
+    stamp = stamp_path(index_path)
+    try:
+        with open(stamp, "w") as handle:
+            handle.write("files modified after this file were not yet indexed\n")
+        os.utime(stamp, ns=(listed_ns, listed_ns))
+    except OSError:
+        pass  # without a stamp, searches use the thorough check
+
+
+def follow_default() -> bool:
+    return os.environ.get("AIRESEARCH_FOLLOW_LINKS", "").lower() in ("1", "yes", "true")
+
+
+def stored_follow(index_path: str) -> bool:
+    """The follow-links setting an index was built with, else the default."""
+    if os.path.exists(index_path):
+        try:
+            conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
+            try:
+                row = conn.execute(
+                    "SELECT value FROM meta WHERE key = 'follow_links'"
+                ).fetchone()
+            finally:
+                conn.close()
+            if row:
+                return row[0] == "1"
+        except sqlite3.Error:
+            pass  # a damaged index is reported where it is opened
+    return follow_default()
+
+
+def connect_for_update(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM files").fetchone()
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise damaged_index(error, path) from None
+    return conn
+
+
+def build_new(root: str, changes: Changes, run: Run) -> IndexReport:
+    """Build a complete index in a temporary file, then rename it into place."""
+    index_path = run.index_path
+    try:
+        os.makedirs(os.path.dirname(index_path), exist_ok=True)
+        building = f"{index_path}.building-{os.getpid()}"
+        conn = sqlite3.connect(building, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise AiresearchError(
+            f"cannot write an index at {index_path}: {error}"
+        ) from None
+    try:
+        # This file is thrown away if the build dies, so durability is not needed.
+        conn.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+            " PRAGMA cache_size = -65536;"
+        )
+        conn.executescript(SCHEMA)
+        report = apply_changes(conn, root, changes, run)
+        # Merge FTS5 segments, then give back the pages the merge freed.
+        conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
+        conn.execute("VACUUM")
+        conn.close()
+        os.replace(building, index_path)
+    except BaseException:
+        conn.close()
+        if os.path.exists(building):
+            os.unlink(building)
+        raise
+    return report
+
+
+def remove_stale_builds(index_path: str) -> None:
+    """Delete the half-written files of builds that were killed."""
+    folder, name = os.path.split(index_path)
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.startswith(name + ".building-") and not pid_alive(
+            entry.rsplit("-", 1)[-1]
+        ):
+            try:
+                os.unlink(os.path.join(folder, entry))
+            except OSError:
+                pass
+
+
+def pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,201 @@
+"""Writing one analysed post into the index (post, labels, passages, FTS5 rows,
+entity mentions, money figures, the post's term list) and taking it out
+again; the gazetteer's aliases kept beside them. index.py calls these inside its
+transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+
+from airesearch.index.aggregates import add_post, remove_post
+from airesearch.index.post_terms import TermBook
+from airesearch.ingest.corpus import PostFile
+from airesearch.models import MentionRow
+
+# A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
+# search groups FTS5 hits into posts from the rowid alone.
+PASSAGE_BITS = 16
+MAX_PASSAGES = 1 << PASSAGE_BITS
+HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
+
+
+def store_aliases(conn, entities_file=None) -> None:
+    """The gazetteer's spellings, for search to expand an alias from SQL alone."""
+    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.tokens import name_key
+
+    gazetteer = load_gazetteer(entities_file)
+    conn.execute("DELETE FROM entity_aliases")
+    conn.executemany(
+        "INSERT OR REPLACE INTO entity_aliases VALUES (?, ?, ?)",
+        [
+            (name_key(spelling), name_key(name), spelling)
+            for name, spellings in gazetteer.spellings.items()
+            for spelling in spellings
+        ],
+    )
+
+
+def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
+    """Write one analysed post (or the reason it was skipped) into the index,
+    its terms counted in book; return its warnings."""
+    if isinstance(outcome, str):
+        conn.execute(
+            "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
+            (post_file.path, post_file.size, post_file.mtime_ns, outcome),
+        )
+        return []
+    post, analysed, figures, (written, compounds) = outcome
+    conn.executemany("INSERT OR IGNORE INTO written_forms VALUES (?, ?)", written)
+    conn.executemany("INSERT OR IGNORE INTO compound_parts VALUES (?, ?, ?)", compounds)
+    warnings = list(post.warnings)
+    if len(post.passages) > MAX_PASSAGES:
+        warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
+    cursor = conn.execute(
+        "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
+        " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            post.path, post.title, post.date,
+            json.dumps(post.tags, ensure_ascii=False),
+            json.dumps(post.categories, ensure_ascii=False),
+            zlib.compress(json.dumps(post.metadata, ensure_ascii=False).encode(), 9),
+            post.dropped,
+            json.dumps(warnings, ensure_ascii=False),
+        ),
+    )  # fmt: skip
+    post_id = cursor.lastrowid
+    conn.execute(
+        "INSERT INTO files VALUES (?, ?, ?, ?, NULL)",
+        (post_file.path, post_file.size, post_file.mtime_ns, post_id),
+    )
+    labels = [("tag", label_key(t)) for t in post.tags]
+    labels += [("category", label_key(c)) for c in post.categories]
+    conn.executemany(
+        "INSERT INTO post_labels VALUES (?, ?, ?)",
+        [(post_id, field, value) for field, value in labels],
+    )
+    rows = [
+        ((post_id << PASSAGE_BITS) + seq, passage, text, mentions)
+        for seq, (passage, (text, mentions)) in enumerate(
+            zip(post.passages, analysed, strict=True)
+        )
+        if seq < MAX_PASSAGES
+    ]
+    conn.executemany(
+        "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
+        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
+    )
+    conn.executemany(
+        "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
+        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
+    )
+    conn.executemany(
+        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
+    )
+    count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
+    conn.executemany(
+        "INSERT INTO deals VALUES"
+        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (post_id, (post_id << PASSAGE_BITS) + seq, figure.min, figure.max,
+             figure.currency, figure.qualifier, figure.per, figure.surface,
+             figure.start, figure.end, figure.sentence_start, figure.sentence_end,
+             figure.kind, figure.payer, figure.payee,
+             json.dumps(figure.parties, ensure_ascii=False),
+             json.dumps(figure.entities, ensure_ascii=False),
+             json.dumps(figure.entity_keys, ensure_ascii=False), mentions,
+             json.dumps(figure.restated, ensure_ascii=False)
+             if figure.restated else None)
+            for seq, figure, mentions in figures
+            if seq < MAX_PASSAGES
+        ],
+    )  # fmt: skip
+    add_post(
+        conn, post_id, post.date,
+        [(rowid, mentions) for rowid, _, _, mentions in rows],
+        [(figure.entity_keys, figure.currency, figure.min)
+         for seq, figure, _ in figures if seq < MAX_PASSAGES],
+    )  # fmt: skip
+    book.add_post(conn, post_id, {t for _, _, text, _ in rows for t in text.split()})
+    return warnings
+
+
+def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
+    """Keep entity_cues (entity, type, cue) counts in step with the mentions
+    added (sign +1) or removed (-1)."""
+    from collections import Counter
+
+    counts = Counter()
+    for m in mentions:
+        if m.cue_before:
+            counts[m.key, m.type, "<" + m.cue_before] += 1
+        if m.cue_after:
+            counts[m.key, m.type, ">" + m.cue_after] += 1
+    conn.executemany(
+        "INSERT INTO entity_cues VALUES (?, ?, ?, ?) ON CONFLICT (entity, type, cue)"
+        " DO UPDATE SET n = n + excluded.n",
+        [(key, kind, cue, sign * n) for (key, kind, cue), n in counts.items()],
+    )
+
+
+def passage_range(post_id: int) -> tuple[int, int]:
+    """The first and last passage id a post can have: its passages are read by
+    id range, so they need no index by post."""
+    return post_id << PASSAGE_BITS, (post_id << PASSAGE_BITS) + MAX_PASSAGES - 1
+
+
+def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
+    return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
+
+
+def label_key(label: str) -> str:
+    """Tags and categories compare case- and width-insensitively."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", label).casefold().strip()
+
+
+def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:
+    """Remove a file's post, passages and FTS rows (contentless delete), its
+    terms uncounted in book."""
+    row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
+    conn.execute("DELETE FROM files WHERE path = ?", (path,))
+    if not row or row[0] is None:
+        return
+    post_id = row[0]
+    from airesearch.tokens import indexed_text
+
+    analysed = [
+        (rowid, kind, indexed_text(text))
+        for rowid, kind, text in conn.execute(
+            "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+            passage_range(post_id),
+        )
+    ]
+    conn.executemany(
+        "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
+        " VALUES ('delete', ?, ?, ?)",
+        [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
+    )
+    conn.execute(
+        "DELETE FROM passages WHERE id BETWEEN ? AND ?", passage_range(post_id)
+    )
+    gone = [
+        MentionRow._make(row)
+        for row in conn.execute(
+            "SELECT entity, name, type, surface, start, end, sentence_start,"
+            " sentence_end, cue_before, cue_after FROM mentions WHERE post_id = ?",
+            (post_id,),
+        )
+    ]
+    count_cues(conn, gone, -1)
+    remove_post(conn, post_id)
+    conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+    book.remove_post(conn, post_id)

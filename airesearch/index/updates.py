@@ -1,0 +1,150 @@
+"""One run of the indexer on an open index: what changed on disk (plan), the
+posts taken out, analysed and stored (write, in the caller's transaction), what
+the index was built from (meta), and the report. index.py opens the file,
+decides between an update and a new build, and calls apply_changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import namedtuple
+
+from airesearch.index.storage import (
+    forget_file,
+    store_aliases,
+    store_file,
+)
+from airesearch.ingest.corpus import corpus_fingerprint
+from airesearch.models import IndexReport
+
+# The files found on disk, whether links were followed to find them, what was
+# skipped on the way (links not followed, loops, dangling links), and the
+# user's gazetteer file, if any.
+Changes = namedtuple("Changes", "files follow problems entities")
+# How one run of the indexer goes: progress callback, worker processes, when
+# it started (for the report), the index file.
+Run = namedtuple("Run", "progress workers started index_path")
+# What changed on disk since the index was last updated.
+Plan = namedtuple("Plan", "changed deleted known")
+
+
+def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
+    """Analyse what changed and write it in one transaction; report the index."""
+    from airesearch.ingest.entities import load_gazetteer
+
+    load_gazetteer(changes.entities)  # before workers fork: they share it
+    plan = plan_changes(conn, changes.files)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        written = write_changes(conn, root, changes, plan, run)
+        write_meta(conn, root, changes, plan)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return index_report(conn, root, changes, plan, written, run)
+
+
+def plan_changes(conn, files: list) -> Plan:
+    """The files that are new or changed (size or time) and the paths deleted."""
+    known = {
+        path: (size, mtime_ns)
+        for path, size, mtime_ns in conn.execute(
+            "SELECT path, size, mtime_ns FROM files"
+        )
+    }
+    on_disk = {post_file.path for post_file in files}
+    changed = [f for f in files if known.get(f.path) != (f.size, f.mtime_ns)]
+    deleted = [path for path in known if path not in on_disk]
+    return Plan(changed, deleted, known)
+
+
+def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> dict:
+    """Take out deleted and changed posts, analyse and store the changed ones,
+    keep the vocabulary and aliases; {added, updated, warnings}."""
+    from airesearch.index.post_terms import TermBook
+    from airesearch.ingest.pipeline import analyse_files
+
+    written = {"added": 0, "updated": 0, "warnings": []}
+    written["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
+    book = TermBook(conn)
+    for path in plan.deleted:
+        forget_file(conn, path, book)
+    total_bytes = sum(f.size for f in plan.changed)
+    done_bytes = 0
+    by_path = {f.path: f for f in plan.changed}
+    for count, (rel, outcome) in enumerate(
+        analyse_files(root, plan.changed, run.workers, changes.entities), 1
+    ):
+        post_file = by_path[rel]
+        written["updated" if rel in plan.known else "added"] += 1
+        forget_file(conn, rel, book)
+        warnings = store_file(conn, post_file, outcome, book)
+        written["warnings"] += [{"path": rel, "message": w} for w in warnings]
+        done_bytes += post_file.size
+        if run.progress:
+            run.progress(count, len(plan.changed), done_bytes, total_bytes)
+    book.save(conn)
+    store_aliases(conn, changes.entities)
+    return written
+
+
+def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
+    """What the index was built from: corpus, analysis, gazetteer, files."""
+    from airesearch.ingest.gazetteer import gazetteer_digest
+    from airesearch.tokens import dictionary_version
+
+    now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    meta = {
+        "corpus": str(root),
+        "analysis": dictionary_version(),
+        "entities": gazetteer_digest(changes.entities),
+        "fingerprint": corpus_fingerprint(changes.files),
+        "follow_links": "1" if changes.follow else "0",
+        "updated_at": now,
+    }
+    if plan.changed or plan.deleted:
+        meta["changed_at"] = now
+    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+
+def index_report(conn, root, changes, plan: Plan, written: dict, run: Run):
+    figures = index_figures(conn)
+    skipped = [
+        {"path": path, "reason": reason}
+        for path, reason in conn.execute(
+            "SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"
+        )
+    ]
+    return IndexReport(
+        index_path=run.index_path,
+        corpus=root,
+        posts=figures["posts"],
+        passages=figures["passages"],
+        dropped=figures["dropped"],
+        terms=figures["terms"],
+        added=written["added"],
+        updated=written["updated"],
+        deleted=len(plan.deleted),
+        unchanged=len(changes.files) - len(plan.changed),
+        skipped=skipped,
+        warnings=written["warnings"],
+        seconds=round(time.perf_counter() - run.started, 3),
+        bytes_analysed=sum(f.size for f in plan.changed),
+    )
+
+
+def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
+    """Posts, passages, dropped repeats and distinct terms in the index."""
+    posts, dropped = conn.execute(
+        "SELECT count(*), total(dropped) FROM posts"
+    ).fetchone()
+    (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+    (terms,) = conn.execute("SELECT count(*) FROM vocabulary").fetchone()
+    return {
+        "posts": posts,
+        "passages": passages,
+        "dropped": int(dropped),
+        "terms": terms,
+    }

@@ -1,0 +1,71 @@
+"""What stands around a name, read after the mentions of a passage or post are
+found (entities.py): the words on each side of each mention, from which
+entity_lookup.py learns types, and stock tickers that stand for a company
+named in the same post.
+"""
+
+from __future__ import annotations
+
+import re
+
+from airesearch.ingest.entities import Gazetteer
+
+TICKER = re.compile(r"[A-Z]{2,5}")
+
+
+def ticker_names(rows, gazetteer: Gazetteer) -> dict[str, tuple[str, str, str]]:
+    """ticker key -> (key, name, type) of the company it stands for, among the
+    mentions of one post (table rows: key, name, type, surface, ...). A ticker
+    is an upper-case name of 2-5 letters in no gazetteer, whose letters spell,
+    in order and from its first letter, the name of an org named in the same
+    post: NVDA with NVIDIA, MSFT with Microsoft, PLTR with Palantir."""
+    rows = list(rows)
+    orgs = {(key, name, kind) for key, name, kind, *_ in rows if kind == "org"}
+    found = {}
+    for key, _name, _kind, surface, *_ in rows:
+        if not TICKER.fullmatch(surface) or key in found or key in gazetteer.by_key:
+            continue
+        spelled = [
+            org
+            for org in orgs
+            if org[0] != key and spells_in_order(surface, org[1].upper())
+        ]
+        if len(spelled) == 1:
+            found[key] = spelled[0]
+    return found
+
+
+def spells_in_order(ticker: str, name: str) -> bool:
+    letters = [char for char in name if "A" <= char <= "Z"]
+    if not letters or letters[0] != ticker[0] or len(letters) <= len(ticker):
+        return False
+    rest = iter(letters[1:])
+    return all(char in rest for char in ticker[1:])
+
+
+# A run of one script next to a name: its context cue (see context_cues).
+CUE_RUN = re.compile(
+    r"[\u4e00-\u9fff\u3005]{1,2}|[\u30a1-\u30fa\u30fc]{1,6}|[A-Za-z]{2,12}"
+    r"|[ぁ-ん]|[「」『』（）()【】]"
+)
+CUE_RUN_BACK = re.compile(
+    r"(?:[\u4e00-\u9fff\u3005]{1,2}|[\u30a1-\u30fa\u30fc]{1,6}|[A-Za-z]{2,12}"
+    r"|[ぁ-ん]|[「」『』（）()【】])$"
+)
+
+
+CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
+
+
+def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
+    """The words on each side of a name, as the type learner reads them (see
+    entity_lookup.learned_types): the run after it (社, 氏, CEO, 株価; の and
+    the run after a particle: のモデル, を搭載), and the run before it (米, 「)."""
+    after = CUE_RUN.match(normal, end)
+    cue_after = after.group() if after else ""
+    if cue_after in CUE_PARTICLES:  # のモデル, を搭載, が買収
+        more = CUE_RUN.match(normal, end + 1)
+        if more and more.group() not in CUE_PARTICLES:
+            cue_after += more.group()
+    before = CUE_RUN_BACK.search(normal[max(0, start - 6) : start])
+    return (before.group() if before else ""), cue_after

@@ -1,0 +1,129 @@
+"""What a worker process computes for one post file: the cleaned post, and for
+each passage the text FTS5 indexes, its entity mentions and its money figures.
+Files are analysed in parallel worker processes when there are enough of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from airesearch.ingest.corpus import PostFile
+from airesearch.models import MentionRow, Post
+
+IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
+
+
+def analyse_files(
+    root: str, files: list[PostFile], workers: int | None, entities_file=None
+) -> Iterator:
+    """(path, Post with analysed passages | skip reason), in parallel when it pays."""
+    jobs = [(root, f.path, entities_file) for f in files]
+    workers = workers or os.cpu_count() or 1
+    if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
+        yield from map(analyse_file, jobs)
+        return
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(min(workers, len(jobs))) as pool:
+        yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
+
+
+def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
+    """Read one file and analyse its passages (runs in a worker process): for
+    each passage, the text FTS5 indexes and its entity mentions; for the post,
+    its money figures with repeats merged."""
+    from airesearch.ingest.corpus import SkippedFile, read_post
+    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.ingest.figures import merge_repeats
+
+    root, rel, *rest = job  # (root, path[, the user's gazetteer file])
+    gazetteer = load_gazetteer(rest[0] if rest else None)
+    try:
+        post = read_post(root, rel)
+    except SkippedFile as reason:
+        return rel, str(reason)
+    lexicon = Lexicon()
+    analysed = [
+        analyse_text(passage.text, lexicon, gazetteer) for passage in post.passages
+    ]
+    figures = [
+        (passage.seq, figure)
+        for passage, (_, _, found) in zip(post.passages, analysed, strict=True)
+        for figure in found
+    ]
+    from airesearch.ingest.entity_context import ticker_names
+
+    rows = (row for _, mentions, _ in analysed for row in mentions)
+    tickers = ticker_names(rows, gazetteer)
+    texts = [
+        (indexed, [ticker_row(row, tickers) for row in mentions])
+        for indexed, mentions, _ in analysed
+    ]
+    return rel, (post, texts, merge_repeats(figures), lexicon.rows())
+
+
+def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
+    """A mention of a ticker as a mention of its company (entity_context)."""
+    if row.key not in tickers:
+        return row
+    key, name, kind = tickers[row.key]
+    return row._replace(key=key, name=name, type=kind)
+
+
+class Lexicon:
+    """What query expansion needs to know of a post's words (see query.py): the
+    written forms of its verbs and adjectives, the parts of its long katakana
+    words."""
+
+    def __init__(self) -> None:
+        self.written: set[tuple[str, str]] = set()
+        self.katakana: set[str] = set()
+
+    def rows(self) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
+        from airesearch.tokens import compound_parts, stem
+
+        compounds = [
+            (part, stem(word), where)
+            for word in self.katakana
+            for part, where in compound_parts(word)
+        ]
+        return sorted(self.written), sorted(compounds)
+
+
+def analyse_text(
+    text: str, lexicon: Lexicon | None = None, gazetteer=None
+) -> tuple[str, list, list]:
+    """(indexed text, mentions as table rows minus the ids, money figures) of
+    one passage; its words' facts go into lexicon."""
+    from airesearch.ingest.entities import (
+        find_mentions,
+        load_gazetteer,
+    )
+    from airesearch.ingest.entity_context import context_cues
+    from airesearch.ingest.figures import find_figures
+    from airesearch.ingest.passages import sentence_of, sentence_spans
+    from airesearch.tokens import analyse, normalize, offset_mapper
+
+    normal = normalize(text)
+    analysis = analyse(normal, names=True)
+    if lexicon is not None:
+        lexicon.written |= analysis.written
+        lexicon.katakana |= analysis.katakana
+    indexed = " ".join(analysis.terms)
+    gazetteer = gazetteer or load_gazetteer()
+    mentions = find_mentions(normal, analysis.name_tokens, gazetteer)
+    to_text = offset_mapper(text, normal) if mentions else None
+    rows = []
+    sentences = sentence_spans(text) if mentions else []
+    for mention in mentions:
+        start, end = to_text(mention.start), to_text(mention.end)
+        rows.append(
+            MentionRow(
+                mention.key, mention.name, mention.type, text[start:end], start, end,
+                *sentence_of(sentences, start),
+                *context_cues(normal, mention.start, mention.end),
+            )
+        )  # fmt: skip
+    return indexed, rows, find_figures(text, rows, normal)

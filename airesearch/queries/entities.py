@@ -1,0 +1,248 @@
+"""Read-only questions about entities: the summary table and one entity's
+profile, from the aggregates the indexer keeps (aggregates.py); names are looked
+up in entity_lookup.py.
+
+Mentions are stored by the indexer (index.py, entities.py); an entity is the set
+of mentions that share a key: the gazetteer's canonical name, or for a name in
+no gazetteer, its spelling folded for case and width.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter, defaultdict
+
+from airesearch.errors import AiresearchError
+from airesearch.index.sql import rows_for
+from airesearch.models import EntityProfile, EntitySummary
+from airesearch.queries.deals import entity_deal_totals
+from airesearch.queries.entity_lookup import display_names, most_common, resolve_entity
+from airesearch.queries.search import date_filter
+
+SORTS = ("mentions", "posts", "name", "recent")
+CO_MENTIONS = 5
+MIN_TOGETHER = 2  # passages naming both, for a co-mention to rank by Jaccard
+
+
+def entities(
+    conn: sqlite3.Connection,
+    kind: str | None = None,
+    top: int = 30,
+    min_posts: int = 1,
+    since: str | None = None,
+    until: str | None = None,
+    sort: str = "mentions",
+) -> list[EntitySummary]:
+    """Every entity with its mentions, posts, dates, spellings and co-mentions."""
+    if sort not in SORTS:
+        raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if top < 0 or min_posts < 0:
+        raise AiresearchError("--top and --min-posts must be 0 or more")
+    conditions, params = date_filter(since, until, "p")
+    if conditions:  # counted from the posts in the range
+        figures = conn.execute(
+            "SELECT p.entity, sum(p.mentions), count(*), min(p.date), max(p.date)"
+            f" FROM entity_posts p WHERE {' AND '.join(conditions)}"
+            " GROUP BY p.entity",
+            params,
+        ).fetchall()
+    else:
+        figures = conn.execute(
+            "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
+        ).fetchall()
+    names = display_names(conn)
+    rows = [
+        (key, *names[key], mentions, posts, first, last)
+        for key, mentions, posts, first, last in figures
+        if posts >= min_posts and (kind is None or names[key][1] == kind)
+    ]
+    order = {
+        "mentions": lambda r: (-r[3], r[1].casefold()),
+        "posts": lambda r: (-r[4], -r[3], r[1].casefold()),
+        "name": lambda r: (r[1].casefold(), -r[3]),
+        "recent": lambda r: ((r[6] or ""), r[3]),
+    }[sort]
+    rows.sort(key=order, reverse=sort == "recent")
+    if top:
+        rows = rows[:top]
+    keys = [row[0] for row in rows]
+    spellings = spellings_seen(conn, keys)
+    co = co_mentions(conn, keys, names)
+    money = entity_deal_totals(conn)
+    return [
+        EntitySummary(
+            name=name,
+            type=kind_,
+            aliases=[spelling for spelling, _ in spellings[key].most_common()],
+            mentions=mentions,
+            posts=posts,
+            first_date=first,
+            last_date=last,
+            co_mentions=co.get(key, []),
+            deals=money.get(key, (0, 0.0))[0],
+            deals_usd=money.get(key, (0, 0.0))[1],
+        )
+        for key, name, kind_, mentions, posts, first, last in rows
+    ]
+
+
+def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
+    if not keys:
+        return {}
+    return most_common(
+        conn.execute(
+            "SELECT entity, surface, sum(n) FROM entity_spellings"
+            f" WHERE entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
+            keys,
+        )
+    )
+
+
+def co_mentions(
+    conn, keys: list[str], names: dict | None = None, limit: int = CO_MENTIONS
+) -> dict[str, list[dict]]:
+    """For each key, the entities most associated with it: named in the same
+    passages, ranked by Jaccard (passages naming both / naming either), those
+    named together in fewer than MIN_TOGETHER passages last. Raw counts would
+    put the entities named everywhere (日本, NVIDIA, Google) first for
+    everyone. names: display_names of them, looked up here if not given."""
+    if not keys:
+        return {}
+    places = ",".join("?" * len(keys))
+    pairs = conn.execute(  # each pair is stored once, the smaller key first
+        f"SELECT entity, other, n FROM entity_pairs WHERE entity IN ({places})"
+        " UNION ALL SELECT other, entity, n FROM entity_pairs"
+        f" WHERE other IN ({places})",
+        keys + keys,
+    ).fetchall()
+    involved = sorted({key for pair in pairs for key in pair[:2]})
+    if names is None:
+        names = display_names(conn, involved)
+    naming = passages_naming(conn, involved)
+    found: dict[str, list] = defaultdict(list)
+    for key, other, both in pairs:
+        score = jaccard(both, naming[key], naming[other])
+        found[key].append((both < MIN_TOGETHER, -score, -both, *names[other], score))
+    return {
+        key: [
+            {
+                "name": name,
+                "type": kind,
+                "passages": -minus_both,
+                "jaccard": round(score, 3),
+            }
+            for _, _, minus_both, name, kind, score in sorted(items)[:limit]
+        ]
+        for key, items in found.items()
+    }
+
+
+def passages_naming(conn, keys: list[str]) -> dict[str, int]:
+    return dict(
+        rows_for(
+            conn,
+            "SELECT entity, passages FROM entity_totals WHERE entity IN ({})",
+            keys,
+        )
+    )
+
+
+def jaccard(both: int, one: int, other: int) -> float:
+    union = one + other - both
+    return both / union if union > 0 else 0.0
+
+
+def entity_profile(
+    conn: sqlite3.Connection, name: str, examples: int = 5
+) -> EntityProfile:
+    """One entity: spellings, mentions per month, co-mentions, posts, sentences."""
+    key = resolve_entity(conn, name)
+    others = [
+        other
+        for (other,) in conn.execute(
+            "SELECT other FROM entity_pairs WHERE entity = ?"
+            " UNION ALL SELECT entity FROM entity_pairs WHERE other = ?",
+            (key, key),
+        )
+    ]
+    names = display_names(conn, [key, *others])  # one lookup for all of them
+    co = co_mentions(conn, [key], names).get(key, [])
+    display, kind = names[key]
+    mentions, posts, first, last = conn.execute(
+        "SELECT mentions, posts, first_date, last_date FROM entity_totals"
+        " WHERE entity = ?",
+        (key,),
+    ).fetchone()
+    money = entity_deal_totals(conn, [key]).get(key, (0, 0.0))
+    return EntityProfile(
+        name=display,
+        type=kind,
+        aliases=[
+            {"spelling": spelling, "mentions": count}
+            for spelling, count in spellings_seen(conn, [key])[key].most_common()
+        ],
+        mentions=mentions,
+        posts=posts,
+        first_date=first,
+        last_date=last,
+        per_month=[
+            {"month": month or "undated", "mentions": count}
+            for month, count in conn.execute(
+                "SELECT substr(date, 1, 7), sum(mentions) FROM entity_posts"
+                " WHERE entity = ? GROUP BY 1 ORDER BY 1",
+                (key,),
+            )
+        ],
+        co_mentions=co,
+        top_posts=[
+            {"path": path, "title": title, "date": day, "mentions": count}
+            for path, title, day, count in conn.execute(
+                "SELECT p.path, p.title, p.date, e.mentions FROM entity_posts e"
+                " JOIN posts p ON p.id = e.post_id WHERE e.entity = ?"
+                " ORDER BY e.mentions DESC, p.path LIMIT 5",
+                (key,),
+            )
+        ],
+        examples=example_sentences(conn, key, examples),
+        deals=money[0],
+        deals_usd=money[1],
+    )
+
+
+def example_sentences(conn, key: str, limit: int) -> list[dict]:
+    """Distinct sentences that name the entity, newest posts first."""
+    found: dict[tuple, dict] = {}
+    # The newest posts first; a few more posts than examples, in case a post
+    # repeats one sentence.
+    newest = [
+        post_id
+        for (post_id,) in conn.execute(
+            "SELECT e.post_id FROM entity_posts e JOIN posts p ON p.id = e.post_id"
+            " WHERE e.entity = ? ORDER BY p.date DESC, p.path LIMIT ?",
+            (key, limit * 4),
+        )
+    ]
+    for path, day, text, start, end, s_start, s_end in conn.execute(
+        "SELECT p.path, p.date, x.text, m.start, m.end, m.sentence_start,"
+        " m.sentence_end FROM mentions m JOIN passages x ON x.id = m.passage_id"
+        " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"
+        f" AND m.post_id IN ({','.join('?' * len(newest))})"
+        " ORDER BY p.date DESC, p.path, m.passage_id, m.start",
+        (key, *newest),
+    ):
+        sentence = text[s_start:s_end]
+        lead = len(sentence) - len(sentence.lstrip())
+        sentence, s_start = sentence.strip(), s_start + lead
+        if (path, sentence) not in found:
+            if len(found) == limit:
+                continue
+            found[(path, sentence)] = {
+                "path": path,
+                "date": day,
+                "sentence": sentence,
+                "matches": [],
+            }
+        match = [start - s_start, end - s_start]
+        if match not in found[(path, sentence)]["matches"]:
+            found[(path, sentence)]["matches"].append(match)
+    return list(found.values())

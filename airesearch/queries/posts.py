@@ -1,0 +1,83 @@
+"""Read-only questions about posts and the index itself: one post with its
+passages (`show`), and corpus and index figures (`stats`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+
+from airesearch.errors import AiresearchError
+from airesearch.index.storage import passage_range
+
+
+def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict:
+    """A post's metadata and cleaned passages, by its path in the corpus."""
+    corpus = os.fspath(corpus)
+    rel = relative_path(corpus, path)
+    row = conn.execute(
+        "SELECT id, path, title, date, tags, categories, metadata, dropped, warnings"
+        " FROM posts WHERE path = ?",
+        (rel,),
+    ).fetchone()
+    if row is None:
+        skipped = conn.execute(
+            "SELECT skipped FROM files WHERE path = ?", (rel,)
+        ).fetchone()
+        if skipped:
+            raise AiresearchError(f"{rel} is not indexed: {skipped[0]}")
+        raise AiresearchError(f"no post {rel} in the index of {corpus}")
+    post_id, rel, title, day, tags, categories, metadata, dropped, warnings = row
+    passages = [
+        {"seq": seq, "kind": kind, "text": text}
+        for seq, kind, text in conn.execute(
+            "SELECT seq, kind, text FROM passages WHERE id BETWEEN ? AND ?"
+            " ORDER BY seq",
+            passage_range(post_id),
+        )
+    ]
+    return {
+        "path": rel,
+        "title": title,
+        "date": day,
+        "tags": json.loads(tags),
+        "categories": json.loads(categories),
+        "metadata": json.loads(zlib.decompress(metadata)),
+        "warnings": json.loads(warnings),
+        "dropped_passages": dropped,
+        "passages": passages,
+    }
+
+
+def relative_path(corpus: str, path: str) -> str:
+    """A path given on the command line, as stored: relative to the corpus folder."""
+    if os.path.isabs(path) or os.path.exists(path):
+        full = os.path.realpath(path)
+        if full.startswith(corpus.rstrip(os.sep) + os.sep):
+            return os.path.relpath(full, corpus).replace(os.sep, "/")
+    return os.path.normpath(path).replace(os.sep, "/")
+
+
+def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
+    """Corpus and index figures."""
+    from airesearch.index.build import read_meta
+    from airesearch.index.updates import index_figures
+
+    meta = read_meta(conn)
+    (skipped,) = conn.execute(
+        "SELECT count(*) FROM files WHERE skipped IS NOT NULL"
+    ).fetchone()
+    (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
+    return {
+        "corpus": meta.get("corpus"),
+        "index": os.fspath(index_path),
+        **index_figures(conn),
+        "skipped_files": skipped,
+        "corpus_bytes": int(corpus_bytes),
+        "index_bytes": os.path.getsize(index_path),
+        "updated_at": meta.get("updated_at"),
+        "changed_at": meta.get("changed_at"),
+        "analysis": meta.get("analysis"),
+    }

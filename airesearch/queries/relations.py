@@ -1,0 +1,308 @@
+"""The network of entities, from the index: nodes are entities, edges are
+co-mentions (passages that name both) and money flows (figures with a payer
+and a payee). Plain records here; graph_views.py turns them into networkx
+graphs, measures and file formats.
+
+Co-mention edges are ranked by association, not raw counts: Jaccard (passages
+naming both / passages naming either) and PMI (log2 of how much more often
+they are named together than chance), so that an entity named everywhere does
+not head every neighbourhood.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter, defaultdict, namedtuple
+from itertools import chain, groupby
+from operator import itemgetter
+
+from airesearch.errors import AiresearchError
+from airesearch.index.sql import rows_for
+from airesearch.models import ENTITY_TYPES
+from airesearch.queries.search import date_filter
+
+EDGE_KINDS = ("all", "co", "money")
+GRAPH_FORMATS = ("table", "json", "gexf", "graphml", "dot", "cytoscape")
+MAX_PATHS = 10  # posts listed per edge, newest first (posts: how many in all)
+
+GraphNode = namedtuple("GraphNode", "id name type mentions posts first_date last_date")
+GraphEdge = namedtuple(
+    "GraphEdge",
+    "source target kind weight jaccard pmi usd first_date last_date posts paths",
+)
+Network = namedtuple("Network", "nodes edges center")
+
+
+def network(
+    conn: sqlite3.Connection,
+    rates: dict[str, float],
+    entity: str | None = None,
+    depth: int = 1,
+    types: tuple[str, ...] = (),
+    edges: str = "all",
+    min_weight: int = 2,
+    since: str | None = None,
+    until: str | None = None,
+    top: int = 50,
+) -> Network:
+    """The top entities (by mentions, or with entity: its neighbours by
+    Jaccard, to depth 1 or 2) and the edges between them."""
+    if edges not in EDGE_KINDS:
+        raise AiresearchError(f"--edges must be one of {', '.join(EDGE_KINDS)}")
+    if depth not in (1, 2):
+        raise AiresearchError("--depth must be 1 or 2")
+    if top < 1 or min_weight < 1:
+        raise AiresearchError("--top and --min-weight must be 1 or more")
+    bad = [t for t in types if t not in ENTITY_TYPES]
+    if bad:
+        raise AiresearchError(f"--type must be one of {', '.join(ENTITY_TYPES)}")
+    from airesearch.queries.entity_lookup import display_names, resolve_entity
+
+    center = resolve_entity(conn, entity) if entity else None
+    figures = node_figures(conn, since, until)
+    kinds = display_names(conn) if types else {}
+    allowed = {key for key in figures if not types or kinds[key][1] in types}
+    together = None  # co-mention counts, not needed for money edges alone
+    if edges != "money":
+        together = (
+            PassageScan(conn, since, until) if since or until else IndexPairs(conn)
+        )
+    money = money_flows(conn, rates, since, until) if edges != "co" else {}
+    if center:
+        allowed.add(center)
+        chosen = neighbourhood(center, together, allowed, money, depth, top, min_weight)
+    else:
+        ranked = sorted(allowed, key=lambda k: (-figures[k][0], k))
+        if edges == "money":
+            ranked = [k for k in ranked if any(k in pair for pair in money)]
+        chosen = ranked[:top]
+    keep = set(chosen)
+    shown = []
+    if together:
+        evidence = shared_posts(conn, chosen, since, until)
+        for (a, b), weight in together.among(keep).items():
+            if weight >= min_weight:
+                shown.append(co_edge(a, b, weight, together, evidence))
+    shown += [
+        money_edge(pair, stats)
+        for pair, stats in money.items()
+        if pair[0] in keep and pair[1] in keep
+    ]
+    names = display_names(conn, chosen)
+    nodes = [
+        GraphNode(key, *names[key], *figures.get(key, (0, 0, None, None)))
+        for key in chosen
+    ]
+    return Network(nodes, shown, center)
+
+
+def node_figures(conn, since, until) -> dict[str, tuple]:
+    """entity -> (mentions, posts, first date, last date) in range."""
+    dated, params = date_filter(since, until, "e")
+    if not dated:
+        return {
+            key: rest
+            for key, *rest in conn.execute(
+                "SELECT entity, mentions, posts, first_date, last_date"
+                " FROM entity_totals"
+            )
+        }
+    return {
+        key: rest
+        for key, *rest in conn.execute(
+            "SELECT entity, sum(mentions), count(*), min(substr(date, 1, 10)),"
+            f" max(substr(date, 1, 10)) FROM entity_posts e WHERE {' AND '.join(dated)}"
+            " GROUP BY entity",
+            params,
+        )
+    }
+
+
+class IndexPairs:
+    """Co-mentions over the whole corpus, as the index keeps them: passages
+    naming each pair (entity_pairs) and each entity (entity_totals)."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.naming = dict(conn.execute("SELECT entity, passages FROM entity_totals"))
+        (self.total,) = conn.execute(
+            "SELECT count(DISTINCT passage_id) FROM mentions"
+        ).fetchone()
+
+    def partners(self, key: str) -> dict[str, int]:
+        return dict(
+            self.conn.execute(
+                "SELECT other, n FROM entity_pairs WHERE entity = ?"
+                " UNION ALL SELECT entity, n FROM entity_pairs WHERE other = ?",
+                (key, key),
+            )
+        )
+
+    def among(self, keys: set[str]) -> dict[tuple, int]:
+        return {
+            (a, b): n
+            for a, b, n in rows_for(
+                self.conn,
+                "SELECT entity, other, n FROM entity_pairs WHERE entity IN ({})",
+                sorted(keys),
+            )
+            if b in keys
+        }
+
+
+class PassageScan:
+    """Co-mentions in the posts of a date range, from one pass over the
+    mentions in table order, where a passage's mentions are consecutive
+    (storage.py writes a post's mentions together, passage by passage)."""
+
+    def __init__(self, conn, since, until) -> None:
+        dated, params = date_filter(since, until, "posts")
+        rows = conn.execute(
+            "SELECT passage_id, entity FROM mentions WHERE post_id IN"
+            f" (SELECT id FROM posts WHERE {' AND '.join(dated)}) ORDER BY rowid",
+            params,
+        ).fetchall()
+        named = [
+            frozenset(map(itemgetter(1), group))
+            for _, group in groupby(rows, key=itemgetter(0))
+        ]
+        self.naming = Counter(chain.from_iterable(named))
+        self.total = len(named)
+        self.passages = [keys for keys in named if len(keys) > 1]
+
+    def partners(self, key: str) -> dict[str, int]:
+        found: Counter = Counter()
+        for keys in self.passages:
+            if key in keys:
+                found.update(keys)
+        del found[key]
+        return found
+
+    def among(self, keys: set[str]) -> dict[tuple, int]:
+        found: Counter = Counter()
+        for named in self.passages:
+            inside = named & keys
+            if len(inside) > 1:
+                ordered = sorted(inside)
+                found.update(
+                    (a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :]
+                )
+        return found
+
+
+def shared_posts(conn, keys: list[str], since, until) -> dict[str, dict]:
+    """entity -> {post id: day} of the posts in range that name it."""
+    dated, params = date_filter(since, until, "e")
+    found: dict[str, dict] = defaultdict(dict)
+    for key, post_id, day in rows_for(
+        conn,
+        "SELECT entity, post_id, substr(date, 1, 10) FROM entity_posts e"
+        " WHERE entity IN ({})" + "".join(f" AND {c}" for c in dated),
+        keys,
+        params,
+    ):
+        found[key][post_id] = day
+    return found
+
+
+def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
+    """A co-mention edge; its posts and dates: the posts that name both."""
+    na, nb = together.naming[a], together.naming[b]
+    mine, theirs = evidence.get(a, {}), evidence.get(b, {})
+    both = sorted(
+        ((mine[post], post) for post in mine.keys() & theirs.keys()),
+        key=lambda item: (item[0] or "", item[1]),
+        reverse=True,
+    )
+    days = [day for day, _ in both if day]
+    return GraphEdge(
+        source=a, target=b, kind="co", weight=weight,
+        jaccard=round(weight / (na + nb - weight), 4),
+        pmi=round(math.log2(weight * together.total / (na * nb)), 3), usd=None,
+        first_date=min(days, default=None), last_date=max(days, default=None),
+        posts=len(both), paths=[post for _, post in both[:MAX_PATHS]],
+    )  # fmt: skip
+
+
+def money_flows(conn, rates, since, until) -> dict:
+    """(payer, payee) -> {weight: figures, usd: their total (lower bounds),
+    dates, posts} for the deal-like figures (deal_queries.DEAL_KINDS) that name
+    both a payer and a payee."""
+    from airesearch.queries.deals import DEAL_KINDS, to_usd
+    from airesearch.tokens import name_key
+
+    dated, params = date_filter(since, until, "p")
+    flows: dict[tuple, dict] = {}
+    for payer, payee, low, currency, post_id, day in conn.execute(
+        "SELECT d.payer, d.payee, d.min, d.currency, d.post_id, p.date FROM deals d"
+        " JOIN posts p ON p.id = d.post_id WHERE d.payer IS NOT NULL"
+        " AND d.payee IS NOT NULL"
+        f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"
+        + "".join(f" AND {condition}" for condition in dated),
+        [*DEAL_KINDS, *params],
+    ):
+        pair = (name_key(payer), name_key(payee))
+        if pair[0] == pair[1]:
+            continue
+        flow = flows.setdefault(
+            pair,
+            {"weight": 0, "usd": 0.0, "first_date": None, "last_date": None,
+             "posts": set()},
+        )  # fmt: skip
+        flow["weight"] += 1
+        flow["usd"] += to_usd(low or 0, currency, rates) or 0.0
+        flow["posts"].add(((day or "")[:10], post_id))
+        if day:
+            flow["first_date"] = min(flow["first_date"] or day[:10], day[:10])
+            flow["last_date"] = max(flow["last_date"] or day[:10], day[:10])
+    return flows
+
+
+def neighbourhood(center, together, allowed, money, depth, top, min_weight) -> list:
+    """center, then its money partners and the entities named with it in
+    min_weight passages or more by Jaccard (unless together is None: money
+    edges only), then (depth 2) theirs; top entities besides center in all."""
+
+    def neighbours(key: str) -> list[str]:
+        mine = together.naming.get(key, 0) if together else 0
+        scored = sorted(
+            (-both / (mine + together.naming.get(other, 0) - both), other)
+            for other, both in (together.partners(key) if together else {}).items()
+            if other in allowed and both >= min_weight
+        )
+        partners = [b if a == key else a for a, b in money if key in (a, b)]
+        partners = [p for p in partners if p in allowed]
+        return list(dict.fromkeys(partners + [other for _, other in scored]))
+
+    chosen = [center]
+    ring = [center]
+    for _ in range(depth):
+        following = []
+        for key in ring:
+            for other in neighbours(key):
+                if other not in chosen and len(chosen) < top + 1:
+                    chosen.append(other)
+                    following.append(other)
+        ring = following
+    return chosen
+
+
+def money_edge(pair, stats) -> GraphEdge:
+    """A money edge; paths: for now the ids of its newest MAX_PATHS posts
+    (with_paths turns them into paths)."""
+    newest = sorted(stats["posts"], reverse=True)[:MAX_PATHS]
+    return GraphEdge(
+        source=pair[0], target=pair[1], kind="money", weight=stats["weight"],
+        jaccard=None, pmi=None, usd=round(stats["usd"], 2),
+        first_date=stats["first_date"], last_date=stats["last_date"],
+        posts=len(stats["posts"]), paths=[post_id for _, post_id in newest],
+    )  # fmt: skip
+
+
+def with_paths(conn, net: Network) -> Network:
+    """The network with each edge's post ids turned into post paths."""
+    ids = sorted({post_id for edge in net.edges for post_id in edge.paths})
+    paths = dict(rows_for(conn, "SELECT id, path FROM posts WHERE id IN ({})", ids))
+    edges = [edge._replace(paths=[paths[i] for i in edge.paths]) for edge in net.edges]
+    return net._replace(edges=edges)

@@ -1,0 +1,333 @@
+"""A research brief on one entity or one query, from the index: headline
+figures, the trend by month, the key sentences of each month, the money
+figures, and the main partners. brief_pages.py writes it as Markdown or HTML.
+
+Key sentences are chosen by continuous LexRank (Erkan and Radev): the
+sentences of a month that name the entity (or match the query) are compared by
+the cosine of their character-bigram TF-IDF vectors (Japanese needs no word
+cuts for this), and ranked by the stationary distribution of a random walk over
+those similarities, so that a sentence central to what the month's posts say
+comes first. Sentences at least NEAR_DUPLICATE alike are one (this corpus
+repeats paragraphs across posts): the longest is quoted, with how many posts
+repeat it.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter, namedtuple
+
+from airesearch.errors import AiresearchError
+from airesearch.index.sql import rows_for
+from airesearch.index.storage import PASSAGE_BITS
+from airesearch.ingest.passages import sentence_of, sentence_spans
+from airesearch.queries.search import SearchRequest, match_offsets, parse_request
+
+NEAR_DUPLICATE = 0.85  # cosine at or above which two sentences are one
+PER_MONTH = 3  # key sentences quoted per month
+CANDIDATES = 120  # sentences ranked per month, most relevant posts first
+DAMPING = 0.85
+PARTNERS = 10
+
+Brief = namedtuple(
+    "Brief",
+    "subject kind name type mentions posts first_date last_date months"
+    " key_sentences deals partners money",
+)
+Brief.__doc__ = """What `brief` says. kind: entity | query; mentions: of the
+entity, or matching passages for a query; months: [{month, posts, mentions,
+share}]; key_sentences: [{month, sentence, path, title, date, score, posts}];
+deals: Deal records; partners: [{name, type, passages, jaccard}]; money:
+[{direction (out|in), name, figures, usd, first_date, last_date}]."""
+
+Candidate = namedtuple("Candidate", "sentence path title date weight")
+
+
+def brief(conn: sqlite3.Connection, subject: str, rates: dict) -> Brief | None:
+    """The brief on subject: an entity if it names one (exactly or by an
+    alias), else a query; a query that matches nothing may still be a
+    misspelt entity (looked up as by `entity`). None if nothing matches."""
+    from airesearch.queries.entity_lookup import exact_entity, resolve_entity
+    from airesearch.tokens import name_key
+
+    key = exact_entity(conn, name_key(subject))
+    if key:
+        return entity_brief(conn, key, rates)
+    found = query_brief(conn, subject, rates)
+    if found.posts:
+        return found
+    try:
+        return entity_brief(conn, resolve_entity(conn, subject), rates)
+    except AiresearchError:
+        return None
+
+
+def entity_brief(conn, key: str, rates: dict) -> Brief:
+    from airesearch.queries.deals import deals
+    from airesearch.queries.entities import co_mentions
+    from airesearch.queries.entity_lookup import display_names
+    from airesearch.research.trends import trend
+
+    name, kind = display_names(conn, [key])[key]
+    mentions, posts, first, last = conn.execute(
+        "SELECT mentions, posts, first_date, last_date FROM entity_totals"
+        " WHERE entity = ?",
+        (key,),
+    ).fetchone()
+    return Brief(
+        subject=name, kind="entity", name=name, type=kind, mentions=mentions,
+        posts=posts, first_date=first, last_date=last,
+        months=months_of(trend(conn, entities=[key])),
+        key_sentences=key_sentences(entity_sentences(conn, key)),
+        deals=deals(conn, rates, entity=key, top=15),
+        partners=co_mentions(conn, [key], limit=PARTNERS).get(key, []),
+        money=money_partners(conn, rates, key),
+    )  # fmt: skip
+
+
+def query_brief(conn, query: str, rates: dict) -> Brief:
+    from airesearch.queries.deals import full_deals, with_sentences
+    from airesearch.research.trends import trend
+
+    parsed, where, params = parse_request(conn, SearchRequest(query))
+    rows = conn.execute(
+        "SELECT passages.id, passages.text, posts.id, posts.path, posts.title,"
+        " posts.date FROM passage_fts"
+        " JOIN passages ON passages.id = passage_fts.rowid"
+        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
+        " WHERE passage_fts MATCH ?"
+        + "".join(f" AND {condition}" for condition in where),
+        params,
+    ).fetchall()
+    phrases = parsed.highlight_phrases()
+    per_post = Counter(post_id for _, _, post_id, _, _, _ in rows)
+    candidates = []
+    for _, text, post_id, path, title, day in first_per_month(rows, per_post):
+        spans = sentence_spans(text)
+        for start, _ in match_offsets(text, phrases):
+            s_start, s_end = sentence_of(spans, start)
+            candidates.append(
+                Candidate(text[s_start:s_end].strip(), path, title, day,
+                          per_post[post_id])
+            )  # fmt: skip
+    dates = sorted(day[:10] for _, _, _, _, _, day in rows if day)
+    passage_ids = [row[0] for row in rows]
+    figures = with_sentences(
+        conn, full_deals(conn, figure_rows(conn, passage_ids), rates)
+    )
+    figures.sort(key=lambda d: -(d.usd_min or 0))
+    return Brief(
+        subject=query, kind="query", name=query, type=None, mentions=len(rows),
+        posts=len(per_post), first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        months=months_of(trend(conn, queries=[query])),
+        key_sentences=key_sentences(candidates), deals=figures[:15],
+        partners=query_partners(conn, passage_ids), money=[],
+    )  # fmt: skip
+
+
+def first_per_month(rows: list[tuple], per_post: Counter) -> list[tuple]:
+    """The CANDIDATES distinct passages of each month from the posts that
+    match most: only those are analysed again to find the sentences."""
+    by_month: dict[str, dict[str, tuple]] = {}
+    ordered = sorted(rows, key=lambda row: (-per_post[row[2]], row[0]))
+    for row in ordered:
+        texts = by_month.setdefault((row[5] or "undated")[:7], {})
+        if len(texts) < CANDIDATES and row[1] not in texts:
+            texts[row[1]] = row
+    return [row for texts in by_month.values() for row in texts.values()]
+
+
+def months_of(points) -> list[dict]:
+    return [
+        {"month": p.period, "posts": p.posts, "mentions": p.mentions, "share": p.share}
+        for p in points
+    ]
+
+
+def entity_sentences(conn, key: str) -> list[Candidate]:
+    """Every sentence that names the entity; weight: its mentions in that post."""
+    weights = dict(
+        conn.execute(
+            "SELECT post_id, mentions FROM entity_posts WHERE entity = ?", (key,)
+        )
+    )
+    return [
+        Candidate(text[start:end].strip(), path, title, day, weights[post_id])
+        for post_id, text, start, end, path, title, day in rows_for(
+            conn,
+            "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
+            " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
+            " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
+            " AND m.entity = ?",
+            sorted(weights),
+            [key],
+        )
+    ]
+
+
+def key_sentences(candidates: list[Candidate]) -> list[dict]:
+    """The PER_MONTH most central sentences of each month (see the module
+    docstring), months in order."""
+    by_month: dict[str, dict[str, list]] = {}
+    for c in candidates:
+        if len(c.sentence) < 8:
+            continue
+        month = (c.date or "undated")[:7]
+        by_month.setdefault(month, {}).setdefault(c.sentence, []).append(c)
+    chosen = []
+    for month in sorted(by_month):
+        sentences = by_month[month]
+        # most relevant posts first, then longer sentences; repeats counted once
+        ranked = sorted(
+            sentences.values(),
+            key=lambda group: (-max(c.weight for c in group), -len(group[0].sentence)),
+        )[:CANDIDATES]
+        for score, group in lexrank(ranked)[:PER_MONTH]:
+            first = min(group, key=lambda c: (c.date or "", c.path))
+            chosen.append({
+                "month": month, "sentence": first.sentence, "path": first.path,
+                "title": first.title, "date": first.date, "score": round(score, 4),
+                "posts": len({c.path for c in group}),
+            })  # fmt: skip
+    return chosen
+
+
+def bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors of character bigrams."""
+    counts = [Counter(t[i : i + 2] for i in range(len(t) - 1)) for t in texts]
+    documents = Counter(gram for c in counts for gram in c)
+    n = len(texts)
+    vectors = []
+    for c in counts:
+        vector = {
+            g: k * math.log((1 + n) / (1 + documents[g])) + k for g, k in c.items()
+        }
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({g: v / norm for g, v in vector.items()})
+    return vectors
+
+
+def cosine(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(g, 0.0) for g, v in a.items())
+
+
+def lexrank(groups: list[list[Candidate]]) -> list[tuple[float, list]]:
+    """(score, sentences) best first; near-duplicates merged into one group."""
+    vectors = bigram_vectors([group[0].sentence for group in groups])
+    n = len(groups)
+    similar = [[0.0] * n for _ in range(n)]
+    merged = list(range(n))  # each group's representative
+    for i in range(n):
+        similar[i][i] = 1.0
+        for j in range(i + 1, n):
+            value = cosine(vectors[i], vectors[j])
+            similar[i][j] = similar[j][i] = value
+            if value >= NEAR_DUPLICATE and merged[j] == j:
+                merged[j] = merged[i]
+    keep = [i for i in range(n) if merged[i] == i]
+    members = {
+        i: [c for j in range(n) if merged[j] == i for c in groups[j]] for i in keep
+    }
+    sums = {i: sum(similar[i][j] for j in keep) or 1.0 for i in keep}
+    score = {i: 1.0 / len(keep) for i in keep} if keep else {}
+    for _ in range(50):  # power iteration of the damped random walk
+        following = {
+            i: (1 - DAMPING) / len(keep)
+            + DAMPING * sum(similar[j][i] / sums[j] * score[j] for j in keep)
+            for i in keep
+        }
+        done = max(abs(following[i] - score[i]) for i in keep) < 1e-6
+        score = following
+        if done:
+            break
+    # the longest of near-duplicates is the one quoted
+    ranked = []
+    for i in keep:
+        group = sorted(members[i], key=lambda c: -len(c.sentence))
+        ranked.append((score[i], group))
+    ranked.sort(key=lambda item: -item[0])
+    return ranked
+
+
+def money_partners(conn, rates: dict, key: str) -> list[dict]:
+    """The entities money flows to (out) and from (in), largest first."""
+    from airesearch.queries.entity_lookup import display_names
+    from airesearch.queries.relations import money_flows
+
+    flows = [
+        (("out", payee) if payer == key else ("in", payer), stats)
+        for (payer, payee), stats in money_flows(conn, rates, None, None).items()
+        if key in (payer, payee)
+    ]
+    names = display_names(conn, [other for (_, other), _ in flows])
+    return sorted(
+        (
+            {"direction": direction, "name": names.get(other, (other,))[0],
+             "figures": stats["weight"], "usd": round(stats["usd"], 2),
+             "first_date": stats["first_date"], "last_date": stats["last_date"]}
+            for (direction, other), stats in flows
+        ),
+        key=lambda flow: -flow["usd"],
+    )  # fmt: skip
+
+
+def by_posts(conn, sql: str, passage_ids: list[int]) -> list[tuple]:
+    """Rows of sql (its last column a passage id, a "{}" where the post ids
+    go) for the posts of these passages, kept if their passage is one of
+    them: mentions and deals are indexed by post, not passage."""
+    wanted = set(passage_ids)
+    posts = sorted({passage_id >> PASSAGE_BITS for passage_id in wanted})
+    return [row for row in rows_for(conn, sql, posts) if row[-1] in wanted]
+
+
+def figure_rows(conn, passage_ids: list[int]) -> list[tuple]:
+    """deal_queries.full_deals rows (id, posts, mentions, first, last) of the
+    deal-like figures inside these passages."""
+    from airesearch.queries.deals import DEAL_KINDS
+
+    kinds = ", ".join(f"'{kind}'" for kind in DEAL_KINDS)  # constants, not input
+    rows = by_posts(
+        conn,
+        "SELECT d.rowid, 1, d.mentions, p.date, p.date, d.passage_id FROM deals d"
+        " JOIN posts p ON p.id = d.post_id"
+        f" WHERE d.post_id IN ({{}}) AND d.kind IN ({kinds})",
+        passage_ids,
+    )
+    return [row[:5] for row in rows]
+
+
+def query_partners(conn, passage_ids: list[int]) -> list[dict]:
+    """The entities named in the matching passages, by Jaccard between those
+    passages and the passages that name the entity."""
+    from airesearch.queries.entities import passages_naming
+    from airesearch.queries.entity_lookup import display_names
+
+    together = Counter(
+        key
+        for key, _ in set(
+            by_posts(
+                conn,
+                "SELECT entity, passage_id FROM mentions WHERE post_id IN ({})",
+                passage_ids,
+            )
+        )
+    )
+    if not together:
+        return []
+    keys = list(together)
+    naming = passages_naming(conn, keys)
+    names = display_names(conn, keys)
+    matched = len(passage_ids)
+    scored = sorted(
+        (-both / (matched + naming.get(key, both) - both), -both, key)
+        for key, both in together.items()
+    )[:PARTNERS]
+    return [
+        {"name": names[key][0], "type": names[key][1], "passages": -minus_both,
+         "jaccard": round(-minus_score, 3)}
+        for minus_score, minus_both, key in scored
+    ]  # fmt: skip

@@ -1,0 +1,298 @@
+"""The words and entities over-represented in a period against a baseline: the
+rest of the corpus, or the same number of days just before the period.
+
+Counted in posts, not occurrences, so that one long post cannot dominate: each
+post's distinct terms come from post_terms, each entity's posts from
+entity_posts, so nothing is analysed again. For a word held by a of the c
+period posts and b of the d baseline posts:
+
+- G² (log-likelihood) of the 2×2 table [a, c-a; b, d-b], the ranking, as in
+  Rayson and Garside's keyness and Dunning's test; 3.84, 6.63 and 10.83 are
+  its 5 %, 1 % and 0.1 % critical values;
+- log ratio = log2((a/c) / (b/d)), Hardie's effect size: +1 is twice as common
+  in the period; a zero count counts as 0.5.
+
+A word is a term of two or more characters with a kanji, katakana or Latin
+letter, not all hiragana (function words: こと, する), not starting with a digit
+(numbers, dates), and not one of the gazetteer's generic words (AI, GPU).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import sqlite3
+
+from airesearch.errors import AiresearchError
+from airesearch.index.post_terms import posts_per_term
+from airesearch.index.storage import PASSAGE_BITS
+from airesearch.models import Keyword
+from airesearch.queries.search import check_day, cut_snippet, match_offsets, quote
+
+BASELINES = ("rest", "previous")
+KEYWORD_TYPES = ("all", "word", "entity")
+LETTER = re.compile(r"[\u3400-\u9fff\u30a1-\u30fa\u30fc-\u30ffa-z]")
+HIRAGANA = re.compile(r"[\u3041-\u309fー]+")
+Period = tuple[str, str]  # first and last day, ISO
+
+
+def keywords(
+    conn: sqlite3.Connection,
+    since: str,
+    until: str | None = None,
+    baseline: str = "rest",
+    kind: str = "all",
+    top: int = 20,
+    negative: bool = False,
+    min_posts: int = 3,
+    min_g2: float = 6.63,
+    entities_file: str | None = None,
+) -> list[Keyword]:
+    """The top words and entities of the period since..until (until: the last
+    post's day), by G² (negative: those under-represented), each with one
+    example from the period (negative: from the baseline)."""
+    period, base = periods(conn, since, until, baseline)
+    if kind not in KEYWORD_TYPES:
+        raise AiresearchError(f"--type must be one of {', '.join(KEYWORD_TYPES)}")
+    if min_posts < 1 or top < 0:
+        raise AiresearchError("--min-posts must be 1 or more and --top 0 or more")
+    period_ids = post_ids(conn, period)
+    if not period_ids:
+        return []
+    base_ids = post_ids(conn, base) if base else None
+    total = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+    c = len(period_ids)
+    d = len(base_ids) if base_ids is not None else total - c
+    if not d:
+        raise AiresearchError(f"the baseline {describe(base)} holds no posts")
+    counted = []
+    if kind in ("all", "entity"):
+        counted += entity_counts(conn, period, base)
+    if kind in ("all", "word"):
+        names = entity_spellings(conn) if kind == "all" else set()
+        counted += word_counts(conn, period_ids, base_ids, entities_file, names)
+    rows = []
+    for key, what, a, b in counted:
+        over = a * d > b * c
+        if over == negative or (b if negative else a) < min_posts:
+            continue
+        score = log_likelihood(a, b, c, d)
+        if score >= min_g2:
+            rows.append((score, a, key, what, b))
+    rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
+    if kind == "all":
+        rows = uncovered(conn, rows, top)
+    if top:
+        rows = rows[:top]
+    # the example: from the period, or for what fell out of use from the
+    # baseline (the days before, or anywhere outside the period)
+    span, outside = (base or period, base is None) if negative else (period, False)
+    return [
+        keyword_row(conn, row, c, d, span, outside)._replace(
+            period=describe(period), baseline=describe(base) if base else "rest"
+        )
+        for row in rows
+    ]
+
+
+def periods(conn, since, until, baseline) -> tuple[Period, Period | None]:
+    """The period (until: the last post's day) and the baseline period (None
+    for the rest of the corpus)."""
+    if baseline not in BASELINES:
+        raise AiresearchError(f"--baseline must be one of {', '.join(BASELINES)}")
+    check_day(since, "--since")
+    if until is None:
+        (until,) = conn.execute("SELECT max(substr(date, 1, 10)) FROM posts").fetchone()
+        until = max(until or since, since)
+    check_day(until, "--until")
+    if until < since:
+        raise AiresearchError(f"--until {until} is before --since {since}")
+    if baseline == "rest":
+        return (since, until), None
+    first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+    before = first - dt.timedelta(days=1)
+    start = before - (last - first)
+    return (since, until), (start.isoformat(), before.isoformat())
+
+
+def describe(period: Period | None) -> str:
+    return f"{period[0]}..{period[1]}" if period else "the rest of the corpus"
+
+
+def post_ids(conn, period: Period) -> list[int]:
+    return [
+        post_id
+        for (post_id,) in conn.execute(
+            "SELECT id FROM posts WHERE substr(date, 1, 10) BETWEEN ? AND ?", period
+        )
+    ]
+
+
+def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
+    """(entity key, "entity", period posts, baseline posts) of every entity;
+    against the rest, the baseline's are the entity's posts less the period's."""
+    query = (
+        "SELECT entity, count(*) FROM entity_posts"
+        " WHERE substr(date, 1, 10) BETWEEN ? AND ? GROUP BY entity"
+    )
+    in_period = dict(conn.execute(query, period))
+    if base is None:
+        return [
+            (key, "entity", in_period.get(key, 0), posts - in_period.get(key, 0))
+            for key, posts in conn.execute("SELECT entity, posts FROM entity_totals")
+        ]
+    in_base = dict(conn.execute(query, base))
+    return [
+        (key, "entity", in_period.get(key, 0), in_base.get(key, 0))
+        for key in in_period.keys() | in_base.keys()
+    ]
+
+
+def word_counts(conn, period_ids, base_ids, entities_file, names) -> list[tuple]:
+    """(term, "word", period posts, baseline posts) of every word (see the
+    module docstring); against the rest, the baseline's are the term's posts
+    less the period's; names: terms left out."""
+    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.tokens import stem
+
+    generic = {stem(word) for word in load_gazetteer(entities_file).generic} | names
+    in_period = posts_per_term(conn, period_ids)
+    in_base = posts_per_term(conn, base_ids) if base_ids is not None else None
+    found = []
+    for term_id, term, posts in conn.execute("SELECT id, term, posts FROM vocabulary"):
+        if not is_word(term) or term in generic:
+            continue
+        a = in_period.get(term_id, 0)
+        if in_base is None:
+            found.append((term, "word", a, posts - a))
+        elif a or term_id in in_base:
+            found.append((term, "word", a, in_base.get(term_id, 0)))
+    return found
+
+
+def is_word(term: str) -> bool:
+    return (
+        len(term) >= 2
+        and not term[0].isdigit()
+        and LETTER.search(term) is not None
+        and not HIRAGANA.fullmatch(term)
+    )
+
+
+def entity_spellings(conn) -> set[str]:
+    """Terms that spell an entity (NVIDIA, エヌビディア): with --type all, the
+    entity's row stands for them."""
+    from airesearch.tokens import name_key, stem
+
+    return {
+        stem(name_key(surface))
+        for (surface,) in conn.execute("SELECT DISTINCT surface FROM entity_spellings")
+    }
+
+
+def uncovered(conn, rows: list[tuple], top: int) -> list[tuple]:
+    """The rows less the words that are part of an entity's name and hold the
+    same posts as that entity (シリコン beside シリコンバレー); top: enough rows
+    kept (0: all)."""
+    from airesearch.tokens import name_key
+
+    counts = {key: (a, b) for _, a, key, what, b in rows if what == "entity"}
+    spellings = [
+        (name_key(surface), key)
+        for key, surface in conn.execute(
+            "SELECT DISTINCT entity, surface FROM entity_spellings"
+        )
+        if key in counts
+    ]
+    kept = []
+    for row in rows:
+        _, a, term, what, b = row
+        if what == "word" and any(
+            term in spelling and counts[key] == (a, b) for spelling, key in spellings
+        ):
+            continue
+        kept.append(row)
+        if top and len(kept) == top:
+            break
+    return kept
+
+
+def log_likelihood(a: int, b: int, c: int, d: int) -> float:
+    """G² of the 2×2 table: a of c posts in the period, b of d in the baseline."""
+    n = c + d
+    # (observed, its row total, its column total) of each cell
+    observed = (
+        (a, c, a + b), (c - a, c, n - a - b), (b, d, a + b), (d - b, d, n - a - b)
+    )  # fmt: skip
+    return 2 * sum(
+        o * math.log(o * n / (row * column)) for o, row, column in observed if o
+    )
+
+
+def log_ratio(a: int, b: int, c: int, d: int) -> float:
+    return math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
+
+
+def keyword_row(conn, row: tuple, c: int, d: int, span: Period, outside: bool):
+    """One Keyword (its period and baseline left blank), with an example from
+    the posts of span (outside: from the posts outside it)."""
+    score, a, key, what, b = row
+    if what == "entity":
+        from airesearch.queries.entity_lookup import display_names
+
+        name, entity_type = display_names(conn, [key])[key]
+        example = entity_example(conn, key, span, outside)
+    else:
+        name, entity_type = key, None
+        example = word_example(conn, key, span, outside)
+    return Keyword(
+        name, what, entity_type, a, b, c, d, "", "", round(score, 2),
+        round(log_ratio(a, b, c, d), 2), *example,
+    )  # fmt: skip
+
+
+def dated(outside: bool, column: str = "posts.date") -> str:
+    day = f"substr({column}, 1, 10)"
+    if outside:
+        return f"({column} IS NULL OR {day} NOT BETWEEN ? AND ?)"
+    return f"{day} BETWEEN ? AND ?"
+
+
+def word_example(conn, term: str, span: Period, outside: bool) -> tuple:
+    """(path, title, date, snippet, snippet_matches) of the passage that holds
+    term best (bm25) among the posts of span (or outside it)."""
+    row = conn.execute(
+        "SELECT passages.text, posts.path, posts.title, posts.date FROM passage_fts"
+        " JOIN passages ON passages.id = passage_fts.rowid"
+        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
+        f" WHERE passage_fts MATCH ? AND {dated(outside)}"
+        " ORDER BY passage_fts.rank LIMIT 1",
+        (quote(term), *span),
+    ).fetchone()
+    if not row:
+        return None, None, None, None, []
+    text, path, title, day = row
+    return (path, title, day, *cut_snippet(text, match_offsets(text, {(term,)})))
+
+
+def entity_example(conn, key: str, span: Period, outside: bool) -> tuple:
+    """The same for an entity: its first mention in the post of span (or
+    outside it) that names it most."""
+    post = conn.execute(
+        "SELECT post_id FROM entity_posts WHERE entity = ? AND"
+        f" {dated(outside, 'date')} ORDER BY mentions DESC, post_id LIMIT 1",
+        (key, *span),
+    ).fetchone()
+    if not post:
+        return None, None, None, None, []
+    text, start, end, path, title, day = conn.execute(
+        "SELECT passages.text, mentions.start, mentions.end, posts.path,"
+        " posts.title, posts.date FROM mentions"
+        " JOIN passages ON passages.id = mentions.passage_id"
+        " JOIN posts ON posts.id = mentions.post_id"
+        " WHERE mentions.post_id = ? AND mentions.entity = ?"
+        " ORDER BY mentions.passage_id, mentions.start LIMIT 1",
+        (post[0], key),
+    ).fetchone()
+    return (path, title, day, *cut_snippet(text, [[start, end]]))
