@@ -113,3 +113,44 @@ IndexReport = namedtuple(
 )
 IndexReport.__doc__ = """What one run of the indexer did. skipped: [{path, reason}];
 warnings: [{path, message}]."""
+
+
+class Item(namedtuple("Item", "text phrases alternatives", defaults=((),))):
+    """A query word or phrase, analysed: phrases are the term sequences that
+    spell it in the index (the first is its own analysis); alternatives are the
+    other spellings of the entity the word names (エヌビディア -> NVIDIA)."""
+
+    __slots__ = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.phrases[0]
+
+    def all_items(self) -> list[Item]:
+        return [self, *self.alternatives]
+
+
+class ParsedQuery:
+    """ANDed groups of ORed items, and the items whose posts are excluded."""
+
+    def __init__(self, groups=None, excluded=None) -> None:
+        self.groups: list[list[Item]] = groups or []
+        self.excluded: list[Item] = excluded or []
+
+    def highlight_phrases(self) -> set[tuple[str, ...]]:
+        return {
+            phrase
+            for group in self.groups
+            for word in group
+            for item in word.all_items()
+            for phrase in item.phrases
+        }
+
+
+# Everything `search` needs besides the index; built by the CLI from options.
+# exact: no alias expansion; entity: only posts that mention this entity.
+SearchRequest = namedtuple(
+    "SearchRequest",
+    "query tags categories since until limit passages exact entity",
+    defaults=((), (), None, None, 10, False, False, None),
+)

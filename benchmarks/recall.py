@@ -85,7 +85,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from airesearch.cli.commands import Where, fresh_index
-    from airesearch.queries.search import SearchRequest, search
+    from airesearch.models import SearchRequest
+    from airesearch.queries.search import search
 
     conn, _, _ = fresh_index(Where(args.folder, args.index))
     texts = searchable_texts(conn)

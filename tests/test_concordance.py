@@ -5,8 +5,8 @@ import json
 import pytest
 
 from airesearch.errors import AiresearchError
+from airesearch.models import SearchRequest
 from airesearch.output.readable import display_width, pad_to
-from airesearch.queries.search import SearchRequest
 from airesearch.research.concordance import kwic
 
 from .conftest import index_fixture

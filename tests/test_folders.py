@@ -11,8 +11,9 @@ import pytest
 
 from airesearch.index.build import open_index, update_index
 from airesearch.ingest.corpus import find_posts, read_post
+from airesearch.models import SearchRequest
 from airesearch.queries.posts import show
-from airesearch.queries.search import SearchRequest, search
+from airesearch.queries.search import search
 
 from .conftest import BUNDLED
 

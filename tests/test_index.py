@@ -18,7 +18,8 @@ from airesearch.index.build import (
 )
 from airesearch.index.freshness import check_in_background, corpus_changed
 from airesearch.index.post_terms import decode
-from airesearch.queries.search import SearchRequest, search
+from airesearch.models import SearchRequest
+from airesearch.queries.search import search
 
 from .conftest import BUNDLED
 

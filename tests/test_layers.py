@@ -26,7 +26,7 @@ FLOORS = (
     },
     {
         "index": (
-            "sql", "aggregates", "post_terms", "storage",
+            "sql", "aggregates", "post_terms", "schema", "postings", "storage",
             "updates", "build", "freshness",
         ),
     },
@@ -115,6 +115,13 @@ def test_imports_point_down(path):
     assert upward == [], f"{name} imports {upward} from its place or above"
     for package, allowed in ONLY_IN.items():
         assert package not in theirs or name in allowed, (name, package)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_only_the_seam_knows_the_postings_engine(path):
+    name = module_name(path)
+    found = POSTINGS_ENGINE.search(path.read_text(encoding="utf-8"))
+    assert name in KNOWS_THE_ENGINE or not found, f"{name}: {found and found[0]}"
 
 
 def test_the_layer_rule_catches_an_upward_import():

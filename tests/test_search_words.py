@@ -11,7 +11,8 @@ import pytest
 
 from airesearch import tokens
 from airesearch.index.build import open_index
-from airesearch.queries.search import SearchRequest, search
+from airesearch.models import SearchRequest
+from airesearch.queries.search import search
 from tests.conftest import BUNDLED, MESSY_FILES, index_fixture, indexed
 
 WORD_POSTS = {

@@ -1,7 +1,7 @@
 """Writing a post into the index and taking it out leaves nothing behind."""
 
 from airesearch.index.build import open_index, update_index
-from airesearch.index.storage import PASSAGE_BITS, label_key
+from airesearch.index.schema import PASSAGE_BITS, label_key
 
 from .conftest import write_corpus
 

@@ -20,8 +20,9 @@ from airesearch.index.build import (
 )
 from airesearch.index.freshness import check_in_background, corpus_changed
 from airesearch.ingest.corpus import bundled_corpus, check_corpus
+from airesearch.models import SearchRequest
 from airesearch.output import render, research_render
-from airesearch.queries.search import SearchRequest, missing_words, search, suggest
+from airesearch.queries.search import missing_words, search, suggest
 
 ENTITY_COLUMNS = [
     "name", "type", "mentions", "posts", "first_date", "last_date", "aliases",

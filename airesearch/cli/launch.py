@@ -183,7 +183,7 @@ def answering(fast):
 @answering
 def fast_search(options, where, out, color) -> int:
     from airesearch.cli.commands import run_search
-    from airesearch.queries.search import SearchRequest
+    from airesearch.models import SearchRequest
 
     request = SearchRequest(
         query=" ".join(options["words"]),
@@ -237,7 +237,7 @@ def fast_deals(options, where, out, color) -> None:
 @answering
 def fast_kwic(options, where, out, color) -> int:
     from airesearch.cli.commands import run_kwic
-    from airesearch.queries.search import SearchRequest
+    from airesearch.models import SearchRequest
 
     request = SearchRequest(
         query=" ".join(options["words"]), tags=tuple(options["--tag"]),

@@ -12,12 +12,11 @@ from typing import Annotated
 
 import typer
 
-from airesearch.models import ENTITY_TYPES, KINDS
+from airesearch.models import ENTITY_TYPES, KINDS, SearchRequest
 from airesearch.output import render
 from airesearch.queries.deals import SORTS as DEAL_SORTS
 from airesearch.queries.entities import SORTS as ENTITY_SORTS
 from airesearch.queries.relations import EDGE_KINDS, GRAPH_FORMATS
-from airesearch.queries.search import SearchRequest
 from airesearch.research.concordance import SORTS as KWIC_SORTS
 from airesearch.research.keywords import BASELINES, KEYWORD_TYPES
 from airesearch.research.trends import PERIODS as TREND_PERIODS

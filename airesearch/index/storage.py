@@ -1,7 +1,8 @@
 """Writing one analysed post into the index (post, labels, passages, FTS5 rows,
 entity mentions, money figures, the post's term list) and taking it out
-again; the gazetteer's aliases kept beside them. index.py calls these inside its
-transaction.
+again; the gazetteer's aliases kept beside them. build.py calls these inside
+its transaction. The postings (FTS5 rows) are written here and read only by
+postings.py.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import zlib
 
 from airesearch.index.aggregates import add_post, remove_post
 from airesearch.index.post_terms import TermBook
+from airesearch.index.schema import (
+    HEAD_KINDS,
+    MAX_PASSAGES,
+    label_key,
+    passage_id,
+    passage_range,
+)
 from airesearch.ingest.corpus import PostFile
 from airesearch.models import MentionRow
-
-# A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
-# search groups FTS5 hits into posts from the rowid alone.
-PASSAGE_BITS = 16
-MAX_PASSAGES = 1 << PASSAGE_BITS
-HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 
 def store_aliases(conn, entities_file=None) -> None:
@@ -78,7 +80,7 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
         [(post_id, field, value) for field, value in labels],
     )
     rows = [
-        ((post_id << PASSAGE_BITS) + seq, passage, text, mentions)
+        (passage_id(post_id, seq), passage, text, mentions)
         for seq, (passage, (text, mentions)) in enumerate(
             zip(post.passages, analysed, strict=True)
         )
@@ -101,7 +103,7 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
         "INSERT INTO deals VALUES"
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (post_id, (post_id << PASSAGE_BITS) + seq, figure.min, figure.max,
+            (post_id, passage_id(post_id, seq), figure.min, figure.max,
              figure.currency, figure.qualifier, figure.per, figure.surface,
              figure.start, figure.end, figure.sentence_start, figure.sentence_end,
              figure.kind, figure.payer, figure.payee,
@@ -142,21 +144,8 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     )
 
 
-def passage_range(post_id: int) -> tuple[int, int]:
-    """The first and last passage id a post can have: its passages are read by
-    id range, so they need no index by post."""
-    return post_id << PASSAGE_BITS, (post_id << PASSAGE_BITS) + MAX_PASSAGES - 1
-
-
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
     return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
-
-
-def label_key(label: str) -> str:
-    """Tags and categories compare case- and width-insensitively."""
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", label).casefold().strip()
 
 
 def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:

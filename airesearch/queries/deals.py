@@ -13,10 +13,9 @@ import sqlite3
 from collections import defaultdict
 
 from airesearch.errors import AiresearchError
-from airesearch.index.sql import rows_for
-from airesearch.index.storage import PASSAGE_BITS
+from airesearch.index.schema import MAX_PASSAGES
+from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import KINDS, Deal
-from airesearch.queries.search import date_filter
 
 RATES_FILE = os.path.join(
     os.path.dirname(os.path.dirname(__file__)), "data", "rates.toml"
@@ -176,7 +175,7 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
                 "SELECT d.rowid, d.surface, d.min, d.max, d.currency, d.qualifier,"
                 " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
                 " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
-                f" p.date, d.passage_id & {(1 << PASSAGE_BITS) - 1}, d.start, d.end,"
+                f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
                 " d.restated FROM deals d JOIN posts p ON p.id = d.post_id"
                 f" WHERE d.rowid IN ({','.join('?' * len(part))})",
                 part,

@@ -13,11 +13,10 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from airesearch.errors import AiresearchError
-from airesearch.index.sql import rows_for
+from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.queries.deals import entity_deal_totals
 from airesearch.queries.entity_lookup import display_names, most_common, resolve_entity
-from airesearch.queries.search import date_filter
 
 SORTS = ("mentions", "posts", "name", "recent")
 CO_MENTIONS = 5

@@ -10,7 +10,7 @@ import sqlite3
 import zlib
 
 from airesearch.errors import AiresearchError
-from airesearch.index.storage import passage_range
+from airesearch.index.schema import passage_range
 
 
 def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict:

@@ -18,9 +18,8 @@ from itertools import chain, groupby
 from operator import itemgetter
 
 from airesearch.errors import AiresearchError
-from airesearch.index.sql import rows_for
+from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import ENTITY_TYPES
-from airesearch.queries.search import date_filter
 
 EDGE_KINDS = ("all", "co", "money")
 GRAPH_FORMATS = ("table", "json", "gexf", "graphml", "dot", "cytoscape")

@@ -14,79 +14,18 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections import namedtuple
-from datetime import date as Date
 
 from airesearch import tokens
 from airesearch.errors import AiresearchError
-from airesearch.index.storage import PASSAGE_BITS, label_key
-from airesearch.models import Hit
+from airesearch.index import postings
+from airesearch.index.schema import label_key
+from airesearch.index.sql import date_filter
+from airesearch.models import Hit, Item, ParsedQuery, SearchRequest
 from airesearch.queries import spellings
 
-HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
 SNIPPET_WIDTH = 120
 SNIPPET_LEAD = 30  # characters of context shown before the first match
 QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-class Item(namedtuple("Item", "text phrases alternatives", defaults=((),))):
-    """A query word or phrase, analysed: phrases are the term sequences that
-    spell it in the index (the first is its own analysis); alternatives are the
-    other spellings of the entity the word names (エヌビディア -> NVIDIA)."""
-
-    __slots__ = ()
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        return self.phrases[0]
-
-    def match_expression(self) -> str:
-        forms = [quote(" ".join(phrase)) for phrase in self.phrases]
-        forms += [other.match_expression() for other in self.alternatives]
-        return f"({' OR '.join(forms)})" if len(forms) > 1 else forms[0]
-
-    def all_items(self) -> list[Item]:
-        return [self, *self.alternatives]
-
-
-class ParsedQuery:
-    """ANDed groups of ORed items, and the items whose posts are excluded."""
-
-    def __init__(self) -> None:
-        self.groups: list[list[Item]] = []
-        self.excluded: list[Item] = []
-
-    def match_expression(self) -> str:
-        return " AND ".join(
-            "(" + " OR ".join(item.match_expression() for item in group) + ")"
-            for group in self.groups
-        )
-
-    def exclusion_expression(self) -> str:
-        return " OR ".join(item.match_expression() for item in self.excluded)
-
-    def highlight_phrases(self) -> set[tuple[str, ...]]:
-        return {
-            phrase
-            for group in self.groups
-            for word in group
-            for item in word.all_items()
-            for phrase in item.phrases
-        }
-
-
-# Everything `search` needs besides the index; built by the CLI from options.
-# exact: no alias expansion; entity: only posts that mention this entity.
-SearchRequest = namedtuple(
-    "SearchRequest",
-    "query tags categories since until limit passages exact entity",
-    defaults=((), (), None, None, 10, False, False, None),
-)
-
-
-def quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def parse_query(query: str, spellings=None, conn=None) -> ParsedQuery:
@@ -170,89 +109,32 @@ def analyse_item(text: str, conn: sqlite3.Connection | None = None) -> Item | No
     return Item(text, tuple(phrases[: spellings.MAX_PHRASES]))
 
 
-def date_filter(
-    since: str | None, until: str | None, posts: str = "posts"
-) -> tuple[list[str], list[str]]:
-    """SQL conditions on the post date (table or alias posts) for --since and
-    --until, and their parameters."""
-    conditions, params = [], []
-    if check_day(since, "--since"):
-        conditions.append(f"substr({posts}.date, 1, 10) >= ?")
-        params.append(since)
-    if check_day(until, "--until"):
-        conditions.append(f"substr({posts}.date, 1, 10) <= ?")
-        params.append(until)
-    return conditions, params
-
-
-def check_day(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    try:
-        if not ISO_DAY.fullmatch(value):
-            raise ValueError
-        Date.fromisoformat(value)
-    except ValueError:
-        raise AiresearchError(
-            f"{option} wants a date as YYYY-MM-DD, not {value!r}"
-        ) from None
-    return value
-
-
 def search(conn: sqlite3.Connection, request: SearchRequest) -> list[Hit]:
     """Ranked hits: one per post (its best passage), or one per passage."""
     if request.limit < 0:
         raise AiresearchError(f"--limit must be 0 (all) or more, not {request.limit}")
-    parsed, where, params = parse_request(conn, request)
-    # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
-    # A passage's rowid holds its post id in the high bits (storage.py), so
-    # passages group into posts without reading the passages table.
-    sql = (
-        "WITH matched AS MATERIALIZED (SELECT rowid AS id,"
-        f" bm25(passage_fts, {HEAD_WEIGHT}, 1.0) AS rank"
-        " FROM passage_fts WHERE passage_fts MATCH ?)"
-    )
-    if request.passages:
-        sql += (
-            " SELECT matched.id, rank, 1 FROM matched"
-            f" JOIN posts ON posts.id = matched.id >> {PASSAGE_BITS}"
-        )
-        tail = "ORDER BY rank, posts.path, matched.id"
-    else:  # SQLite gives the bare id of the row that holds min(rank)
-        sql += (
-            f", best AS (SELECT id >> {PASSAGE_BITS} AS post_id, id,"
-            " min(rank) AS rank, count(*) AS n FROM matched"
-            f" GROUP BY id >> {PASSAGE_BITS})"
-            " SELECT best.id, rank, n FROM best JOIN posts ON posts.id = best.post_id"
-        )
-        tail = "ORDER BY rank, posts.path"
-    sql += f" {'WHERE ' + ' AND '.join(where) if where else ''} {tail}"
-    if request.limit > 0:
-        sql += f" LIMIT {int(request.limit)}"
+    parsed, selection = parse_request(conn, request)
     try:
-        rows = conn.execute(sql, params).fetchall()
+        rows = postings.ranked(
+            conn, selection, per_post=not request.passages, limit=request.limit
+        )
     except sqlite3.OperationalError as error:
         raise AiresearchError(f"search failed: {error}") from None
     highlight = parsed.highlight_phrases()
-    return [to_hit(conn, pid, -best, count, highlight) for pid, best, count in rows]
+    return [to_hit(conn, pid, score, count, highlight) for pid, score, count in rows]
 
 
 def parse_request(
     conn: sqlite3.Connection, request: SearchRequest
-) -> tuple[ParsedQuery, list[str], list]:
-    """The parsed query, and the SQL conditions on posts (and their parameters,
-    after the MATCH expression) that the request's filters ask for."""
+) -> tuple[ParsedQuery, postings.Selection]:
+    """The parsed query, and what the postings are asked for: the query and
+    the SQL conditions on posts (with their parameters) of the request's
+    filters."""
     spellings = None if request.exact else (lambda word: alias_spellings(conn, word))
     parsed = parse_query(request.query, spellings, conn)
     dated, dates = date_filter(request.since, request.until)  # checked early
     where: list[str] = []
-    params: list[object] = [parsed.match_expression()]
-    if parsed.excluded:
-        where.append(
-            f"posts.id NOT IN (SELECT rowid >> {PASSAGE_BITS} FROM passage_fts"
-            " WHERE passage_fts MATCH ?)"
-        )
-        params.append(parsed.exclusion_expression())
+    params: list[object] = []
     for field_name, values in (("tag", request.tags), ("category", request.categories)):
         for value in values:
             where.append(
@@ -265,7 +147,7 @@ def parse_request(
 
         where.append("posts.id IN (SELECT post_id FROM entity_posts WHERE entity = ?)")
         params.append(resolve_entity(conn, request.entity))
-    return parsed, where + dated, params + dates
+    return parsed, postings.Selection(parsed, where + dated, params + dates)
 
 
 def alias_spellings(conn: sqlite3.Connection, word: str) -> list[str]:
@@ -353,15 +235,11 @@ def missing_words(conn: sqlite3.Connection, query: str) -> list[str]:
     missing = []
     for item in (item for group in parsed.groups for item in group):
         if not any(
-            all(in_vocabulary(conn, term) for term in phrase) for phrase in item.phrases
+            all(postings.has_term(conn, term) for term in phrase)
+            for phrase in item.phrases
         ):
             missing.append(item.text)
     return missing
-
-
-def in_vocabulary(conn: sqlite3.Connection, term: str) -> bool:
-    row = conn.execute("SELECT 1 FROM passage_vocab WHERE term = ?", (term,)).fetchone()
-    return row is not None
 
 
 def suggest(conn: sqlite3.Connection, word: str, limit: int = 3) -> list[str]:

@@ -19,10 +19,12 @@ import sqlite3
 from collections import Counter, namedtuple
 
 from airesearch.errors import AiresearchError
+from airesearch.index import postings
+from airesearch.index.schema import post_of
 from airesearch.index.sql import rows_for
-from airesearch.index.storage import PASSAGE_BITS
 from airesearch.ingest.passages import sentence_of, sentence_spans
-from airesearch.queries.search import SearchRequest, match_offsets, parse_request
+from airesearch.models import SearchRequest
+from airesearch.queries.search import match_offsets, parse_request
 
 NEAR_DUPLICATE = 0.85  # cosine at or above which two sentences are one
 PER_MONTH = 3  # key sentences quoted per month
@@ -90,20 +92,12 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
     from airesearch.queries.deals import full_deals, with_sentences
     from airesearch.research.trends import trend
 
-    parsed, where, params = parse_request(conn, SearchRequest(query))
-    rows = conn.execute(
-        "SELECT passages.id, passages.text, posts.id, posts.path, posts.title,"
-        " posts.date FROM passage_fts"
-        " JOIN passages ON passages.id = passage_fts.rowid"
-        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        " WHERE passage_fts MATCH ?"
-        + "".join(f" AND {condition}" for condition in where),
-        params,
-    ).fetchall()
+    parsed, selection = parse_request(conn, SearchRequest(query))
+    rows = list(postings.passages(conn, selection))
     phrases = parsed.highlight_phrases()
-    per_post = Counter(post_id for _, _, post_id, _, _, _ in rows)
+    per_post = Counter(row.post_id for row in rows)
     candidates = []
-    for _, text, post_id, path, title, day in first_per_month(rows, per_post):
+    for _, _, text, post_id, path, title, day in first_per_month(rows, per_post):
         spans = sentence_spans(text)
         for start, _ in match_offsets(text, phrases):
             s_start, s_end = sentence_of(spans, start)
@@ -111,8 +105,8 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
                 Candidate(text[s_start:s_end].strip(), path, title, day,
                           per_post[post_id])
             )  # fmt: skip
-    dates = sorted(day[:10] for _, _, _, _, _, day in rows if day)
-    passage_ids = [row[0] for row in rows]
+    dates = sorted(row.date[:10] for row in rows if row.date)
+    passage_ids = [row.passage_id for row in rows]
     figures = with_sentences(
         conn, full_deals(conn, figure_rows(conn, passage_ids), rates)
     )
@@ -127,15 +121,15 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
     )  # fmt: skip
 
 
-def first_per_month(rows: list[tuple], per_post: Counter) -> list[tuple]:
+def first_per_month(rows: list, per_post: Counter) -> list:
     """The CANDIDATES distinct passages of each month from the posts that
     match most: only those are analysed again to find the sentences."""
     by_month: dict[str, dict[str, tuple]] = {}
-    ordered = sorted(rows, key=lambda row: (-per_post[row[2]], row[0]))
+    ordered = sorted(rows, key=lambda row: (-per_post[row.post_id], row.passage_id))
     for row in ordered:
-        texts = by_month.setdefault((row[5] or "undated")[:7], {})
-        if len(texts) < CANDIDATES and row[1] not in texts:
-            texts[row[1]] = row
+        texts = by_month.setdefault((row.date or "undated")[:7], {})
+        if len(texts) < CANDIDATES and row.text not in texts:
+            texts[row.text] = row
     return [row for texts in by_month.values() for row in texts.values()]
 
 
@@ -280,7 +274,7 @@ def by_posts(conn, sql: str, passage_ids: list[int]) -> list[tuple]:
     go) for the posts of these passages, kept if their passage is one of
     them: mentions and deals are indexed by post, not passage."""
     wanted = set(passage_ids)
-    posts = sorted({passage_id >> PASSAGE_BITS for passage_id in wanted})
+    posts = sorted({post_of(passage_id) for passage_id in wanted})
     return [row for row in rows_for(conn, sql, posts) if row[-1] in wanted]
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 import sqlite3
 
 from airesearch.errors import AiresearchError
-from airesearch.index.storage import PASSAGE_BITS
-from airesearch.models import KwicLine
-from airesearch.queries.search import SearchRequest, match_offsets, parse_request
+from airesearch.index import postings
+from airesearch.index.schema import passage_id
+from airesearch.models import KwicLine, SearchRequest
+from airesearch.queries.search import match_offsets, parse_request
 
 SORTS = ("date", "left", "right")
 
@@ -27,22 +28,13 @@ def kwic(
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if width < 1 or limit < 0:
         raise AiresearchError("--width must be 1 or more and --limit 0 or more")
-    parsed, where, params = parse_request(conn, request)
+    parsed, selection = parse_request(conn, request)
     phrases = parsed.highlight_phrases()
     # Passages in date order, read one by one: with sort=date the first limit
     # lines need only the newest passages' matches (tokens.py analyses each).
-    rows = conn.execute(
-        "SELECT passages.id, passages.seq, passages.text, posts.path, posts.title,"
-        " posts.date FROM passage_fts"
-        f" JOIN passages ON passages.id = passage_fts.rowid"
-        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        " WHERE passage_fts MATCH ?"
-        + "".join(f" AND {condition}" for condition in where)
-        + " ORDER BY coalesce(posts.date, '') DESC, posts.path, passages.seq",
-        params,
-    )
+    rows = postings.passages(conn, selection, newest_first=True)
     lines: list[KwicLine] = []
-    for _, seq, text, path, title, day in rows:
+    for _, seq, text, _, path, title, day in rows:
         for start, end in match_offsets(text, phrases):
             lines.append(
                 KwicLine(
@@ -74,7 +66,7 @@ def with_marks(conn: sqlite3.Connection, lines: list[KwicLine]) -> list[KwicLine
         (post_id,) = conn.execute(
             "SELECT id FROM posts WHERE path = ?", (path,)
         ).fetchone()
-        passage = (post_id << PASSAGE_BITS) + seq
+        passage = passage_id(post_id, seq)
         found = [  # by post first: both tables are indexed by post
             (start, end, kind)
             for table, kind in (("mentions", "entity"), ("deals", "money"))

@@ -25,10 +25,11 @@ import re
 import sqlite3
 
 from airesearch.errors import AiresearchError
+from airesearch.index import postings
 from airesearch.index.post_terms import posts_per_term
-from airesearch.index.storage import PASSAGE_BITS
-from airesearch.models import Keyword
-from airesearch.queries.search import check_day, cut_snippet, match_offsets, quote
+from airesearch.index.sql import check_day, date_filter
+from airesearch.models import Item, Keyword, ParsedQuery
+from airesearch.queries.search import cut_snippet, match_offsets
 
 BASELINES = ("rest", "previous")
 KEYWORD_TYPES = ("all", "word", "entity")
@@ -252,37 +253,26 @@ def keyword_row(conn, row: tuple, c: int, d: int, span: Period, outside: bool):
     )  # fmt: skip
 
 
-def dated(outside: bool, column: str = "posts.date") -> str:
-    day = f"substr({column}, 1, 10)"
-    if outside:
-        return f"({column} IS NULL OR {day} NOT BETWEEN ? AND ?)"
-    return f"{day} BETWEEN ? AND ?"
-
-
 def word_example(conn, term: str, span: Period, outside: bool) -> tuple:
     """(path, title, date, snippet, snippet_matches) of the passage that holds
     term best (bm25) among the posts of span (or outside it)."""
-    row = conn.execute(
-        "SELECT passages.text, posts.path, posts.title, posts.date FROM passage_fts"
-        " JOIN passages ON passages.id = passage_fts.rowid"
-        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        f" WHERE passage_fts MATCH ? AND {dated(outside)}"
-        " ORDER BY passage_fts.rank LIMIT 1",
-        (quote(term), *span),
-    ).fetchone()
+    query = ParsedQuery([[Item(term, ((term,),))]])
+    dated, dates = date_filter(*span, outside=outside)
+    row = postings.best_passage(conn, postings.Selection(query, dated, dates))
     if not row:
         return None, None, None, None, []
-    text, path, title, day = row
+    text, path, title, day = row.text, row.path, row.title, row.date
     return (path, title, day, *cut_snippet(text, match_offsets(text, {(term,)})))
 
 
 def entity_example(conn, key: str, span: Period, outside: bool) -> tuple:
     """The same for an entity: its first mention in the post of span (or
     outside it) that names it most."""
+    dated, dates = date_filter(*span, "entity_posts", outside=outside)
     post = conn.execute(
         "SELECT post_id FROM entity_posts WHERE entity = ? AND"
-        f" {dated(outside, 'date')} ORDER BY mentions DESC, post_id LIMIT 1",
-        (key, *span),
+        f" {' AND '.join(dated)} ORDER BY mentions DESC, post_id LIMIT 1",
+        (key, *dates),
     ).fetchone()
     if not post:
         return None, None, None, None, []

@@ -15,9 +15,10 @@ import statistics
 from collections import Counter
 
 from airesearch.errors import AiresearchError
-from airesearch.index.storage import PASSAGE_BITS
-from airesearch.models import TrendPoint
-from airesearch.queries.search import SearchRequest, date_filter, parse_request
+from airesearch.index import postings
+from airesearch.index.sql import date_filter
+from airesearch.models import SearchRequest, TrendPoint
+from airesearch.queries.search import parse_request
 
 PERIODS = ("week", "month", "quarter")
 BURST_RATIO = 2.0
@@ -104,17 +105,12 @@ def trend(
 
 def query_counts(conn, request: SearchRequest, by: str) -> tuple[Counter, Counter]:
     """(posts, matching passages) per period for one query."""
-    parsed, where, params = parse_request(conn, request)
+    _, selection = parse_request(conn, request)
     posts: Counter = Counter()
     passages: Counter = Counter()
-    for day, count in conn.execute(
-        f"SELECT substr(posts.date, 1, 10), count(*) FROM passage_fts"
-        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        " WHERE passage_fts MATCH ? AND posts.date IS NOT NULL"
-        + "".join(f" AND {condition}" for condition in where)
-        + " GROUP BY posts.id",
-        params,
-    ):
+    for _, day, count in postings.per_post(conn, selection):
+        if day is None:
+            continue
         label = period_of(day, by)[0]
         posts[label] += 1
         passages[label] += count

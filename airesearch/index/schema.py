@@ -1,0 +1,139 @@
+"""The index's on-disk format, and the facts about it that readers share:
+the tables, how a passage id is made, how labels compare. Writers (storage.py,
+build.py) and readers import it; it imports nothing of ours."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
+# hits group into posts from the passage id alone.
+PASSAGE_BITS = 16
+MAX_PASSAGES = 1 << PASSAGE_BITS
+HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
+
+APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
+SCHEMA_VERSION = 16
+
+SCHEMA = f"""
+PRAGMA application_id = {APPLICATION_ID};
+PRAGMA user_version = {SCHEMA_VERSION};
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    post_id INTEGER, skipped TEXT
+);
+-- metadata: the whole front matter as zlib-compressed JSON (only show reads it)
+CREATE TABLE posts (
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, title TEXT, date TEXT,
+    tags TEXT, categories TEXT, metadata BLOB, dropped INTEGER, warnings TEXT
+);
+CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
+CREATE INDEX post_labels_value ON post_labels (field, value);
+CREATE INDEX post_labels_post ON post_labels (post_id);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
+    kind TEXT, text TEXT
+);
+-- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
+-- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
+CREATE VIRTUAL TABLE passage_fts USING fts5 (
+    head, body, content = '',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
+);
+CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
+-- Every distinct term, kept up to date by the indexer: listing passage_vocab
+-- reads the whole FTS5 index (seconds on a large corpus), this table does not.
+-- id: the term in post_terms lists; posts: how many posts hold it.
+CREATE TABLE vocabulary (
+    term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Each post's distinct term ids (post_terms.py), for keywords.
+CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
+-- Entity mentions (entities.py); offsets are in the passage text.
+CREATE TABLE mentions (
+    passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, cue_before TEXT, cue_after TEXT
+);
+-- How often each entity, typed so at extraction, stands next to each context
+-- cue ("<米", ">社", ">のCEO"): what entity_queries learns types from. Kept in
+-- step with mentions by storage.py.
+CREATE TABLE entity_cues (
+    entity TEXT NOT NULL, type TEXT NOT NULL, cue TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, type, cue)
+) WITHOUT ROWID;
+CREATE INDEX mentions_post ON mentions (post_id);
+-- The gazetteer's spellings, so that search can expand an alias without
+-- reading the gazetteer: alias key -> entity key.
+-- Money figures (deals.py), one row per figure and parties in a post.
+CREATE TABLE deals (
+    post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
+    min NUMERIC, max NUMERIC, currency TEXT, qualifier TEXT, per TEXT,
+    surface TEXT, start INTEGER, end INTEGER,
+    sentence_start INTEGER, sentence_end INTEGER, kind TEXT,
+    payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
+    mentions INTEGER, restated TEXT
+);
+CREATE INDEX deals_post ON deals (post_id);
+-- For query expansion (query.py): the written forms of verbs and adjectives
+-- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
+-- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query
+-- to terms that match nothing.
+CREATE TABLE written_forms (
+    surface TEXT, term TEXT, PRIMARY KEY (surface, term)
+) WITHOUT ROWID;
+CREATE TABLE compound_parts (
+    part TEXT, term TEXT, at INTEGER, PRIMARY KEY (part, term)
+) WITHOUT ROWID;
+-- Entity aggregates, kept in step with mentions and deals (aggregates.py).
+CREATE TABLE entity_posts (
+    entity TEXT NOT NULL, post_id INTEGER NOT NULL, date TEXT, mentions INTEGER,
+    PRIMARY KEY (entity, post_id)
+) WITHOUT ROWID;
+CREATE TABLE entity_totals (
+    entity TEXT PRIMARY KEY, mentions INTEGER, passages INTEGER, posts INTEGER,
+    first_date TEXT, last_date TEXT
+) WITHOUT ROWID;
+CREATE TABLE entity_spellings (
+    entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+    surface TEXT NOT NULL, n INTEGER, PRIMARY KEY (entity, name, type, surface)
+) WITHOUT ROWID;
+CREATE TABLE entity_pairs (
+    entity TEXT NOT NULL, other TEXT NOT NULL, n INTEGER,
+    PRIMARY KEY (entity, other)
+) WITHOUT ROWID;
+CREATE TABLE entity_deals (
+    entity TEXT NOT NULL, currency TEXT NOT NULL, figures INTEGER, total NUMERIC,
+    PRIMARY KEY (entity, currency)
+) WITHOUT ROWID;
+CREATE TABLE entity_aliases (
+    alias TEXT PRIMARY KEY, entity TEXT NOT NULL, spelling TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def passage_id(post_id: int, seq: int) -> int:
+    return (post_id << PASSAGE_BITS) + seq
+
+
+def post_of(passage: int) -> int:
+    """The post a passage id belongs to."""
+    return passage >> PASSAGE_BITS
+
+
+def seq_of(passage: int) -> int:
+    """A passage's number in its post."""
+    return passage & (MAX_PASSAGES - 1)
+
+
+def passage_range(post_id: int) -> tuple[int, int]:
+    """The first and last passage id a post can have: its passages are read by
+    id range, so they need no index by post."""
+    return passage_id(post_id, 0), passage_id(post_id, MAX_PASSAGES - 1)
+
+
+def label_key(label: str) -> str:
+    """Tags and categories compare case- and width-insensitively."""
+    return unicodedata.normalize("NFKC", label).casefold().strip()
