@@ -56,8 +56,12 @@ def test_parallel_and_single_process_builds_give_the_same_index(messy_copy, tmp_
         conn = sqlite3.connect(tmp_path / name)
         rows.append(
             conn.execute(
-                "SELECT posts.path, seq, kind, text FROM passages JOIN posts"
-                " ON posts.id = post_id ORDER BY posts.path, seq"
+                # Post ids too: ties in the output (graph evidence, deal
+                # order) are broken by them, so they must not depend on which
+                # worker finished first.
+                "SELECT posts.id, posts.path, passages.id, seq, kind, text"
+                " FROM passages JOIN posts ON posts.id = post_id"
+                " ORDER BY posts.path, seq"
             ).fetchall()
         )
     assert rows[0] == rows[1]

@@ -27,7 +27,9 @@ def analyse_files(
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(min(workers, len(jobs))) as pool:
-        yield from pool.imap_unordered(analyse_file, jobs, chunksize=2)
+        # In file order, so that post ids (and every tie broken by them) are the
+        # same on every build of the same files.
+        yield from pool.imap(analyse_file, jobs, chunksize=2)
 
 
 def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
