@@ -264,7 +264,7 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
     import shutil
 
     from airesearch.index.build import open_index, update_index
-    from airesearch.queries.deals import entity_deal_totals
+    from airesearch.queries.deals import entity_deal_totals, load_rates
 
     from .conftest import BUNDLED
 
@@ -293,7 +293,7 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
                 entities(conn, top=0),
                 entities(conn, top=0, since="2025-09-20"),
                 entity_profile(conn, "NVIDIA"),
-                entity_deal_totals(conn),
+                entity_deal_totals(conn, load_rates()),
             )
         )
         conn.close()

@@ -28,6 +28,7 @@ from airesearch.cli.options import (
     Json,
     Jsonl,
     Query,
+    Rate,
     Since,
     Tag,
     Until,
@@ -159,6 +160,7 @@ def entities(
     since: Since = None,
     until: Until = None,
     sort: Annotated[EntitySort, typer.Option(help="Order.")] = EntitySort.mentions,
+    rate: Rate = [],  # noqa: B006
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -167,7 +169,7 @@ def entities(
     """Which companies, people, places and products the posts talk about."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
     commands.run_entities(
-        commands.Where(corpus, index, entities_file), out, color,
+        commands.Where(corpus, index, entities_file), out, color, rate=rate,
         kind=type_ and type_.value, top=top,
         min_posts=min_posts, since=since, until=until, sort=sort.value,
     )  # fmt: skip
@@ -182,12 +184,13 @@ def entity(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    rate: Rate = [],  # noqa: B006
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
     where = commands.Where(corpus, index, entities_file)
-    commands.run_entity(where, name, json_out, color)
+    commands.run_entity(where, name, json_out, color, rate=rate)
 
 
 @app.command()
@@ -225,9 +228,7 @@ def deals(
     until: Until = None,
     sort: Annotated[DealSort, typer.Option(help="Order.")] = DealSort.amount,
     top: Annotated[int, typer.Option(help="Figures to list; 0 means all.")] = 30,
-    rate: Annotated[
-        list[str], typer.Option(help="Override a rate: JPY=150 (units per USD).")
-    ] = [],  # noqa: B006
+    rate: Rate = [],  # noqa: B006
     rates: Annotated[
         bool, typer.Option("--rates", help="Show the rate table.", metavar="")
     ] = False,

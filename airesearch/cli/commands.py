@@ -134,21 +134,29 @@ def run_search(
     return 1
 
 
-def run_entities(where: Where, out: render.Output, color: render.Color, **options):
-    """The entities listing (options: those of entity_queries.entities)."""
+def run_entities(
+    where: Where, out: render.Output, color: render.Color, rate=(), **options
+):
+    """The entities listing (options: those of queries.entities.entities);
+    rate: --rate overrides of the USD rates."""
+    from airesearch.queries.deals import load_rates
     from airesearch.queries.entities import entities
 
+    rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    rows = entities(conn, **options)
+    rows = entities(conn, rates=rates, **options)
     render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
-def run_entity(where: Where, name: str, json_out: bool, color: render.Color):
-    """One entity's profile."""
+def run_entity(where: Where, name: str, json_out: bool, color, rate=()) -> None:
+    """One entity's profile; rate: --rate overrides of the USD rates."""
+    from airesearch.queries.deals import load_rates
     from airesearch.queries.entities import entity_profile
 
+    rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    render.emit_one(entity_profile(conn, name), json_out, render.print_entity, color)
+    profile = entity_profile(conn, name, rates=rates)
+    render.emit_one(profile, json_out, render.print_entity, color)
 
 
 def run_deals(
@@ -240,15 +248,16 @@ def chosen_format(fmt, output, suffixes: dict, default: str, to_file: str) -> st
     return suffixes.get(os.path.splitext(os.fspath(output))[1].lower(), to_file)
 
 
-def run_graph(where: Where, fmt: str | None, output, color, **options) -> int:
+def run_graph(where: Where, fmt: str | None, output, color, rate=(), **options) -> int:
     """The entity network (options: those of relations.network): tables in a
-    terminal, or a file format on stdout or in output."""
+    terminal, or a file format on stdout or in output; rate: --rate overrides."""
     from airesearch.queries.deals import load_rates
     from airesearch.queries.relations import network, with_paths
 
     fmt = chosen_format(fmt, output, GRAPH_SUFFIXES, "table", "json")
+    rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    net = with_paths(conn, network(conn, load_rates(), **options))
+    net = with_paths(conn, network(conn, rates, **options))
     if not net.nodes:
         render.message("no entities in range")
         return 1
@@ -281,15 +290,17 @@ def write_text(text: str, output) -> None:
     render.message(f"wrote {path}")
 
 
-def run_brief(where: Where, subject: str, fmt: str | None, output) -> int:
-    """A research brief on an entity or a query, as Markdown, HTML or JSON."""
+def run_brief(where: Where, subject: str, fmt: str | None, output, rate=()) -> int:
+    """A research brief on an entity or a query, as Markdown, HTML or JSON;
+    rate: --rate overrides of the USD rates."""
     fmt = chosen_format(fmt, output, BRIEF_SUFFIXES, "markdown", "markdown")
     from airesearch.output import brief_pages
     from airesearch.queries.deals import load_rates
     from airesearch.research.briefs import brief
 
+    rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    found = brief(conn, subject, load_rates())
+    found = brief(conn, subject, rates)
     if found is None:
         render.message(f"nothing in the index matches {subject!r}")
         return 1

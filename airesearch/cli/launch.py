@@ -10,48 +10,65 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import namedtuple
 
 DATA_FORMATS = {"--json", "--jsonl", "--csv"}
-COMMON = {"--corpus", "--index", "--entities", "--color"}
-# command -> (flags, options with a value, options that repeat, positional
-# arguments: "words" (one or more) or "name" (exactly one))
+COMMON = {"--corpus": None, "--index": None, "--entities": None, "--color": "auto"}
+SINCE_UNTIL = {"--since": None, "--until": None}
+
+
+class Spec(namedtuple("Spec", "flags valued repeated positional")):
+    """A command's options as the fast path reads them: flags (False unless
+    given), options with a value and their defaults (an int default makes a
+    number), options that repeat ([] unless given), and the positional
+    arguments: "words" (one or more), "name" (exactly one) or None. A test
+    compares every one with the Typer app's (test_launch.py)."""
+
+    __slots__ = ()
+
+    def knows(self, name: str) -> bool:
+        return name in self.flags or name in self.valued or name in self.repeated
+
+
+ALIASES = {"-o": "--output"}
 SPECS = {
-    "search": (
+    "search": Spec(
         {"--json", "--jsonl", "--csv", "--passages", "--no-update", "--exact"},
-        COMMON | {"--since", "--until", "--limit", "--entity"},
+        {**COMMON, **SINCE_UNTIL, "--limit": 10, "--entity": None},
         {"--tag", "--category"},
         "words",
     ),
-    "entities": (
+    "entities": Spec(
         DATA_FORMATS,
-        COMMON | {"--type", "--top", "--min-posts", "--since", "--until", "--sort"},
-        set(),
+        {**COMMON, **SINCE_UNTIL, "--type": None, "--top": 30, "--min-posts": 1,
+         "--sort": "mentions"},
+        {"--rate"},
         None,
     ),
-    "entity": ({"--json"}, COMMON, set(), "name"),
-    "kwic": (
+    "entity": Spec({"--json"}, COMMON, {"--rate"}, "name"),
+    "kwic": Spec(
         DATA_FORMATS | {"--exact"},
-        COMMON | {"--since", "--until", "--width", "--limit", "--sort"},
+        {**COMMON, **SINCE_UNTIL, "--width": 30, "--limit": 50, "--sort": "date"},
         {"--tag", "--category"},
         "words",
     ),
-    "graph": (
+    "graph": Spec(
         {"--json"},
-        COMMON | {"--entity", "--depth", "--edges", "--min-weight", "--since",
-                  "--until", "--top", "--format", "-o", "--output"},
-        {"--type"},
+        {**COMMON, **SINCE_UNTIL, "--entity": None, "--depth": 1, "--edges": "all",
+         "--min-weight": 2, "--top": 50, "--format": None, "--output": None},
+        {"--type", "--rate"},
         None,
     ),
-    "deals": (
+    "deals": Spec(
         DATA_FORMATS | {"--each", "--rates"},
-        COMMON | {"--entity", "--kind", "--currency", "--min", "--max", "--since",
-                  "--until", "--sort", "--top"},
+        {**COMMON, **SINCE_UNTIL, "--entity": None, "--kind": None,
+         "--currency": None, "--min": None, "--max": None, "--sort": "amount",
+         "--top": 30},
         {"--rate"},
         None,
     ),
 }  # fmt: skip
 COLORS = ("auto", "always", "never")
-NUMBERS = ("--limit", "--top", "--min-posts", "--width", "--depth", "--min-weight")
 
 
 def main() -> None:
@@ -71,9 +88,10 @@ def parse_search(args: list[str]) -> dict | None:
 
 
 def parse_options(command: str, args: list[str]) -> dict | None:
-    """Options of a command as cli.py would get them, or None to defer to Typer."""
-    flags, valued, repeated, positional = SPECS[command]
-    options: dict = {"words": [], **{name: [] for name in repeated}}
+    """Options of a command as cli.py would get them, every one present (its
+    default if not given), or None to defer to Typer."""
+    spec = SPECS[command]
+    options: dict = {"words": [], **{name: [] for name in spec.repeated}}
     position = 0
     while position < len(args):
         arg = args[position]
@@ -82,14 +100,15 @@ def parse_options(command: str, args: list[str]) -> dict | None:
             options["words"] += args[position:]
             break
         name, equals, value = arg.partition("=")
-        if name in flags and not equals:
+        name = ALIASES.get(name, name)
+        if name in spec.flags and not equals:
             options[name] = True
-        elif name in valued or name in repeated:
+        elif name in spec.valued or name in spec.repeated:
             if not equals:
                 if position >= len(args):
                     return None
                 value, position = args[position], position + 1
-            if name in repeated:
+            if name in spec.repeated:
                 options[name].append(value)
             else:
                 options[name] = value
@@ -97,13 +116,15 @@ def parse_options(command: str, args: list[str]) -> dict | None:
             return None  # unknown option or --help: Typer explains
         else:
             options["words"].append(arg)
-    if not checked(command, options, positional):
+    if not checked(command, options, spec.positional):
         return None
-    for name in NUMBERS:
-        if name in options:
+    for name, default in spec.valued.items():
+        if name not in options:
+            options[name] = default
+        elif isinstance(default, int):
             options[name] = int(options[name])
-    if command == "search":
-        options.setdefault("--limit", 10)
+    for name in spec.flags:
+        options.setdefault(name, False)
     return options
 
 
@@ -116,7 +137,8 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
         return False
     if positional is None and words:
         return False
-    for name in NUMBERS:
+    numbers = [n for n, d in SPECS[command].valued.items() if isinstance(d, int)]
+    for name in numbers:
         if name in options and not str(options[name]).lstrip("-").isdigit():
             return False
     # The choices come from the modules that check them (as cli.py's do);
@@ -172,7 +194,7 @@ def answering(fast):
                 options.get("--json", False), options.get("--jsonl", False),
                 options.get("--csv", False),
             )  # fmt: skip
-            color = render.Color(options.get("--color", "auto"))
+            color = render.Color(options["--color"])
             return fast(options, where, out, color) or 0
         except render.HANDLED as error:
             return render.exit_code(error)
@@ -189,14 +211,14 @@ def fast_search(options, where, out, color) -> int:
         query=" ".join(options["words"]),
         tags=tuple(options["--tag"]),
         categories=tuple(options["--category"]),
-        since=options.get("--since"),
-        until=options.get("--until"),
+        since=options["--since"],
+        until=options["--until"],
         limit=options["--limit"],
-        passages=options.get("--passages", False),
-        exact=options.get("--exact", False),
-        entity=options.get("--entity"),
+        passages=options["--passages"],
+        exact=options["--exact"],
+        entity=options["--entity"],
     )
-    update = not options.get("--no-update", False)
+    update = not options["--no-update"]
     return run_search(request, where, out, color, update=update)
 
 
@@ -205,10 +227,9 @@ def fast_entities(options, where, out, color) -> None:
     from airesearch.cli.commands import run_entities
 
     run_entities(
-        where, out, color, kind=options.get("--type"),
-        top=options.get("--top", 30), min_posts=options.get("--min-posts", 1),
-        since=options.get("--since"), until=options.get("--until"),
-        sort=options.get("--sort", "mentions"),
+        where, out, color, rate=options["--rate"], kind=options["--type"],
+        top=options["--top"], min_posts=options["--min-posts"],
+        since=options["--since"], until=options["--until"], sort=options["--sort"],
     )  # fmt: skip
 
 
@@ -216,7 +237,7 @@ def fast_entities(options, where, out, color) -> None:
 def fast_entity(options, where, out, color) -> None:
     from airesearch.cli.commands import run_entity
 
-    run_entity(where, options["words"][0], True, color)
+    run_entity(where, options["words"][0], True, color, rate=options["--rate"])
 
 
 @answering
@@ -224,13 +245,12 @@ def fast_deals(options, where, out, color) -> None:
     from airesearch.cli.commands import run_deals
 
     run_deals(
-        where, out, color, rate=options["--rate"],
-        rates=options.get("--rates", False), entity=options.get("--entity"),
-        kind=options.get("--kind"), currency=options.get("--currency"),
-        minimum=options.get("--min"), maximum=options.get("--max"),
-        since=options.get("--since"), until=options.get("--until"),
-        sort=options.get("--sort", "amount"), top=options.get("--top", 30),
-        each=options.get("--each", False),
+        where, out, color, rate=options["--rate"], rates=options["--rates"],
+        entity=options["--entity"], kind=options["--kind"],
+        currency=options["--currency"], minimum=options["--min"],
+        maximum=options["--max"], since=options["--since"],
+        until=options["--until"], sort=options["--sort"], top=options["--top"],
+        each=options["--each"],
     )  # fmt: skip
 
 
@@ -241,12 +261,12 @@ def fast_kwic(options, where, out, color) -> int:
 
     request = SearchRequest(
         query=" ".join(options["words"]), tags=tuple(options["--tag"]),
-        categories=tuple(options["--category"]), since=options.get("--since"),
-        until=options.get("--until"), exact=options.get("--exact", False),
+        categories=tuple(options["--category"]), since=options["--since"],
+        until=options["--until"], exact=options["--exact"],
     )  # fmt: skip
     return run_kwic(
-        where, request, out, color, width=options.get("--width", 30),
-        sort=options.get("--sort", "date"), limit=options.get("--limit", 50),
+        where, request, out, color, width=options["--width"],
+        sort=options["--sort"], limit=options["--limit"],
     )  # fmt: skip
 
 
@@ -255,11 +275,11 @@ def fast_graph(options, where, out, color) -> int:
     from airesearch.cli.commands import run_graph
 
     return run_graph(
-        where, "json", options.get("-o") or options.get("--output"), color,
-        entity=options.get("--entity"), depth=options.get("--depth", 1),
-        types=tuple(options["--type"]), edges=options.get("--edges", "all"),
-        min_weight=options.get("--min-weight", 2), since=options.get("--since"),
-        until=options.get("--until"), top=options.get("--top", 50),
+        where, "json", options["--output"], color, rate=options["--rate"],
+        entity=options["--entity"], depth=options["--depth"],
+        types=tuple(options["--type"]), edges=options["--edges"],
+        min_weight=options["--min-weight"], since=options["--since"],
+        until=options["--until"], top=options["--top"],
     )  # fmt: skip
 
 

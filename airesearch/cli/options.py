@@ -63,6 +63,10 @@ Output = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="Write to this file.", show_default=False),
 ]
+Rate = Annotated[
+    list[str],
+    typer.Option(help="Override a USD rate: JPY=150 (units per USD); repeatable."),
+]
 Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
 Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
 Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]

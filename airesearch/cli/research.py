@@ -29,6 +29,7 @@ from airesearch.cli.options import (
     KwicSort,
     Output,
     Query,
+    Rate,
     Since,
     Tag,
     TrendPeriod,
@@ -177,6 +178,7 @@ def graph(
         ),
     ] = None,  # fmt: skip
     output: Output = None,
+    rate: Rate = [],  # noqa: B006
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -186,7 +188,7 @@ def graph(
     """The network of entities: co-mentions and money flows."""
     chosen = "json" if json_out else fmt and fmt.value
     code = commands.run_graph(
-        commands.Where(corpus, index, entities_file), chosen, output, color,
+        commands.Where(corpus, index, entities_file), chosen, output, color, rate,
         entity=entity, depth=depth, types=tuple(k.value for k in kind),
         edges=edges.value, min_weight=min_weight, since=since, until=until, top=top,
     )  # fmt: skip
@@ -210,6 +212,7 @@ def brief(
         ),
     ] = None,  # fmt: skip
     output: Output = None,
+    rate: Rate = [],  # noqa: B006
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -217,9 +220,8 @@ def brief(
 ) -> None:
     """A research brief: figures, trend, key sentences, money, partners."""
     chosen = "json" if json_out else fmt and fmt.value
-    code = commands.run_brief(
-        commands.Where(corpus, index, entities_file), " ".join(subject), chosen, output
-    )
+    where = commands.Where(corpus, index, entities_file)
+    code = commands.run_brief(where, " ".join(subject), chosen, output, rate)
     raise typer.Exit(code)
 
 

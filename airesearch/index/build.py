@@ -18,7 +18,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from airesearch.errors import AiresearchError, damaged_index
+from airesearch.errors import AiresearchError, damaged_index, index_error
 from airesearch.index import postings
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 from airesearch.index.updates import Changes, Run, apply_changes
@@ -76,7 +76,7 @@ def open_index(path: str | os.PathLike) -> sqlite3.Connection:
         postings.check_postings(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise damaged_index(error, path) from None
+        raise index_error(error, path) from None
     return conn
 
 
@@ -199,7 +199,7 @@ def connect_for_update(path: str) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise damaged_index(error, path) from None
+        raise index_error(error, path) from None
     return conn
 
 

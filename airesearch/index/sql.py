@@ -16,14 +16,26 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def rows_for(
-    conn: sqlite3.Connection, sql: str, values: list, after: tuple | list = ()
+    conn: sqlite3.Connection,
+    sql: str,
+    values,
+    after: tuple | list = (),
+    before: tuple | list = (),
 ) -> Iterator[tuple]:
-    """The rows of sql for every batch of values; "{}" in sql stands for the
-    batch's placeholders, after are parameters that follow them."""
-    for first in range(0, len(values), BATCH):
-        batch = list(values[first : first + BATCH])
+    """The rows of sql for every batch of values: the one way to run an IN
+    list. "{}" in sql stands for the batch's placeholders (every "{}", each
+    given the batch again); before and after are the parameters around them.
+    Rows come batch by batch, so ORDER BY and GROUP BY hold within a batch.
+    Batches fit the connection's variable limit (SQLITE_LIMIT_VARIABLE_NUMBER)."""
+    values = list(values)
+    holes = sql.count("{}")
+    room = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - len(before)
+    size = max(1, min(BATCH, (room - len(after)) // max(holes, 1)))
+    for first in range(0, len(values), size):
+        batch = values[first : first + size]
         yield from conn.execute(
-            sql.format(",".join("?" * len(batch))), [*batch, *after]
+            sql.replace("{}", ",".join("?" * len(batch))),
+            [*before, *batch * holes, *after],
         )
 
 

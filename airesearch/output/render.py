@@ -14,7 +14,7 @@ import sqlite3
 import sys
 from enum import StrEnum
 
-from airesearch.errors import AiresearchError, damaged_index
+from airesearch.errors import AiresearchError, index_error
 from airesearch.output.readable import (
     plural,
     readable_amount,
@@ -215,7 +215,7 @@ def exit_code(error: BaseException) -> int:
     if isinstance(error, KeyboardInterrupt):
         return 130
     if isinstance(error, sqlite3.DatabaseError):
-        error = damaged_index(error)
+        error = index_error(error)
     message(str(error))
     return 2
 

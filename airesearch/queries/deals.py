@@ -166,21 +166,19 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
     if not picked:
         return []
     ids = [row[0] for row in picked]
-    rows = {}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        rows.update(
-            (row[0], row[1:])
-            for row in conn.execute(
-                "SELECT d.rowid, d.surface, d.min, d.max, d.currency, d.qualifier,"
-                " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
-                " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
-                f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
-                " d.restated FROM deals d JOIN posts p ON p.id = d.post_id"
-                f" WHERE d.rowid IN ({','.join('?' * len(part))})",
-                part,
-            )
+    rows = {
+        row[0]: row[1:]
+        for row in rows_for(
+            conn,
+            "SELECT d.rowid, d.surface, d.min, d.max, d.currency, d.qualifier,"
+            " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
+            " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
+            f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
+            " d.restated FROM deals d JOIN posts p ON p.id = d.post_id"
+            " WHERE d.rowid IN ({})",
+            ids,
         )
+    }
     found = []
     for deal_id, posts, mentions, first, last in picked:
         (surface, lo, hi, cur, qualifier, per, kind_, payer, payee, parties, names,
@@ -257,17 +255,18 @@ def totals(found: list[Deal]) -> list[dict]:
 
 
 def entity_deal_totals(
-    conn: sqlite3.Connection, keys: list[str] | None = None
+    conn: sqlite3.Connection, rates: dict[str, float], keys: list[str] | None = None
 ) -> dict[str, tuple[int, float]]:
-    """entity key -> (deal figures naming it, their total in USD, lower bounds),
-    from the per-entity sums the index keeps (aggregates.py)."""
-    rates = load_rates()
-    where = f"WHERE entity IN ({','.join('?' * len(keys))})" if keys else ""
+    """entity key -> (deal figures naming it, their total in USD at rates, lower
+    bounds), from the per-entity sums the index keeps (aggregates.py)."""
+    sql = "SELECT entity, currency, figures, total FROM entity_deals"
     found: dict[str, list] = defaultdict(lambda: [0, 0.0])
-    for key, currency, figures, total in conn.execute(
-        f"SELECT entity, currency, figures, total FROM entity_deals {where}",
-        keys or [],
-    ):
+    rows = (
+        rows_for(conn, sql + " WHERE entity IN ({})", keys)
+        if keys
+        else conn.execute(sql)
+    )
+    for key, currency, figures, total in rows:
         found[key][0] += figures
         found[key][1] += to_usd(total, currency, rates) or 0.0
     return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from airesearch.errors import AiresearchError
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import EntityProfile, EntitySummary
-from airesearch.queries.deals import entity_deal_totals
+from airesearch.queries.deals import entity_deal_totals, load_rates
 from airesearch.queries.entity_lookup import display_names, most_common, resolve_entity
 
 SORTS = ("mentions", "posts", "name", "recent")
@@ -31,8 +31,10 @@ def entities(
     since: str | None = None,
     until: str | None = None,
     sort: str = "mentions",
+    rates: dict[str, float] | None = None,
 ) -> list[EntitySummary]:
-    """Every entity with its mentions, posts, dates, spellings and co-mentions."""
+    """Every entity with its mentions, posts, dates, spellings and co-mentions;
+    deal totals in USD at rates (default: the bundled table, load_rates())."""
     if sort not in SORTS:
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0 or min_posts < 0:
@@ -67,7 +69,7 @@ def entities(
     keys = [row[0] for row in rows]
     spellings = spellings_seen(conn, keys)
     co = co_mentions(conn, keys, names)
-    money = entity_deal_totals(conn)
+    money = entity_deal_totals(conn, rates or load_rates())
     return [
         EntitySummary(
             name=name,
@@ -89,9 +91,10 @@ def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
     if not keys:
         return {}
     return most_common(
-        conn.execute(
+        rows_for(
+            conn,
             "SELECT entity, surface, sum(n) FROM entity_spellings"
-            f" WHERE entity IN ({','.join('?' * len(keys))}) GROUP BY 1, 2",
+            " WHERE entity IN ({}) GROUP BY 1, 2",
             keys,
         )
     )
@@ -107,13 +110,15 @@ def co_mentions(
     everyone. names: display_names of them, looked up here if not given."""
     if not keys:
         return {}
-    places = ",".join("?" * len(keys))
-    pairs = conn.execute(  # each pair is stored once, the smaller key first
-        f"SELECT entity, other, n FROM entity_pairs WHERE entity IN ({places})"
-        " UNION ALL SELECT other, entity, n FROM entity_pairs"
-        f" WHERE other IN ({places})",
-        keys + keys,
-    ).fetchall()
+    pairs = list(
+        rows_for(  # each pair is stored once, the smaller key first
+            conn,
+            "SELECT entity, other, n FROM entity_pairs WHERE entity IN ({})"
+            " UNION ALL SELECT other, entity, n FROM entity_pairs"
+            " WHERE other IN ({})",
+            keys,
+        )
+    )
     involved = sorted({key for pair in pairs for key in pair[:2]})
     if names is None:
         names = display_names(conn, involved)
@@ -147,14 +152,18 @@ def passages_naming(conn, keys: list[str]) -> dict[str, int]:
 
 
 def jaccard(both: int, one: int, other: int) -> float:
+    """The association of two entities (or an entity and a query): passages
+    naming both / passages naming either. entity, graph and brief all rank
+    by it."""
     union = one + other - both
     return both / union if union > 0 else 0.0
 
 
 def entity_profile(
-    conn: sqlite3.Connection, name: str, examples: int = 5
+    conn: sqlite3.Connection, name: str, examples: int = 5, rates=None
 ) -> EntityProfile:
-    """One entity: spellings, mentions per month, co-mentions, posts, sentences."""
+    """One entity: spellings, mentions per month, co-mentions, posts, sentences;
+    deal totals in USD at rates (default: the bundled table)."""
     key = resolve_entity(conn, name)
     others = [
         other
@@ -172,7 +181,8 @@ def entity_profile(
         " WHERE entity = ?",
         (key,),
     ).fetchone()
-    money = entity_deal_totals(conn, [key]).get(key, (0, 0.0))
+    money = entity_deal_totals(conn, rates or load_rates(), [key])
+    money = money.get(key, (0, 0.0))
     return EntityProfile(
         name=display,
         type=kind,
@@ -221,14 +231,20 @@ def example_sentences(conn, key: str, limit: int) -> list[dict]:
             (key, limit * 4),
         )
     ]
-    for path, day, text, start, end, s_start, s_end in conn.execute(
-        "SELECT p.path, p.date, x.text, m.start, m.end, m.sentence_start,"
-        " m.sentence_end FROM mentions m JOIN passages x ON x.id = m.passage_id"
+    rows = rows_for(
+        conn,
+        "SELECT p.date, p.path, m.passage_id, m.start, x.text, m.end,"
+        " m.sentence_start, m.sentence_end FROM mentions m"
+        " JOIN passages x ON x.id = m.passage_id"
         " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"
-        f" AND m.post_id IN ({','.join('?' * len(newest))})"
-        " ORDER BY p.date DESC, p.path, m.passage_id, m.start",
-        (key, *newest),
-    ):
+        " AND m.post_id IN ({})",
+        newest,
+        before=(key,),
+    )
+    # Newest post first, then by path and place in the post (across batches).
+    rows = sorted(rows, key=lambda r: (r[0] or "", r[1], r[2], r[3]))
+    rows.sort(key=lambda r: r[0] or "", reverse=True)
+    for day, path, _, start, text, end, s_start, s_end in rows:
         sentence = text[s_start:s_end]
         lead = len(sentence) - len(sentence.lstrip())
         sentence, s_start = sentence.strip(), s_start + lead

@@ -1,15 +1,16 @@
 """Finding and naming entities, below every query module: the entity key a
 user means by a name (exact, alias, or the nearest spelling), and each entity's
 display name and type, learned from context for names outside the gazetteer.
-query.py, entity_queries.py and deal_queries.py all look names up here.
+search.py, entities.py and deals.py all look names up here.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 
 from airesearch.errors import AiresearchError
+from airesearch.index.sql import rows_for
 from airesearch.tokens import name_key
 
 FUZZY_CUTOFF = 75  # rapidfuzz ratio below which a name is not a candidate
@@ -106,21 +107,10 @@ def closest_entity(conn, name: str, key: str) -> str:
 
 def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, str]]:
     """entity key -> (name, type): the gazetteer's, else the most used name and
-    the type learned from context (learned_types), else the most used type."""
-    where = f"WHERE entity IN ({','.join('?' * len(keys))})" if keys else ""
-    params = keys or []
-    names = most_common(
-        conn.execute(
-            f"SELECT entity, name, sum(n) FROM entity_spellings {where} GROUP BY 1, 2",
-            params,
-        )
-    )
-    types = most_common(
-        conn.execute(
-            f"SELECT entity, type, sum(n) FROM entity_spellings {where} GROUP BY 1, 2",
-            params,
-        )
-    )
+    the type learned from context (learned_types), else the most used type.
+    keys: only these (none: all)."""
+    names = most_common(for_keys(conn, SPELLINGS.format(column="name"), keys))
+    types = most_common(for_keys(conn, SPELLINGS.format(column="type"), keys))
     learned = learned_types(conn, keys)
     return {
         key: (
@@ -131,19 +121,51 @@ def display_names(conn, keys: list[str] | None = None) -> dict[str, tuple[str, s
     }
 
 
-def learned_types(
-    conn: sqlite3.Connection, keys: list[str] | None = None
-) -> dict[str, str]:
-    """entity key -> type for names outside the gazetteer, from the words around
-    them (社, 氏, CEO, のモデル, 米 …) weighed by how they stand around the
-    gazetteer's own names in this corpus; and a one-word name that ends a
-    product's name (Opus of Claude Opus) is a product. Names that UniDic typed
-    person or place keep their type. keys: only these (default: all)."""
+SPELLINGS = (
+    "SELECT entity, {column}, sum(n) FROM entity_spellings"
+    " WHERE entity IN ({{}}) GROUP BY 1, 2"
+)
+
+
+def for_keys(conn, sql: str, keys: list[str] | None, params=()):
+    """The rows of sql, whose "entity IN ({})" is left out without keys."""
+    if keys:
+        return rows_for(conn, sql, keys, after=params)
+    every = sql.replace(" AND entity IN ({})", "").replace(" WHERE entity IN ({})", "")
+    return conn.execute(every, params)
+
+
+# A naive Bayes over context cues (see learned_types), trained on the whole
+# index: cues that teach, types, log priors and the log share of each cue in
+# each type; and the one-word names that end a product's name (tier_names).
+TypeModel = namedtuple("TypeModel", "gazetteer cues kinds priors log_share tiers")
+TYPE_MODELS: dict[tuple, TypeModel] = {}
+
+
+def type_model(conn: sqlite3.Connection) -> TypeModel:
+    """The model of this index generation, trained once per process: the cache
+    key is the index file and what it was last built from (meta)."""
+    import os
+
+    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    try:
+        inode = os.stat(file).st_ino if file else None
+    except OSError:
+        inode = None
+    stamp = (file, inode, *conn.execute(
+        "SELECT key, value FROM meta WHERE key <> 'updated_at' ORDER BY key"
+    ))  # fmt: skip
+    if not file or stamp not in TYPE_MODELS:
+        TYPE_MODELS[stamp] = train_types(conn)
+    return TYPE_MODELS[stamp]
+
+
+def train_types(conn: sqlite3.Connection) -> TypeModel:
     import math
 
-    known = {
+    known = frozenset(
         key for (key,) in conn.execute("SELECT DISTINCT entity FROM entity_aliases")
-    }
+    )
     gazetteer = "(SELECT DISTINCT entity FROM entity_aliases)"
     training: dict[tuple[str, str], int] = {}
     cue_teachers: dict[str, int] = {}
@@ -163,20 +185,8 @@ def learned_types(
     type_totals: dict[str, int] = defaultdict(int)
     for (_, kind), n in training.items():
         type_totals[kind] += n
-    unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    extracted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    only = f" AND entity IN ({','.join('?' * len(keys))})" if keys else ""
-    for entity, kind, cue, n in conn.execute(
-        "SELECT entity, type, cue, n FROM entity_cues"
-        f" WHERE n > 0 AND entity NOT IN {gazetteer}{only}",
-        keys or [],
-    ):
-        extracted[entity][kind] += n
-        if informative(cue):
-            unknown[entity][cue] += min(n, CUE_CAP)
     # A cue teaches only when several names of the gazetteer stand by it.
     cues = {cue for cue, teachers in cue_teachers.items() if teachers >= CUE_TEACHERS}
-    found: dict[str, str] = {}
     kinds = [kind for kind in type_totals if type_entities.get(kind)]
     total_entities = sum(type_entities[kind] for kind in kinds)
     priors = {kind: math.log(type_entities[kind] / total_entities) for kind in kinds}
@@ -187,18 +197,45 @@ def learned_types(
         for cue in cues
         for kind in kinds
     }
-    wanted = set(keys) if keys is not None else None
-    for entity, seen in unknown.items():
-        if wanted is not None and entity not in wanted:
+    return TypeModel(known, cues, kinds, priors, log_share, tier_names(conn, known))
+
+
+def learned_types(
+    conn: sqlite3.Connection, keys: list[str] | None = None
+) -> dict[str, str]:
+    """entity key -> type for names outside the gazetteer, from the words around
+    them (社, 氏, CEO, のモデル, 米 …) weighed by how they stand around the
+    gazetteer's own names in this corpus; and a one-word name that ends a
+    product's name (Opus of Claude Opus) is a product. Names that UniDic typed
+    person or place keep their type. keys: only these (default: all)."""
+    import math
+
+    model = type_model(conn)
+    unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    extracted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entity, kind, cue, n in for_keys(
+        conn,
+        "SELECT entity, type, cue, n FROM entity_cues WHERE n > 0 AND entity IN ({})",
+        keys,
+    ):
+        if entity in model.gazetteer:
             continue
+        extracted[entity][kind] += n
+        if informative(cue):
+            unknown[entity][cue] += min(n, CUE_CAP)
+    found: dict[str, str] = {}
+    cues, kinds = model.cues, model.kinds
+    for entity, seen in unknown.items():
         if max(extracted[entity], key=extracted[entity].get) in ("person", "place"):
             continue  # UniDic knew the name's class
         evidence = sum(n for cue, n in seen.items() if cue in cues)
         if evidence < LEARNED_EVIDENCE or not kinds:
             continue
         scores = {
-            kind: priors[kind]
-            + sum(n * log_share[cue, kind] for cue, n in seen.items() if cue in cues)
+            kind: model.priors[kind]
+            + sum(
+                n * model.log_share[cue, kind] for cue, n in seen.items() if cue in cues
+            )
             for kind in kinds
         }
         top = max(scores.values())
@@ -206,7 +243,7 @@ def learned_types(
         best = max(weights, key=weights.get)
         if weights[best] / sum(weights.values()) >= LEARNED_CONFIDENCE:
             found[entity] = best
-    for entity in tier_names(conn, known):
+    for entity in model.tiers:
         found[entity] = "product"
     return found
 
@@ -217,7 +254,7 @@ def informative(cue: str) -> bool:
     return bool(word) and not (len(word) == 1 and "ぁ" <= word <= "ん")
 
 
-def tier_names(conn: sqlite3.Connection, known: set[str]) -> set[str]:
+def tier_names(conn: sqlite3.Connection, known: frozenset[str]) -> frozenset[str]:
     """One-word names outside the gazetteer that end a product's longer name in
     this corpus: Opus (Claude Opus), Flash (Gemini Flash)."""
     endings = {
@@ -227,8 +264,8 @@ def tier_names(conn: sqlite3.Connection, known: set[str]) -> set[str]:
             " WHERE type = 'product' AND name LIKE '% %'"
         )
     }
-    return {
+    return frozenset(
         entity
         for (entity,) in conn.execute("SELECT entity FROM entity_totals")
         if entity not in known and " " not in entity and entity in endings
-    }
+    )

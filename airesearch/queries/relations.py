@@ -20,6 +20,7 @@ from operator import itemgetter
 from airesearch.errors import AiresearchError
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import ENTITY_TYPES
+from airesearch.queries.entities import jaccard
 
 EDGE_KINDS = ("all", "co", "money")
 GRAPH_FORMATS = ("table", "json", "gexf", "graphml", "dot", "cytoscape")
@@ -217,7 +218,7 @@ def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
     days = [day for day, _ in both if day]
     return GraphEdge(
         source=a, target=b, kind="co", weight=weight,
-        jaccard=round(weight / (na + nb - weight), 4),
+        jaccard=round(jaccard(weight, na, nb), 4),
         pmi=round(math.log2(weight * together.total / (na * nb)), 3), usd=None,
         first_date=min(days, default=None), last_date=max(days, default=None),
         posts=len(both), paths=[post for _, post in both[:MAX_PATHS]],
@@ -266,7 +267,7 @@ def neighbourhood(center, together, allowed, money, depth, top, min_weight) -> l
     def neighbours(key: str) -> list[str]:
         mine = together.naming.get(key, 0) if together else 0
         scored = sorted(
-            (-both / (mine + together.naming.get(other, 0) - both), other)
+            (-jaccard(both, mine, together.naming.get(other, 0)), other)
             for other, both in (together.partners(key) if together else {}).items()
             if other in allowed and both >= min_weight
         )

@@ -14,6 +14,7 @@ import sqlite3
 import unicodedata
 
 from airesearch import tokens
+from airesearch.index.sql import rows_for
 
 MAX_PHRASES = 32  # ways to spell one query word; fewer pieces first
 MAX_PIECE = 24  # characters: longer pieces are not looked up
@@ -102,11 +103,8 @@ def lookup_pieces(conn: sqlite3.Connection, pieces: set[str]) -> dict[str, list[
 
 
 def select_in(conn: sqlite3.Connection, sql: str, values) -> list:
-    values = list(values)
-    if not values:
-        return []
-    rows = conn.execute(sql.format(",".join("?" * len(values))), values).fetchall()
-    return [row[0] if len(row) == 1 else row for row in rows]
+    """rows_for's rows, a one-column row as its value."""
+    return [row[0] if len(row) == 1 else row for row in rows_for(conn, sql, values)]
 
 
 def inside_compounds(

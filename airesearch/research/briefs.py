@@ -297,7 +297,7 @@ def figure_rows(conn, passage_ids: list[int]) -> list[tuple]:
 def query_partners(conn, passage_ids: list[int]) -> list[dict]:
     """The entities named in the matching passages, by Jaccard between those
     passages and the passages that name the entity."""
-    from airesearch.queries.entities import passages_naming
+    from airesearch.queries.entities import jaccard, passages_naming
     from airesearch.queries.entity_lookup import display_names
 
     together = Counter(
@@ -317,7 +317,7 @@ def query_partners(conn, passage_ids: list[int]) -> list[dict]:
     names = display_names(conn, keys)
     matched = len(passage_ids)
     scored = sorted(
-        (-both / (matched + naming.get(key, both) - both), -both, key)
+        (-jaccard(both, matched, naming.get(key, both)), -both, key)
         for key, both in together.items()
     )[:PARTNERS]
     return [
