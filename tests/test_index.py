@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from airesearch.cli.commands import Where, locate
 from airesearch.errors import AiresearchError
 from airesearch.index.build import (
     default_index_path,
@@ -193,11 +194,14 @@ def test_a_corrupt_index_says_how_to_rebuild(messy_copy, tmp_path):
 
 
 def test_default_index_lives_in_the_cache_folder_one_per_corpus(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    first = default_index_path("/data/posts")
+    first = default_index_path("/data/posts", str(tmp_path))
     assert Path(first).parent == tmp_path / "airesearch"
     assert Path(first).name.startswith("posts-")
-    assert first != default_index_path("/other/posts")
+    assert first != default_index_path("/other/posts", str(tmp_path))
+    # The command reads XDG_CACHE_HOME (the edge), the index module does not.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _, index = locate(Where(corpus=str(BUNDLED)))
+    assert Path(index).parent == tmp_path / "cache" / "airesearch"
 
 
 def big_corpus(folder: Path, copies: int) -> Path:

@@ -52,8 +52,16 @@ Where = namedtuple("Where", "corpus index entities", defaults=(None, None, None)
 def locate(where: Where) -> tuple[str, str]:
     """(corpus folder, index file): by default the bundled posts and a cache file."""
     root = check_corpus(where.corpus or bundled_corpus())
-    index = where.index
-    return root, os.path.abspath(index) if index else default_index_path(root)
+    if where.index:
+        return root, os.path.abspath(where.index)
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return root, default_index_path(root, cache)
+
+
+def follow_links_default() -> bool:
+    """AIRESEARCH_FOLLOW_LINKS: whether a new index follows symbolic links."""
+    setting = os.environ.get("AIRESEARCH_FOLLOW_LINKS", "")
+    return setting.lower() in ("1", "yes", "true")
 
 
 def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
@@ -76,12 +84,12 @@ def build(
     follow: bool | None = None,
     entities: str | os.PathLike | None = None,
 ):
-    """Run the indexer with a progress bar on stderr."""
-    bar = render.ProgressBar()
+    """Run the indexer with a progress bar on stderr (a terminal, not CI)."""
+    bar = render.ProgressBar(sys.stderr.isatty() and not os.environ.get("CI"))
     try:
         return update_index(
             root, index_path, rebuild=rebuild, progress=bar, follow=follow,
-            entities_file=entities,
+            entities_file=entities, follow_default=follow_links_default(),
         )  # fmt: skip
     finally:
         bar.close()

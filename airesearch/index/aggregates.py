@@ -69,7 +69,8 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             totals[key, currency] += low or 0
     if sign > 0:
         conn.executemany(
-            "INSERT INTO entity_posts VALUES (?, ?, ?, ?)",
+            "INSERT INTO entity_posts (entity, post_id, date, mentions)"
+            " VALUES (?, ?, ?, ?)",
             [(key, post_id, date, n) for key, n in mentions.items()],
         )
         conn.executemany(
@@ -111,7 +112,8 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
         [(*key, sign * n) for key, n in pairs.items()],
     )
     conn.executemany(
-        "INSERT INTO entity_deals VALUES (?, ?, ?, ?) ON CONFLICT (entity, currency)"
+        "INSERT INTO entity_deals (entity, currency, figures, total)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (entity, currency)"
         " DO UPDATE SET figures = figures + excluded.figures,"
         " total = total + excluded.total",
         [(*key, sign * n, sign * totals[key]) for key, n in deals.items()],

@@ -30,11 +30,11 @@ STAMP_MARGIN_NS = 20_000_000
 ProgressCallback = Callable[[int, int, int, int], None]
 
 
-def default_index_path(corpus: str) -> str:
+def default_index_path(corpus: str, cache_home: str) -> str:
     """One index file per corpus folder, in the user's cache directory."""
     import zlib  # crc32 names the file; hashlib would cost start-up time
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    base = cache_home
     digest = f"{zlib.crc32(corpus.encode('utf-8', 'surrogateescape')):08x}"
     name = os.path.basename(corpus.rstrip(os.sep)) or "corpus"
     return os.path.join(base, "airesearch", f"{name}-{digest}.sqlite")
@@ -111,11 +111,12 @@ def update_index(
     workers: int | None = None,
     follow: bool | None = None,
     entities_file: str | os.PathLike | None = None,
+    follow_default: bool = False,
 ) -> IndexReport:
     """Bring the index of corpus up to date: analyse new and changed files only.
-    follow: follow symbolic links; None keeps the index's setting (default: the
-    environment's AIRESEARCH_FOLLOW_LINKS, else no). entities_file: a gazetteer
-    of the user's that extends the bundled one (a change rebuilds the index)."""
+    follow: follow symbolic links; None keeps the index's setting (a new
+    index: follow_default). entities_file: a gazetteer of the user's that
+    extends the bundled one (a change rebuilds the index)."""
     started = time.perf_counter()
     root = check_corpus(corpus)
     index_path = os.path.abspath(index_path)
@@ -123,7 +124,7 @@ def update_index(
     if os.path.exists(index_path):
         check_index_file(index_path)
     if follow is None:
-        follow = stored_follow(index_path)
+        follow = stored_follow(index_path, follow_default)
     problems: list[tuple[str, str]] = []
     # Files modified after this are noticed by the next search. The kernel dates
     # files from a clock that lags by up to a tick, hence the margin.
@@ -171,12 +172,8 @@ def write_stamp(index_path: str, listed_ns: int) -> None:
         pass  # without a stamp, searches use the thorough check
 
 
-def follow_default() -> bool:
-    return os.environ.get("AIRESEARCH_FOLLOW_LINKS", "").lower() in ("1", "yes", "true")
-
-
-def stored_follow(index_path: str) -> bool:
-    """The follow-links setting an index was built with, else the default."""
+def stored_follow(index_path: str, default: bool) -> bool:
+    """The follow-links setting an index was built with, else default."""
     if os.path.exists(index_path):
         try:
             conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
@@ -190,7 +187,7 @@ def stored_follow(index_path: str) -> bool:
                 return row[0] == "1"
         except sqlite3.Error:
             pass  # a damaged index is reported where it is opened
-    return follow_default()
+    return default
 
 
 def connect_for_update(path: str) -> sqlite3.Connection:

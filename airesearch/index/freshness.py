@@ -69,10 +69,6 @@ def find_command(corpus: str, stamp: str, follow: bool) -> list[str]:
     ]  # fmt: skip
 
 
-# Byte-wise name matching: a UTF-8 locale makes find's pattern tests slower.
-FIND_ENVIRONMENT = {**os.environ, "LC_ALL": "C"}
-
-
 def spawn_find(corpus: str, stamp: str, meta: dict) -> Callable[[], bool] | None:
     """Start find for anything newer than the stamp; None when there is no stamp
     or no find. The answer falls back to the fingerprint if find fails (an
@@ -88,7 +84,8 @@ def spawn_find(corpus: str, stamp: str, meta: dict) -> Callable[[], bool] | None
         pid = os.posix_spawnp(
             "find",
             find_command(corpus, stamp, meta.get("follow_links") == "1"),
-            FIND_ENVIRONMENT,
+            # Byte-wise name matching: a UTF-8 locale makes find's tests slower.
+            {**os.environ, "LC_ALL": "C"},
             file_actions=[
                 (os.POSIX_SPAWN_DUP2, write_end, 1),
                 (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),

@@ -60,7 +60,10 @@ class TermBook:
                 term_id = self.ids[term] = self.next_id
                 self.next_id += 1
             ids.append(term_id)
-        conn.execute("INSERT INTO post_terms VALUES (?, ?)", (post_id, encode(ids)))
+        conn.execute(
+            "INSERT INTO post_terms (post_id, terms) VALUES (?, ?)",
+            (post_id, encode(ids)),
+        )
         self.change.update(ids)
 
     def remove_post(self, conn: sqlite3.Connection, post_id: int) -> None:
@@ -75,7 +78,8 @@ class TermBook:
         """Apply the counts; a term no post holds any more leaves the vocabulary."""
         changed = {term_id: n for term_id, n in self.change.items() if n}
         conn.executemany(
-            "INSERT INTO vocabulary VALUES (?, ?, ?) ON CONFLICT (term)"
+            "INSERT INTO vocabulary (term, id, posts) VALUES (?, ?, ?)"
+            " ON CONFLICT (term)"
             " DO UPDATE SET posts = posts + excluded.posts",
             [
                 (term, term_id, changed[term_id])

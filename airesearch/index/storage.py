@@ -32,7 +32,8 @@ def store_aliases(conn, entities_file=None) -> None:
     gazetteer = load_gazetteer(entities_file)
     conn.execute("DELETE FROM entity_aliases")
     conn.executemany(
-        "INSERT OR REPLACE INTO entity_aliases VALUES (?, ?, ?)",
+        "INSERT OR REPLACE INTO entity_aliases (alias, entity, spelling)"
+        " VALUES (?, ?, ?)",
         [
             (name_key(spelling), name_key(name), spelling)
             for name, spellings in gazetteer.spellings.items()
@@ -46,13 +47,19 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
     its terms counted in book; return its warnings."""
     if isinstance(outcome, str):
         conn.execute(
-            "INSERT INTO files VALUES (?, ?, ?, NULL, ?)",
+            "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
+            " VALUES (?, ?, ?, NULL, ?)",
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
     post, analysed, figures, (written, compounds) = outcome
-    conn.executemany("INSERT OR IGNORE INTO written_forms VALUES (?, ?)", written)
-    conn.executemany("INSERT OR IGNORE INTO compound_parts VALUES (?, ?, ?)", compounds)
+    conn.executemany(
+        "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)", written
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO compound_parts (part, term, at) VALUES (?, ?, ?)",
+        compounds,
+    )
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
@@ -70,13 +77,14 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
     )  # fmt: skip
     post_id = cursor.lastrowid
     conn.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?, NULL)",
+        "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
+        " VALUES (?, ?, ?, ?, NULL)",
         (post_file.path, post_file.size, post_file.mtime_ns, post_id),
     )
     labels = [("tag", label_key(t)) for t in post.tags]
     labels += [("category", label_key(c)) for c in post.categories]
     conn.executemany(
-        "INSERT INTO post_labels VALUES (?, ?, ?)",
+        "INSERT INTO post_labels (post_id, field, value) VALUES (?, ?, ?)",
         [(post_id, field, value) for field, value in labels],
     )
     rows = [
@@ -95,13 +103,17 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
         [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
     )
     conn.executemany(
-        "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO mentions (passage_id, post_id, entity, name, type, surface,"
+        " start, end, sentence_start, sentence_end, cue_before, cue_after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
     )
     count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
     conn.executemany(
-        "INSERT INTO deals VALUES"
-        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO deals (post_id, passage_id, min, max, currency, qualifier,"
+        " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
+        " payee, parties, entities, entity_keys, mentions, restated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (post_id, passage_id(post_id, seq), figure.min, figure.max,
              figure.currency, figure.qualifier, figure.per, figure.surface,
@@ -138,7 +150,8 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
         if m.cue_after:
             counts[m.key, m.type, ">" + m.cue_after] += 1
     conn.executemany(
-        "INSERT INTO entity_cues VALUES (?, ?, ?, ?) ON CONFLICT (entity, type, cue)"
+        "INSERT INTO entity_cues (entity, type, cue, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (entity, type, cue)"
         " DO UPDATE SET n = n + excluded.n",
         [(key, kind, cue, sign * n) for (key, kind, cue), n in counts.items()],
     )

@@ -106,7 +106,9 @@ def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
     }
     if plan.changed or plan.deleted:
         meta["changed_at"] = now
-    conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
+    )
 
 
 def index_report(conn, root, changes, plan: Plan, written: dict, run: Run):

@@ -221,9 +221,11 @@ def exit_code(error: BaseException) -> int:
 
 
 class ProgressBar:
-    """Files, MB/s and ETA on stderr while the index is built; only on a terminal."""
+    """Files, MB/s and ETA on stderr while the index is built, if shown (the
+    caller decides: a terminal, not CI)."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: bool) -> None:
+        self.shown = shown
         self.progress = None
         self.task = None
 
@@ -231,7 +233,7 @@ class ProgressBar:
         self, files_done: int, files_total: int, done: int, total: int
     ) -> None:
         if self.progress is None:
-            if not sys.stderr.isatty() or os.environ.get("CI"):
+            if not self.shown:
                 return
             self.start(files_total, total)
         self.progress.update(
