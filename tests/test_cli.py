@@ -542,3 +542,43 @@ def test_version_comes_from_the_package_metadata():
 def test_help_shows_no_type_placeholder_after_flags(command):
     text = CliRunner(env={"COLUMNS": "200"}).invoke(app, [*command, "--help"]).stdout
     assert "--help" in text and "<bool>" not in text and "╭" not in text
+
+
+def usd_figures(args: list[str], rate: list[str]) -> list[float]:
+    """Every USD figure a command prints as JSON, in order."""
+    result = run_cli(*args, *rate)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    command = args[0]
+    if command == "entities":
+        return [row["deals_usd"] for row in data]
+    if command == "entity":
+        return [data["deals_usd"]]
+    if command == "graph":
+        return [edge["usd"] for edge in data["edges"]]
+    return [d["usd_min"] for d in data["deals"]] + [m["usd"] for m in data["money"]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    (
+        ["entities", "--json"],
+        ["entity", "Nscale", "--json"],
+        ["graph", "--edges", "money", "--json"],
+        ["brief", "Nscale", "--json"],
+    ),
+    ids=lambda args: args[0],
+)
+def test_every_command_that_shows_usd_takes_the_rate(args, bundled_where):
+    # The bundled figures are all in dollars: counting 2 units to the dollar
+    # halves every USD figure, whichever command shows it.
+    usual = usd_figures([*args, *bundled_where], [])
+    halved = usd_figures([*args, *bundled_where], ["--rate", "USD=2"])
+    assert any(usual) and halved == [round(x / 2, 2) if x else x for x in usual]
+
+
+def test_a_bad_rate_is_a_clear_error(bundled_where):
+    for bad in ("JPY=0", "JPY=inf", "JPY=nan", "J'P=1", "JPY"):
+        result = run_cli("deals", *bundled_where, "--json", "--rate", bad)
+        assert result.returncode == 2, bad
+        assert result.stderr.startswith("airesearch: --rate wants"), result.stderr

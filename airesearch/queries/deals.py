@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections import defaultdict
 
@@ -21,6 +22,7 @@ RATES_FILE = os.path.join(
     os.path.dirname(os.path.dirname(__file__)), "data", "rates.toml"
 )
 SORTS = ("amount", "date")
+CURRENCY_CODE = re.compile(r"[A-Z]{2,6}")
 # What `deals` lists unless asked for another kind or all of them: money that
 # changes hands or is committed, not market sizes, prices or sales.
 DEAL_KINDS = ("deal", "capex", "valuation")
@@ -38,13 +40,18 @@ def load_rates(overrides: list[str] | tuple[str, ...] = ()) -> dict[str, float]:
         currency, _, value = override.partition("=")
         try:
             rate = float(value)
-            if rate <= 0:
+            if not 0 < rate < float("inf"):  # nan fails too
                 raise ValueError
         except ValueError:
             raise AiresearchError(
                 f"--rate wants CURRENCY=UNITS_PER_USD (JPY=150), not {override!r}"
             ) from None
-        rates[currency.strip().upper()] = rate
+        code = currency.strip().upper()
+        if not CURRENCY_CODE.fullmatch(code):
+            raise AiresearchError(
+                f"--rate wants a currency code of letters (JPY=150), not {currency!r}"
+            )
+        rates[code] = rate
     return rates
 
 
@@ -117,8 +124,14 @@ def deals(
         params.append(resolve_entity(conn, entity))
     # USD in SQL, so that filtering, grouping, sorting and the limit happen
     # there and only the figures listed are read in full (71,000 figures per GB).
-    rate = "CASE d.currency " + " ".join("WHEN ? THEN ?" for _ in rates) + " END"
-    rate_params = [value for pair in rates.items() for value in pair]
+    # The rates written into the statement (codes checked by load_rates, rates
+    # floats), so that however many currencies there are, the statement's
+    # variables are the filters' only.
+    rate = (
+        "CASE d.currency "
+        + " ".join(f"WHEN '{code}' THEN {value!r}" for code, value in rates.items())
+        + " END"
+    )
     usd_where = []
     if low is not None:
         usd_where.append(f"usd_min >= {float(low)!r}")
@@ -155,7 +168,7 @@ def deals(
             " SELECT r.id, g.posts, g.mentions, g.first_date, g.last_date"
             f" FROM groups g JOIN rated r ON r.sort_key = g.first_key {order} {limit}"
         )
-    picked = conn.execute(sql, rate_params * 2 + params).fetchall()
+    picked = conn.execute(sql, params).fetchall()
     return with_sentences(conn, full_deals(conn, picked, rates))
 
 
