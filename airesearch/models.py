@@ -154,3 +154,25 @@ SearchRequest = namedtuple(
     "query tags categories since until limit passages exact entity",
     defaults=((), (), None, None, 10, False, False, None),
 )
+
+# The entity network (queries/relations.py): nodes are entities; an edge is a
+# co-mention (kind co: weight = passages naming both, jaccard, pmi) or a money
+# flow (kind money: payer -> payee, weight = figures, usd); paths: its newest
+# posts, posts: how many in all.
+GraphNode = namedtuple("GraphNode", "id name type mentions posts first_date last_date")
+GraphEdge = namedtuple(
+    "GraphEdge",
+    "source target kind weight jaccard pmi usd first_date last_date posts paths",
+)
+Network = namedtuple("Network", "nodes edges center")
+
+Brief = namedtuple(
+    "Brief",
+    "subject kind name type mentions posts first_date last_date months"
+    " key_sentences deals partners money",
+)
+Brief.__doc__ = """What `brief` says. kind: entity | query; mentions: of the
+entity, or matching passages for a query; months: [{month, posts, mentions,
+share}]; key_sentences: [{month, sentence, path, title, date, score, posts}];
+deals: Deal records; partners: [{name, type, passages, jaccard}]; money:
+[{direction (out|in), name, figures, usd, first_date, last_date}]."""

@@ -33,16 +33,17 @@ def test_every_command_has_help_and_a_readme_example():
 
 def test_every_json_field_is_documented():
     from airesearch.models import (
+        Brief,
         Deal,
         EntityProfile,
         EntitySummary,
+        GraphEdge,
+        GraphNode,
         Hit,
         Keyword,
         KwicLine,
         TrendPoint,
     )
-    from airesearch.queries.relations import GraphEdge, GraphNode
-    from airesearch.research.briefs import Brief
 
     for record in (
         Hit,

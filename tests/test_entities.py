@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from airesearch.errors import AiresearchError
-from airesearch.ingest.entities import find_mentions, load_gazetteer
+from airesearch.ingest.entities import find_mentions
+from airesearch.ingest.gazetteer import load_gazetteer
 from airesearch.ingest.passages import clean_inline
 from airesearch.ingest.pipeline import analyse_text
 from airesearch.queries.entities import entities, entity_profile, resolve_entity

@@ -20,7 +20,7 @@ FLOORS = (
     {"": ("errors", "models", "tokens")},
     {
         "ingest": (
-            "money", "passages", "gazetteer", "corpus", "entities",
+            "money", "passages", "gazetteer_files", "gazetteer", "corpus", "entities",
             "entity_context", "figures", "pipeline",
         ),
     },

@@ -38,7 +38,7 @@ def remove_post(conn, post_id: int) -> None:
     figures = [
         (json.loads(keys), currency, low)
         for keys, currency, low in conn.execute(
-            "SELECT entity_keys, currency, min FROM deals WHERE post_id = ?",
+            "SELECT entity_keys, currency, min FROM figures WHERE post_id = ?",
             (post_id,),
         )
     ]

@@ -90,7 +90,7 @@ def needs_rebuild(
     entities_file: str | os.PathLike | None = None,
 ) -> bool:
     """An index of another corpus, schema or analysis is rebuilt, not patched."""
-    from airesearch.ingest.gazetteer import gazetteer_digest
+    from airesearch.ingest.gazetteer_files import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
     meta = read_meta(conn)

@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -67,8 +67,9 @@ CREATE TABLE entity_cues (
 CREATE INDEX mentions_post ON mentions (post_id);
 -- The gazetteer's spellings, so that search can expand an alias without
 -- reading the gazetteer: alias key -> entity key.
--- Money figures (deals.py), one row per figure and parties in a post.
-CREATE TABLE deals (
+-- Money figures (ingest/figures.py), one row per figure and parties in a post;
+-- `deals` lists the deal-like ones.
+CREATE TABLE figures (
     post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
     min NUMERIC, max NUMERIC, currency TEXT, qualifier TEXT, per TEXT,
     surface TEXT, start INTEGER, end INTEGER,
@@ -76,7 +77,7 @@ CREATE TABLE deals (
     payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
     mentions INTEGER, restated TEXT
 );
-CREATE INDEX deals_post ON deals (post_id);
+CREATE INDEX figures_post ON figures (post_id);
 -- For query expansion (query.py): the written forms of verbs and adjectives
 -- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
 -- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query
@@ -87,7 +88,7 @@ CREATE TABLE written_forms (
 CREATE TABLE compound_parts (
     part TEXT, term TEXT, at INTEGER, PRIMARY KEY (part, term)
 ) WITHOUT ROWID;
--- Entity aggregates, kept in step with mentions and deals (aggregates.py).
+-- Entity aggregates, kept in step with mentions and figures (aggregates.py).
 CREATE TABLE entity_posts (
     entity TEXT NOT NULL, post_id INTEGER NOT NULL, date TEXT, mentions INTEGER,
     PRIMARY KEY (entity, post_id)

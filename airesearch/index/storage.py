@@ -26,7 +26,7 @@ from airesearch.models import MentionRow
 
 def store_aliases(conn, entities_file=None) -> None:
     """The gazetteer's spellings, for search to expand an alias from SQL alone."""
-    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.ingest.gazetteer import load_gazetteer
     from airesearch.tokens import name_key
 
     gazetteer = load_gazetteer(entities_file)
@@ -110,7 +110,7 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
     )
     count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
     conn.executemany(
-        "INSERT INTO deals (post_id, passage_id, min, max, currency, qualifier,"
+        "INSERT INTO figures (post_id, passage_id, min, max, currency, qualifier,"
         " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
         " payee, parties, entities, entity_keys, mentions, restated)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,7 +197,7 @@ def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:
     count_cues(conn, gone, -1)
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     book.remove_post(conn, post_id)

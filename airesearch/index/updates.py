@@ -31,7 +31,7 @@ Plan = namedtuple("Plan", "changed deleted known")
 
 def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
     """Analyse what changed and write it in one transaction; report the index."""
-    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.ingest.gazetteer import load_gazetteer
 
     load_gazetteer(changes.entities)  # before workers fork: they share it
     plan = plan_changes(conn, changes.files)
@@ -92,7 +92,7 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
 
 def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
     """What the index was built from: corpus, analysis, gazetteer, files."""
-    from airesearch.ingest.gazetteer import gazetteer_digest
+    from airesearch.ingest.gazetteer_files import gazetteer_digest
     from airesearch.tokens import dictionary_version
 
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from airesearch.ingest.entities import Gazetteer
+from airesearch.ingest.gazetteer import Gazetteer
 
 TICKER = re.compile(r"[A-Z]{2,5}")
 

@@ -37,8 +37,8 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     each passage, the text FTS5 indexes and its entity mentions; for the post,
     its money figures with repeats merged."""
     from airesearch.ingest.corpus import SkippedFile, read_post
-    from airesearch.ingest.entities import load_gazetteer
     from airesearch.ingest.figures import merge_repeats
+    from airesearch.ingest.gazetteer import load_gazetteer
 
     root, rel, *rest = job  # (root, path[, the user's gazetteer file])
     gazetteer = load_gazetteer(rest[0] if rest else None)
@@ -99,12 +99,10 @@ def analyse_text(
 ) -> tuple[str, list, list]:
     """(indexed text, mentions as table rows minus the ids, money figures) of
     one passage; its words' facts go into lexicon."""
-    from airesearch.ingest.entities import (
-        find_mentions,
-        load_gazetteer,
-    )
+    from airesearch.ingest.entities import find_mentions
     from airesearch.ingest.entity_context import context_cues
     from airesearch.ingest.figures import find_figures
+    from airesearch.ingest.gazetteer import load_gazetteer
     from airesearch.ingest.passages import sentence_of, sentence_spans
     from airesearch.tokens import analyse, normalize, offset_mapper
 

@@ -143,7 +143,7 @@ def deals(
         f" d.min / {rate} AS usd_min, d.max / {rate} AS usd_max,"
         " coalesce(p.date, '9999') || char(1) || p.path || char(1)"
         " || printf('%020d', d.passage_id) || printf('%09d', d.start) AS sort_key"
-        " FROM deals d JOIN posts p ON p.id = d.post_id"
+        " FROM figures d JOIN posts p ON p.id = d.post_id"
         f" WHERE {' AND '.join(where)}"
     )
     rated = f"SELECT * FROM ({rated}) WHERE {' AND '.join(usd_where) or '1'}"
@@ -187,7 +187,7 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
             " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
             " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
             f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
-            " d.restated FROM deals d JOIN posts p ON p.id = d.post_id"
+            " d.restated FROM figures d JOIN posts p ON p.id = d.post_id"
             " WHERE d.rowid IN ({})",
             ids,
         )

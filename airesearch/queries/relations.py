@@ -13,25 +13,18 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections import Counter, defaultdict, namedtuple
+from collections import Counter, defaultdict
 from itertools import chain, groupby
 from operator import itemgetter
 
 from airesearch.errors import AiresearchError
 from airesearch.index.sql import date_filter, rows_for
-from airesearch.models import ENTITY_TYPES
+from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
 
 EDGE_KINDS = ("all", "co", "money")
 GRAPH_FORMATS = ("table", "json", "gexf", "graphml", "dot", "cytoscape")
 MAX_PATHS = 10  # posts listed per edge, newest first (posts: how many in all)
-
-GraphNode = namedtuple("GraphNode", "id name type mentions posts first_date last_date")
-GraphEdge = namedtuple(
-    "GraphEdge",
-    "source target kind weight jaccard pmi usd first_date last_date posts paths",
-)
-Network = namedtuple("Network", "nodes edges center")
 
 
 def network(
@@ -235,7 +228,7 @@ def money_flows(conn, rates, since, until) -> dict:
     dated, params = date_filter(since, until, "p")
     flows: dict[tuple, dict] = {}
     for payer, payee, low, currency, post_id, day in conn.execute(
-        "SELECT d.payer, d.payee, d.min, d.currency, d.post_id, p.date FROM deals d"
+        "SELECT d.payer, d.payee, d.min, d.currency, d.post_id, p.date FROM figures d"
         " JOIN posts p ON p.id = d.post_id WHERE d.payer IS NOT NULL"
         " AND d.payee IS NOT NULL"
         f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"

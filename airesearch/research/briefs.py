@@ -23,7 +23,7 @@ from airesearch.index import postings
 from airesearch.index.schema import post_of
 from airesearch.index.sql import rows_for
 from airesearch.ingest.passages import sentence_of, sentence_spans
-from airesearch.models import SearchRequest
+from airesearch.models import Brief, SearchRequest
 from airesearch.queries.search import match_offsets, parse_request
 
 NEAR_DUPLICATE = 0.85  # cosine at or above which two sentences are one
@@ -31,17 +31,6 @@ PER_MONTH = 3  # key sentences quoted per month
 CANDIDATES = 120  # sentences ranked per month, most relevant posts first
 DAMPING = 0.85
 PARTNERS = 10
-
-Brief = namedtuple(
-    "Brief",
-    "subject kind name type mentions posts first_date last_date months"
-    " key_sentences deals partners money",
-)
-Brief.__doc__ = """What `brief` says. kind: entity | query; mentions: of the
-entity, or matching passages for a query; months: [{month, posts, mentions,
-share}]; key_sentences: [{month, sentence, path, title, date, score, posts}];
-deals: Deal records; partners: [{name, type, passages, jaccard}]; money:
-[{direction (out|in), name, figures, usd, first_date, last_date}]."""
 
 Candidate = namedtuple("Candidate", "sentence path title date weight")
 
@@ -286,7 +275,7 @@ def figure_rows(conn, passage_ids: list[int]) -> list[tuple]:
     kinds = ", ".join(f"'{kind}'" for kind in DEAL_KINDS)  # constants, not input
     rows = by_posts(
         conn,
-        "SELECT d.rowid, 1, d.mentions, p.date, p.date, d.passage_id FROM deals d"
+        "SELECT d.rowid, 1, d.mentions, p.date, p.date, d.passage_id FROM figures d"
         " JOIN posts p ON p.id = d.post_id"
         f" WHERE d.post_id IN ({{}}) AND d.kind IN ({kinds})",
         passage_ids,

@@ -17,7 +17,7 @@ import json
 
 import networkx as nx
 
-from airesearch.queries.relations import Network
+from airesearch.models import Network
 
 
 def to_graph(net: Network) -> nx.MultiDiGraph:

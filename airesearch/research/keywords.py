@@ -154,7 +154,7 @@ def word_counts(conn, period_ids, base_ids, entities_file, names) -> list[tuple]
     """(term, "word", period posts, baseline posts) of every word (see the
     module docstring); against the rest, the baseline's are the term's posts
     less the period's; names: terms left out."""
-    from airesearch.ingest.entities import load_gazetteer
+    from airesearch.ingest.gazetteer import load_gazetteer
     from airesearch.tokens import stem
 
     generic = {stem(word) for word in load_gazetteer(entities_file).generic} | names
