@@ -90,7 +90,7 @@ the ratio of the two shares; path, title, date, snippet (snippet_matches:
 
 # The types of entity (README, "Entities").
 ENTITY_TYPES = ("org", "person", "place", "product")
-# The kinds of money figure (README, "Kinds"); deals.py picks one per figure.
+# The kinds of money figure (README, "Kinds"); ingest/figures.py picks one per figure.
 KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "other")
 
 Deal = namedtuple(

@@ -15,7 +15,7 @@ accident of an unknown word (リマ + インド in リマインド, ハイレ + 
 ハイレゾ) and the run is indexed whole, so that インド does not match inside
 リマインド.
 
-Each analysis also reports the facts query expansion needs (see query.py): the
+Each analysis also reports the facts query expansion needs (see queries/search.py): the
 written forms of verbs and adjectives (見込み -> 見込む), and the dictionary words
 inside long katakana words (スーパーコンピューター holds コンピューター).
 """

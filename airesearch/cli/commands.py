@@ -2,7 +2,7 @@
 bring the index up to date, ask the query, hand records to render.py.
 
 Free of Typer, so that launch.py can answer `search --json` without loading it;
-cli.py calls the same functions.
+cli/app.py calls the same functions.
 """
 
 from __future__ import annotations
@@ -175,17 +175,17 @@ def run_deals(
     rates: bool = False,
     **options,
 ) -> None:
-    """The deals listing (options: those of deal_queries.deals), or with rates
+    """The deals listing (options: those of queries.deals.deals), or with rates
     the conversion table."""
-    from airesearch.queries import deals as deal_queries
+    from airesearch.queries import deals
 
-    table = deal_queries.load_rates(rate)
+    table = deals.load_rates(rate)
     if rates:
         rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
         render.emit(rows, out, ["currency", "per_usd"], render.print_rates, color)
         return
     conn, _, _ = fresh_index(where)
-    found = deal_queries.deals(conn, table, **options)
+    found = deals.deals(conn, table, **options)
     render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)
 
 

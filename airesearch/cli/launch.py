@@ -3,7 +3,7 @@
 without importing Typer (which, with pydantic, costs 150–250 ms of start-up);
 anything this small
 parser does not recognise, or any value it cannot check, goes to the Typer app
-in cli.py, which owns all messages.
+in cli/app.py, which owns all messages.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def parse_search(args: list[str]) -> dict | None:
 
 
 def parse_options(command: str, args: list[str]) -> dict | None:
-    """Options of a command as cli.py would get them, every one present (its
+    """Options of a command as cli/app.py would get them, every one present (its
     default if not given), or None to defer to Typer."""
     spec = SPECS[command]
     options: dict = {"words": [], **{name: [] for name in spec.repeated}}
@@ -141,7 +141,7 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
     for name in numbers:
         if name in options and not str(options[name]).lstrip("-").isdigit():
             return False
-    # The choices come from the modules that check them (as cli.py's do);
+    # The choices come from the modules that check them (as cli/app.py's do);
     # a value outside them goes to Typer, which names the valid ones.
     from airesearch.models import ENTITY_TYPES, KINDS
 
@@ -173,7 +173,7 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
 
 
 def answering(fast):
-    """Run a fast command; its errors end as in cli.py (render.exit_code)."""
+    """Run a fast command; its errors end as in cli/app.py (render.exit_code)."""
 
     def run(options: dict) -> int:
         from airesearch.cli.commands import Where

@@ -1,6 +1,6 @@
 """The research commands (kwic, trend, keywords, graph, brief): each parses
 its options, calls one function in commands.py, and exits with its code.
-register() adds them to the app after the commands of cli.py.
+register() adds them to the app after the commands of app.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 so that `entities`, `entity` and `deals` read a few rows per entity instead of
 every mention (a 1 GB corpus has millions). storage.py calls add_post after
 writing a post and remove_post before taking one out; the tables are declared
-with the rest of the schema in index.py.
+with the rest of the schema in schema.py.
 
 - entity_posts: per entity and post, its mentions and the post's date.
 - entity_totals: per entity, mentions, passages that name it, posts, first and
@@ -59,7 +59,7 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
         naming.update(named)
         for key in named:
             for other in named:
-                if key < other:  # each pair once; entity_queries reads both ways
+                if key < other:  # each pair once; queries/entities.py reads both ways
                     pairs[key, other] += 1
     deals: Counter = Counter()
     totals: Counter = Counter()

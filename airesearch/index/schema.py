@@ -50,7 +50,7 @@ CREATE TABLE vocabulary (
 ) WITHOUT ROWID;
 -- Each post's distinct term ids (post_terms.py), for keywords.
 CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
--- Entity mentions (entities.py); offsets are in the passage text.
+-- Entity mentions (ingest/entities.py); offsets are in the passage text.
 CREATE TABLE mentions (
     passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,
     entity TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
@@ -58,8 +58,8 @@ CREATE TABLE mentions (
     sentence_start INTEGER, sentence_end INTEGER, cue_before TEXT, cue_after TEXT
 );
 -- How often each entity, typed so at extraction, stands next to each context
--- cue ("<米", ">社", ">のCEO"): what entity_queries learns types from. Kept in
--- step with mentions by storage.py.
+-- cue ("<米", ">社", ">のCEO"): what queries/entity_lookup.py learns types
+-- from. Kept in step with mentions by storage.py.
 CREATE TABLE entity_cues (
     entity TEXT NOT NULL, type TEXT NOT NULL, cue TEXT NOT NULL, n INTEGER,
     PRIMARY KEY (entity, type, cue)
@@ -78,7 +78,7 @@ CREATE TABLE figures (
     mentions INTEGER, restated TEXT
 );
 CREATE INDEX figures_post ON figures (post_id);
--- For query expansion (query.py): the written forms of verbs and adjectives
+-- For query expansion (queries/search.py): the written forms of verbs and adjectives
 -- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
 -- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query
 -- to terms that match nothing.

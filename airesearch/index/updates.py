@@ -1,6 +1,6 @@
 """One run of the indexer on an open index: what changed on disk (plan), the
 posts taken out, analysed and stored (write, in the caller's transaction), what
-the index was built from (meta), and the report. index.py opens the file,
+the index was built from (meta), and the report. build.py opens the file,
 decides between an update and a new build, and calls apply_changes.
 """
 

@@ -75,7 +75,7 @@ def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
 
 
 class Lexicon:
-    """What query expansion needs to know of a post's words (see query.py): the
+    """What query expansion needs to know of a post's words (see queries/search.py): the
     written forms of its verbs and adjectives, the parts of its long katakana
     words."""
 

@@ -208,7 +208,7 @@ HANDLED = (AiresearchError, sqlite3.DatabaseError, BrokenPipeError, KeyboardInte
 def exit_code(error: BaseException) -> int:
     """The one place that turns a handled exception into what the user sees:
     one line on stderr and exit 2, a quiet end (0) for a closed pipe, 130 for
-    Ctrl-C. cli.py and launch.py both call it."""
+    Ctrl-C. cli/app.py and cli/launch.py both call it."""
     if isinstance(error, BrokenPipeError):
         quiet_broken_pipe()
         return 0

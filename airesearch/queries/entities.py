@@ -2,9 +2,9 @@
 profile, from the aggregates the indexer keeps (aggregates.py); names are looked
 up in entity_lookup.py.
 
-Mentions are stored by the indexer (index.py, entities.py); an entity is the set
-of mentions that share a key: the gazetteer's canonical name, or for a name in
-no gazetteer, its spelling folded for case and width.
+Mentions are found by ingest/entities.py and stored by index/storage.py; an
+entity is the set of mentions that share a key: the gazetteer's canonical
+name, or for a name in no gazetteer, its spelling folded for case and width.
 """
 
 from __future__ import annotations

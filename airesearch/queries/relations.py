@@ -220,7 +220,7 @@ def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
 
 def money_flows(conn, rates, since, until) -> dict:
     """(payer, payee) -> {weight: figures, usd: their total (lower bounds),
-    dates, posts} for the deal-like figures (deal_queries.DEAL_KINDS) that name
+    dates, posts} for the deal-like figures (queries.deals.DEAL_KINDS) that name
     both a payer and a payee."""
     from airesearch.queries.deals import DEAL_KINDS, to_usd
     from airesearch.tokens import name_key

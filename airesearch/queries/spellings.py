@@ -1,4 +1,4 @@
-"""Every way the index can spell a query word (query.py ORs them as FTS5
+"""Every way the index can spell a query word (search.py ORs them as
 phrases): the cuts of its characters into pieces the index holds, at the
 places MeCab may cut them (製品 = 製 + 品 as UniDic cuts 既存製品); katakana
 words found inside longer katakana words (コンピューター in スーパーコンピューター);

@@ -268,7 +268,7 @@ def by_posts(conn, sql: str, passage_ids: list[int]) -> list[tuple]:
 
 
 def figure_rows(conn, passage_ids: list[int]) -> list[tuple]:
-    """deal_queries.full_deals rows (id, posts, mentions, first, last) of the
+    """queries.deals.full_deals rows (id, posts, mentions, first, last) of the
     deal-like figures inside these passages."""
     from airesearch.queries.deals import DEAL_KINDS
 
