@@ -9,7 +9,7 @@ kanji followed by a particle or punctuation), and the most mentioned entities
 (their canonical names). Every query must reach recall >= 0.99.
 
 Usage: python benchmarks/recall.py FOLDER [--per-script 100] [--entities 100]
-       [--seed 2026] [--index PATH] [--json]
+       [--seed 2026] [--index PATH] [--json] [--check]
 """
 
 from __future__ import annotations
@@ -74,33 +74,24 @@ def truth(texts: dict[int, str], word: str) -> set[int]:
     return {post_id for post_id, text in texts.items() if pattern.search(text)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder")
-    parser.add_argument("--per-script", type=int, default=100)
-    parser.add_argument("--entities", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--index")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-
-    from airesearch.cli.commands import Where, fresh_index
+def measure(conn, per_script: int = 100, entities: int = 100, seed: int = 2026):
+    """(by script: queries, micro recall and precision, queries below GOAL;
+    every query as (recall, script, word, found, truth)) on an open index."""
     from airesearch.models import SearchRequest
     from airesearch.queries.search import search
 
-    conn, _, _ = fresh_index(Where(args.folder, args.index))
     texts = searchable_texts(conn)
     ids = {
         path: post_id for post_id, path in conn.execute("SELECT id, path FROM posts")
     }
-    queries = draw_words(texts, args.per_script, random.Random(args.seed))
+    queries = draw_words(texts, per_script, random.Random(seed))
     queries["entity"] = [
         name
         for name, _ in Counter(
             dict(conn.execute("SELECT name, count(*) FROM mentions GROUP BY entity"))
-        ).most_common(args.entities)
+        ).most_common(entities)
     ]
-    results, worst = {}, []
+    results, every = {}, []
     for script, words in queries.items():
         found_total = truth_total = hit_total = 0
         below = 0
@@ -117,7 +108,7 @@ def main() -> None:
             truth_total += len(expected)
             hit_total += len(hits)
             below += recall < GOAL
-            worst.append((recall, script, word, found, len(expected)))
+            every.append((recall, script, word, found, len(expected)))
         results[script] = {
             "queries": len(words),
             "micro_recall": round(found_total / max(truth_total, 1), 4),
@@ -126,6 +117,28 @@ def main() -> None:
             "micro_precision": round(found_total / max(hit_total, 1), 4),
             "queries_below_goal": below,
         }
+    return results, every
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder")
+    parser.add_argument("--per-script", type=int, default=100)
+    parser.add_argument("--entities", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--index")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--check", action="store_true",
+        help=f"exit 1 if any query's recall is below {GOAL} (CI runs this)",
+    )  # fmt: skip
+    args = parser.parse_args()
+
+    from airesearch.cli.commands import Where, fresh_index
+
+    conn, _, _ = fresh_index(Where(args.folder, args.index))
+    results, worst = measure(conn, args.per_script, args.entities, args.seed)
+    failed = args.check and any(r["queries_below_goal"] for r in results.values())
     worst.sort()
     report = {
         "folder": os.path.abspath(args.folder),
@@ -140,7 +153,7 @@ def main() -> None:
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()
-        return
+        return 1 if failed else 0
     for script, figures in results.items():
         print(f"{script:9} {figures['queries']:4} queries  micro recall "
               f"{figures['micro_recall']:.4f}  below {GOAL}: "
@@ -150,7 +163,10 @@ def main() -> None:
     for row in report["worst"]:
         print(f"  {row['recall']:.3f} {row['script']:8} {row['word']} "
               f"({row['found']}/{row['truth']})")  # fmt: skip
+    if failed:
+        print(f"recall below {GOAL} for some queries", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,8 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from airesearch.models import SearchRequest
 from airesearch.output.brief_pages import html, markdown
 from airesearch.queries.deals import load_rates
+from airesearch.queries.search import search
 from airesearch.research.briefs import Candidate, brief, lexrank
 
 NSCALE_POST = "000_4dd06db96976100c.txt"
@@ -83,7 +85,11 @@ def test_html_page_is_self_contained_with_charts(nscale):
 
 def test_query_brief_and_unknown_subject(bundled):
     found = brief(bundled, "データセンター", load_rates())
-    assert found.kind == "query" and found.posts >= 2
+    # Its figures are search's: the posts and passages that match.
+    matched = search(bundled, SearchRequest("データセンター", limit=0, passages=True))
+    assert found.kind == "query" and found.posts == 5 == len({h.path for h in matched})
+    assert found.mentions == len(matched)
+    assert (found.first_date, found.last_date) == ("2025-09-19", "2025-11-30")
     assert all("データセンター" in q["sentence"] for q in found.key_sentences)
     assert found.months and found.partners
     assert brief(bundled, "存在しない言葉ゾゾゾ", load_rates()) is None

@@ -154,11 +154,23 @@ def test_plain_text_when_not_a_terminal_and_colour_only_when_asked(where):
     assert not ANSI.search(never.stdout)
 
 
-def test_every_command_has_help():
-    for command in ("index", "search", "show", "stats"):
-        result = invoke(command, "--help")
-        assert result.exit_code == 0
-        assert "--corpus" in result.stdout and "--index" in result.stdout
+COMMAND_NAMES = [command.callback.__name__ for command in app.registered_commands]
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_every_command_has_help(command):
+    # What a user reads: the command's own summary and every option it takes.
+    import typer
+
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    click_command = typer.main.get_command(app).commands[command]
+    summary = click_command.help.strip().splitlines()[0]
+    assert summary in result.stdout
+    for param in click_command.params:
+        if param.param_type_name == "option":
+            assert any(name in result.stdout for name in param.opts), param.opts
+    assert "--corpus" in result.stdout and "--index" in result.stdout
 
 
 FAST_PATH_CASES = (

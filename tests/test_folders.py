@@ -4,6 +4,7 @@ not entirely, valid UTF-8."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -126,7 +127,20 @@ def test_every_command_works_on_a_corpus_with_a_loop(linked, tmp_path):
     built = runner.invoke(app, ["index", *where])
     assert built.exit_code == 0, built.output
     assert "loop: symbolic link not followed" in built.stderr
-    for command in (["search", "データセンター"], ["stats"], ["entities"], ["deals"]):
-        result = runner.invoke(app, [*command, *where])
-        assert result.exit_code == 0, result.output
-        assert "Traceback" not in result.output
+    bundled = sorted(path.name for path in BUNDLED.iterdir())
+
+    def answer(*command, code=0):
+        result = runner.invoke(app, [*command, *where, "--json"])
+        assert result.exit_code == code, result.output
+        return json.loads(result.stdout)
+
+    # The bundled posts, once each; nothing from behind the links.
+    hits = answer("search", "データセンター", "--limit", "0")
+    assert sorted(hit["path"] for hit in hits) == bundled
+    assert answer("search", "共有フォルダ", code=1) == []
+    stats = answer("stats")
+    assert stats["posts"] == len(bundled) and stats["skipped_files"] == 0
+    names = {row["name"] for row in answer("entities", "--top", "0")}
+    assert {"Nscale", "NVIDIA", "Microsoft"} <= names
+    amounts = {deal["amount"] for deal in answer("deals", "--top", "0")}
+    assert {"62億ドル", "6億8,300万ドル"} <= amounts

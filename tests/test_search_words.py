@@ -39,6 +39,10 @@ WORD_POSTS = {
     "kyoto.md": "---\ntitle: 首都\n---\n東京都の企業が参加した。\n",
     "miko.md": "---\ntitle: 予測\n---\n売上の見込みを上方修正した。\n",
     "mikonda.md": "---\ntitle: 予測2\n---\n売上を低く見込んだ。\n",
+    # One token each where the script changes inside it: 単に, バラ色, ご飯.
+    "tanni.md": "---\ntitle: 速さ\n---\nそれは単に速いだけだ。\n",
+    "barairo.md": "---\ntitle: 未来\n---\nバラ色の未来を描く。\n",
+    "gohan.md": "---\ntitle: 食事\n---\n朝ご飯を食べた。\n",
 }
 
 
@@ -181,3 +185,20 @@ def standing(normal: str, bounds: set[int], word: str) -> bool:
             return True
         start = normal.find(word, start + 1)
     return False
+
+
+@pytest.mark.parametrize(
+    "word, text, path",
+    (
+        ("単", "それは単に速いだけだ", "tanni.md"),
+        ("バラ", "バラ色の未来を描く", "barairo.md"),
+        ("飯", "朝ご飯を食べた", "gohan.md"),
+    ),
+)
+def test_a_word_is_found_where_the_script_changes_inside_a_token(
+    words, word, text, path
+):
+    # MeCab keeps 単に, バラ色 and ご飯 whole: the word's own analysis never
+    # matches them; only the expansion across a change of script does.
+    assert word not in tokens.terms(text)
+    assert found(words, word) == [path]
