@@ -95,12 +95,14 @@ KINDS = ("valuation", "price", "capex", "deal", "revenue", "market", "cost", "ot
 
 Deal = namedtuple(
     "Deal",
-    "amount min max currency qualifier per usd_min usd_max kind payer payee parties"
-    " entities mentions sentence path title date passage_seq start end restated"
-    " posts first_date last_date",
+    "amount min max currency qualifier per usd_min usd_max kind payer payee roles"
+    " parties entities mentions sentence path title date passage_seq start end"
+    " restated posts first_date last_date",
 )
 Deal.__doc__ = """A money figure of `deals`. amount: as written; min/max: in the
-currency's base unit; usd_min/usd_max: converted with the rate table; start/end:
+currency's base unit; usd_min/usd_max: converted with the rate table; roles:
+"stated" where the sentence's structure gives payer or payee, else None (no
+role is guessed from names standing nearby); start/end:
 offsets of amount in the passage numbered passage_seq; restated: the author's
 restatement in another currency ({amount, min, max, currency}) or None; posts,
 first_date, last_date: the posts that give this figure (same amount, currency,

@@ -411,7 +411,8 @@ def test_regression_search_rebuilds_an_index_of_an_older_schema(messy_copy, tmp_
 
 DEAL_FIELDS = {
     "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
-    "kind", "payer", "payee", "parties", "entities", "mentions", "sentence", "path",
+    "kind", "payer", "payee", "roles", "parties", "entities", "mentions", "sentence",
+    "path",
     "title", "date", "passage_seq", "start", "end", "restated", "posts",
     "first_date", "last_date",
 }  # fmt: skip

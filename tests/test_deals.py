@@ -2,6 +2,7 @@ import pytest
 
 from airesearch.errors import AiresearchError
 from airesearch.ingest.figures import figure_kind, find_figures, merge_repeats
+from airesearch.ingest.gazetteer import load_gazetteer
 from airesearch.ingest.pipeline import analyse_text
 from airesearch.queries.deals import deals, load_rates, totals
 
@@ -12,7 +13,7 @@ NSCALE = "000_4dd06db96976100c.txt"
 
 def figures_of(text: str):
     _, mentions, figures = analyse_text(text)
-    assert figures == find_figures(text, mentions)
+    assert figures == find_figures(text, mentions, owners=load_gazetteer().owners)
     return figures
 
 
@@ -36,8 +37,76 @@ PARTY_CASES = (
         ["NVIDIA", "Nscale"],
     ),
     ("OracleとMetaの200億ドル契約が話題だ。", None, None, ["Oracle", "Meta"]),
-    ("AWSは米国で1000億ドルを投じる。", None, None, ["AWS"]),
+    ("AWSは米国で1000億ドルを投じる。", "AWS", None, ["AWS"]),
 )
+
+# Who pays whom, by class (issue: payer and payee that the sentence supports).
+# (sentence, amount, payer, payee); None: the sentence names no such party.
+ROLE_CASES = (
+    # Plain payments, purchases and raises.
+    ("NvidiaはIntelに50億ドルを投資し、普通株を取得する。", "50億ドル",
+     "NVIDIA", "Intel"),
+    ("Nvidia、Intelに50億ドル投資：この提携の意味", "50億ドル", "NVIDIA", "Intel"),
+    ("ASMLは、フランスのAIスタートアップ企業Mistral AIに対し、13億ユーロの戦略的投資を"
+     "実行しました。", "13億ユーロ", "ASML", "Mistral AI"),
+    ("2026年NVIDIAのSynopsysへの20億ドル投資の注目点", "20億ドル",
+     "NVIDIA", "Synopsys"),
+    ("MicrosoftがOpenAIへの巨額投資（100億ドル以上）を継続しつつも", "100億ドル以上",
+     "Microsoft", "OpenAI"),
+    ("SoftBankは2025年にOpenAIのエージェントに30億ドルを投資することを約束した。",
+     "30億ドル", "SoftBank", "OpenAI"),
+    ("MicrosoftはCoreWeaveと3億5000万ドル相当のCoreWeave株式を取得した。",
+     "3億5000万ドル", "Microsoft", "CoreWeave"),
+    ("OpenAIはMicrosoftからの130億ドル以上の投資を受けている。", "130億ドル以上",
+     "Microsoft", "OpenAI"),
+    ("OpenAIにとっては、Microsoftからの130億ドル規模の投資とは異なる機会だ。",
+     "130億ドル", "Microsoft", "OpenAI"),
+    ("JDSCはソフトバンクを割当先とする第三者割当増資により14億8358万円を調達した。",
+     "14億8358万円", "SoftBank", "JDSC"),
+    # Parallel lists of each company's own spending: nobody pays anybody.
+    ("Googleは2026年に1150億ドル以上、Metaは1080億ドル以上をAI設備投資に充てると予測",
+     "1080億ドル以上", "Meta", None),
+    ("Googleは2026年に1150億ドル以上、Metaは1080億ドル以上をAI設備投資に充てると予測",
+     "1150億ドル以上", None, None),
+    ("Metaは2026年に1079億ドル、Googleは1150億ドル超のAI設備投資", "1150億ドル超",
+     "Google", None),
+    # Spending on one's own unit, product or cloud.
+    ("AmazonのAWSがAIインフラに500億ドルを投じる", "500億ドル", "AWS", None),
+    ("マイクロソフトがAzureのAIインフラに1兆円規模の投資", "1兆円", "Microsoft", None),
+    ("Meta Platformsは、Llama 3の発表に続き、1079億ドルものAI設備投資を計画",
+     "1079億ドル", "Meta", None),
+    ("AmazonはAWSに100億ドルを投資する。", "100億ドル", "Amazon", None),
+    # A person is no payee.
+    ("Amazonはアンディ・ジャシーCEOが1000億ドルを投資すると発表した。", "1000億ドル",
+     "Amazon", None),
+    ("OpenAIは、サム・アルトマンやイーロン・マスクらによって設立されて以来、Microsoft"
+     "からの130億ドル以上の投資を受けてきた。", "130億ドル以上", "Microsoft", "OpenAI"),
+    # The payee of another clause, or nobody named.
+    ("Amazonが合計40億ドルを投じ、Lightspeed Venture Partnersが主導したシリーズEで"
+     "35億ドルが集まり、企業やVCがAnthropicに巨額の投資をしている。", "35億ドル",
+     "Lightspeed Venture Partners", None),
+    ("GoogleがWindsurfというクローズドソース IDEの技術ライセンスに約24億ドルを"
+     "支払っていた", "約24億ドル", "Google", "Windsurf"),
+    ("MicrosoftとNVIDIAが某大規模言語モデル企業に共同で数十億ドルを投資した。",
+     "数十億ドル", None, None),
+    ("MicrosoftはOpenAIに130億ドル以上を投資したが、CoreWeaveとは5年間で119億ドルを"
+     "支払う契約を結んだ。", "119億ドル", "Microsoft", None),
+    ("SoftBankは2025年10月にはMicrosoft、Nvidia、SoftBankからの投資を含む66億ドルの"
+     "増資を完了した。", "66億ドル", None, None),
+    # Not a payment at all.
+    ("NTTデータは、Smart AI Agent™関連事業から2027年までに20億ドルの収益を目指す",
+     "20億ドル", None, None),
+    ("OpenAIはこのio Productsを約65億ドルという巨額の全株式取得で手に入れた。",
+     "約65億ドル", "OpenAI", None),
+    ("NVIDIAの時価総額は3.66兆ドルに達し、AMDとIntelの合計を上回った。", "3.66兆ドル",
+     None, None),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("text, amount, payer, payee", ROLE_CASES)
+def test_who_pays_whom_follows_the_sentence(text, amount, payer, payee):
+    (figure,) = [f for f in figures_of(text) if f.surface == amount]
+    assert (figure.payer, figure.payee) == (payer, payee)
 
 
 @pytest.mark.parametrize("text, payer, payee, parties", PARTY_CASES)
@@ -199,3 +268,34 @@ def test_deals_lists_deal_kinds_and_a_recurring_figure_once(repeating):
     assert len(each) == 3 and {d.posts for d in each} == {1}
     (usd,) = totals(each)
     assert usd["count"] == 1 and usd["total"] == 71 * 10**9
+
+
+def test_a_unit_of_the_payer_is_no_payee(tmp_path):
+    from airesearch.ingest.gazetteer import gazetteer_files, read_gazetteer
+
+    text = "ZenoverseはZeno Cloudに10億ドルを投資した。"
+    entries = (
+        '[[entity]]\nname = "Zenoverse"\ntype = "org"\n\n'
+        '[[entity]]\nname = "Zeno Cloud"\ntype = "org"\n'
+    )
+    plain, owned = tmp_path / "plain.toml", tmp_path / "owned.toml"
+    plain.write_text(entries, "utf-8")
+    owned.write_text(entries + 'parent = "Zenoverse"\n', "utf-8")
+    for file, payee in ((plain, "Zeno Cloud"), (owned, None)):
+        gazetteer = read_gazetteer(tuple(gazetteer_files(file)))
+        (figure,) = analyse_text(text, gazetteer=gazetteer)[2]
+        assert (figure.payer, figure.payee) == ("Zenoverse", payee)
+
+
+def test_roles_say_stated_and_the_money_graph_uses_only_stated_pairs(bundled):
+    from airesearch.queries.relations import network
+
+    found = deals(bundled, load_rates(), kind="all", top=0)
+    assert {d.roles for d in found} == {"stated", None}
+    assert all((d.roles == "stated") == bool(d.payer or d.payee) for d in found)
+    pairs = {(d.payer, d.payee) for d in found if d.payer and d.payee}
+    assert pairs == {("NVIDIA", "Nscale"), ("Nscale", "Stargate")}
+    net = network(bundled, load_rates(), edges="money")
+    names = {node.id: node.name for node in net.nodes}
+    edges = {(names[e.source], names[e.target]) for e in net.edges}
+    assert edges == pairs

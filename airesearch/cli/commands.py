@@ -30,7 +30,7 @@ ENTITY_COLUMNS = [
 ]  # fmt: skip
 DEAL_COLUMNS = [
     "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
-    "kind", "payer", "payee", "parties", "path", "title", "date", "mentions",
+    "kind", "payer", "payee", "roles", "parties", "path", "title", "date", "mentions",
     "posts", "first_date", "last_date", "restated",
 ]  # fmt: skip
 HIT_COLUMNS = [

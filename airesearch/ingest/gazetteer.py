@@ -25,6 +25,13 @@ class Gazetteer:
         self.by_key: dict[str, tuple[str, str]] = {}  # alias key -> (name, type)
         self.spellings: dict[str, list[str]] = {}  # name -> every spelling
         self.keys: dict[str, str] = {}  # name -> its key
+        # key -> its parent's key (AWS -> Amazon): a company does not pay its
+        # own unit or parent (figures.who_pays).
+        self.owners: dict[str, str] = {
+            name_key(entry["name"]): name_key(entry["parent"])
+            for entry in entries
+            if entry.get("parent")
+        }
         for entry in entries:
             name, kind = entry["name"], entry["type"]
             spellings = [name, *entry.get("aliases", [])]

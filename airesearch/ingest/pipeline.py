@@ -126,4 +126,4 @@ def analyse_text(
                 *context_cues(normal, mention.start, mention.end),
             )
         )  # fmt: skip
-    return indexed, rows, find_figures(text, rows, normal)
+    return indexed, rows, find_figures(text, rows, normal, gazetteer.owners)

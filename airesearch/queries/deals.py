@@ -201,7 +201,9 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
             Deal(
                 amount=surface, min=lo, max=hi, currency=cur, qualifier=qualifier,
                 per=per, usd_min=to_usd(lo, cur, rates), usd_max=to_usd(hi, cur, rates),
-                kind=kind_, payer=payer, payee=payee, parties=json.loads(parties),
+                kind=kind_, payer=payer, payee=payee,
+                roles="stated" if payer or payee else None,
+                parties=json.loads(parties),
                 entities=json.loads(names), mentions=mentions,
                 sentence=(passage_id, s_start, s_end), path=path, title=title,
                 date=day, passage_seq=seq, start=start, end=end,
