@@ -26,8 +26,8 @@ FLOORS = (
     },
     {
         "index": (
-            "sql", "aggregates", "post_terms", "schema", "postings", "storage",
-            "updates", "build", "freshness",
+            "sql", "aggregates", "post_terms", "schema", "boilerplate", "postings",
+            "storage", "updates", "build", "freshness",
         ),
     },
     {

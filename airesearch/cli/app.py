@@ -248,6 +248,24 @@ def deals(
     )  # fmt: skip
 
 
+@app.command()
+@reports_errors
+def boilerplate(
+    corpus: Corpus = None,
+    index: Index = None,
+    entities_file: Entities = None,
+    top: Annotated[int, typer.Option(help="Passages to list; 0 means all.")] = 30,
+    json_out: Json = False,
+    jsonl_out: Jsonl = False,
+    csv_out: Csv = False,
+    color: ColorChoice = render.Color.auto,
+) -> None:
+    """The blog's template: passages repeated across posts, left out of counts."""
+    out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = commands.Where(corpus, index, entities_file)
+    raise typer.Exit(commands.run_boilerplate(where, out, color, top=top))
+
+
 research.register(app)
 
 

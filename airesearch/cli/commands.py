@@ -320,3 +320,24 @@ def run_brief(where: Where, subject: str, fmt: str | None, output, rate=()) -> i
     else:
         write_text(getattr(brief_pages, fmt)(found), output)
     return 0
+
+
+BOILERPLATE_COLUMNS = ["text", "why", "posts", "passages", "first_date",
+                       "last_date", "path"]  # fmt: skip
+
+
+def run_boilerplate(where: Where, out, color, top: int = 30) -> int:
+    """The repeated passages, most posts first; exit 1 when there are none."""
+    from airesearch.errors import AiresearchError
+    from airesearch.index.boilerplate import listing
+
+    if top < 0:
+        raise AiresearchError("--top must be 0 or more")
+    conn, _, _ = fresh_index(where)
+    rows = listing(conn)
+    rows = rows[:top] if top else rows
+    render.emit(rows, out, BOILERPLATE_COLUMNS, research_render.print_boilerplate,
+                color)  # fmt: skip
+    if not rows:
+        render.message("no passage is repeated across enough posts to be boilerplate")
+    return 0 if rows else 1

@@ -4,7 +4,9 @@ build.py) and readers import it; it imports nothing of ours."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from hashlib import blake2b
 
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # hits group into posts from the passage id alone.
@@ -13,7 +15,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -31,10 +33,20 @@ CREATE TABLE posts (
 CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
 CREATE INDEX post_labels_value ON post_labels (field, value);
 CREATE INDEX post_labels_post ON post_labels (post_id);
+-- shape: the passage's text as shape_of() sees it (boilerplate.py counts the
+-- posts that hold each shape in `shapes`, kept by storage.py).
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
-    kind TEXT, text TEXT
+    kind TEXT, text TEXT, shape INTEGER
 );
+CREATE INDEX passages_shape ON passages (shape);
+-- posts: posts holding a passage of this shape; titles: posts titled so.
+CREATE TABLE shapes (
+    shape INTEGER PRIMARY KEY, posts INTEGER NOT NULL, titles INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The boilerplate passages (why: repeated | title), kept by boilerplate.refresh.
+CREATE TABLE boilerplate (id INTEGER PRIMARY KEY, shape INTEGER, why TEXT);
+CREATE INDEX boilerplate_shape ON boilerplate (shape);
 -- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
 -- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
 CREATE VIRTUAL TABLE passage_fts USING fts5 (
@@ -138,3 +150,19 @@ def passage_range(post_id: int) -> tuple[int, int]:
 def label_key(label: str) -> str:
     """Tags and categories compare case- and width-insensitively."""
     return unicodedata.normalize("NFKC", label).casefold().strip()
+
+
+# What shape_of leaves out: spaces, punctuation and symbols (P*, S*, Z*, and
+# the ASCII ones NFKC keeps); digits all count as one.
+NOT_SHAPE = re.compile(r"[\s\W_]+")
+DIGITS = re.compile(r"\d+")
+
+
+def shape_of(text: str) -> int:
+    """A passage's text with width, case, spaces, punctuation and the values of
+    numbers ignored, as a signed 64-bit hash: the same template sentence with
+    another date or count has one shape (「2026年4月時点」, 「2025年3月時点」)."""
+    normal = unicodedata.normalize("NFKC", text).casefold()
+    normal = DIGITS.sub("0", NOT_SHAPE.sub("", normal))
+    digest = blake2b(normal.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

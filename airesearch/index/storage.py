@@ -19,6 +19,7 @@ from airesearch.index.schema import (
     label_key,
     passage_id,
     passage_range,
+    shape_of,
 )
 from airesearch.ingest.corpus import PostFile
 from airesearch.models import MentionRow
@@ -42,9 +43,12 @@ def store_aliases(conn, entities_file=None) -> None:
     )
 
 
-def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
+def store_file(
+    conn, post_file: PostFile, outcome, book: TermBook, touched: set
+) -> list[str]:
     """Write one analysed post (or the reason it was skipped) into the index,
-    its terms counted in book; return its warnings."""
+    its terms counted in book, its passage shapes noted in touched; return its
+    warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
@@ -94,10 +98,14 @@ def store_file(conn, post_file: PostFile, outcome, book: TermBook) -> list[str]:
         )
         if seq < MAX_PASSAGES
     ]
+    shaped = [(rowid, p, shape_of(p.text)) for rowid, p, _, _ in rows]
     conn.executemany(
-        "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
-        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
+        "INSERT INTO passages (id, post_id, seq, kind, text, shape)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(rowid, post_id, p.seq, p.kind, p.text, shape) for rowid, p, shape in shaped],
     )
+    titles = {shape for _, p, shape in shaped if p.kind == "title"}
+    count_shapes(conn, {shape for _, _, shape in shaped}, titles, +1, touched)
     conn.executemany(
         "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
         [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
@@ -157,13 +165,37 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     )
 
 
+def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> None:
+    """The posts that hold each passage shape, and those titled so, as a post
+    comes or goes; the shapes are noted in touched for boilerplate.refresh."""
+    conn.executemany(
+        "INSERT INTO shapes (shape, posts, titles) VALUES (?, ?, ?)"
+        " ON CONFLICT (shape) DO UPDATE SET posts = posts + excluded.posts,"
+        " titles = titles + excluded.titles",
+        [(shape, sign, sign * (shape in titles)) for shape in shapes],
+    )
+    if sign < 0:
+        conn.executemany(
+            "DELETE FROM shapes WHERE shape = ? AND posts <= 0",
+            [(shape,) for shape in shapes],
+        )
+    touched |= shapes
+    if sign < 0:
+        conn.executemany(
+            "DELETE FROM shapes WHERE shape = ? AND posts <= 0",
+            [(shape,) for shape in shapes],
+        )
+
+
 def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
     return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
 
 
-def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:
+def forget_file(
+    conn: sqlite3.Connection, path: str, book: TermBook, touched: set
+) -> None:
     """Remove a file's post, passages and FTS rows (contentless delete), its
-    terms uncounted in book."""
+    terms uncounted in book, its passage shapes noted in touched."""
     row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
     if not row or row[0] is None:
@@ -182,6 +214,15 @@ def forget_file(conn: sqlite3.Connection, path: str, book: TermBook) -> None:
         "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
         " VALUES ('delete', ?, ?, ?)",
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
+    )
+    shapes = conn.execute(
+        "SELECT shape, kind FROM passages WHERE id BETWEEN ? AND ?",
+        passage_range(post_id),
+    ).fetchall()
+    titles = {shape for shape, kind in shapes if kind == "title"}
+    count_shapes(conn, {shape for shape, _ in shapes}, titles, -1, touched)
+    conn.execute(
+        "DELETE FROM boilerplate WHERE id BETWEEN ? AND ?", passage_range(post_id)
     )
     conn.execute(
         "DELETE FROM passages WHERE id BETWEEN ? AND ?", passage_range(post_id)

@@ -10,6 +10,7 @@ import sqlite3
 import time
 from collections import namedtuple
 
+from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.storage import (
     forget_file,
     store_aliases,
@@ -69,8 +70,9 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
     written = {"added": 0, "updated": 0, "warnings": []}
     written["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
     book = TermBook(conn)
+    touched: set[int] = set()  # passage shapes of the posts added or removed
     for path in plan.deleted:
-        forget_file(conn, path, book)
+        forget_file(conn, path, book, touched)
     total_bytes = sum(f.size for f in plan.changed)
     done_bytes = 0
     by_path = {f.path: f for f in plan.changed}
@@ -79,13 +81,14 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
     ):
         post_file = by_path[rel]
         written["updated" if rel in plan.known else "added"] += 1
-        forget_file(conn, rel, book)
-        warnings = store_file(conn, post_file, outcome, book)
+        forget_file(conn, rel, book, touched)
+        warnings = store_file(conn, post_file, outcome, book, touched)
         written["warnings"] += [{"path": rel, "message": w} for w in warnings]
         done_bytes += post_file.size
         if run.progress:
             run.progress(count, len(plan.changed), done_bytes, total_bytes)
     book.save(conn)
+    refresh_boilerplate(conn, touched)
     store_aliases(conn, changes.entities)
     return written
 

@@ -156,7 +156,10 @@ def print_post(post: dict, color: Color) -> None:
         out.print(Text(f"warning: {warning}", style="yellow"), soft_wrap=True)
     for passage in post["passages"]:
         out.print()
-        out.print(Text(f"[{passage['seq']} {passage['kind']}]", style="cyan"))
+        mark = (
+            f" boilerplate: {passage['boilerplate']}" if passage["boilerplate"] else ""
+        )
+        out.print(Text(f"[{passage['seq']} {passage['kind']}{mark}]", style="cyan"))
         out.print(Text(passage["text"]), soft_wrap=True)
 
 

@@ -246,3 +246,17 @@ def print_ego(data: dict, center: str, color: Color) -> None:
                 f"  {arrow} {nodes[edge[theirs]]['name']}  {readable_usd(edge['usd'])}"
                 f"  {plural(edge['weight'], 'figure')}  {edge['last_date'] or ''}",
                 style="green"), soft_wrap=True)  # fmt: skip
+
+
+def print_boilerplate(rows: list[dict], color: Color) -> None:
+    """The repeated passages: posts, passages, first and last date, why, and
+    the text cut to one line (plain tab-separated lines off a terminal)."""
+    lines = [
+        [str(row["posts"]), str(row["passages"]), row["first_date"] or "",
+         row["last_date"] or "", row["why"], " ".join(row["text"].split())[:80]]
+        for row in rows
+    ]  # fmt: skip
+    print_table(
+        ["posts", "passages", "first", "last", "why", "text"], lines, color,
+        caption=f"{plural(len(rows), 'repeated passage')} left out of counts",
+    )  # fmt: skip

@@ -30,11 +30,15 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
             raise AiresearchError(f"{rel} is not indexed: {skipped[0]}")
         raise AiresearchError(f"no post {rel} in the index of {corpus}")
     post_id, rel, title, day, tags, categories, metadata, dropped, warnings = row
+    from airesearch.index.boilerplate import mark
+
+    table = mark(conn)
     passages = [
-        {"seq": seq, "kind": kind, "text": text}
-        for seq, kind, text in conn.execute(
-            "SELECT seq, kind, text FROM passages WHERE id BETWEEN ? AND ?"
-            " ORDER BY seq",
+        {"seq": seq, "kind": kind, "text": text, "boilerplate": why}
+        for seq, kind, text, why in conn.execute(
+            "SELECT p.seq, p.kind, p.text, b.why FROM passages p"
+            f" LEFT JOIN {table} b ON b.id = p.id WHERE p.id BETWEEN ? AND ?"
+            " ORDER BY p.seq",
             passage_range(post_id),
         )
     ]
@@ -70,10 +74,13 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
         "SELECT count(*) FROM files WHERE skipped IS NOT NULL"
     ).fetchone()
     (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
+    from airesearch.index.boilerplate import figures as boilerplate_figures
+
     return {
         "corpus": meta.get("corpus"),
         "index": os.fspath(index_path),
         **index_figures(conn),
+        **boilerplate_figures(conn),
         "skipped_files": skipped,
         "corpus_bytes": int(corpus_bytes),
         "index_bytes": os.path.getsize(index_path),

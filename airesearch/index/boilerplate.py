@@ -1,0 +1,179 @@
+"""The blog's own template: passages repeated across many posts (関連記事,
+affiliate notes, book blurbs, contact lines) and passages that are only the
+title of another post (link lists). They stay in the index, in `show` and in
+search, but the research views leave them out unless asked.
+
+A passage is boilerplate when its shape (schema.shape_of: its text with width,
+case, spaces, punctuation and the values of numbers ignored) stands in at least
+threshold(posts) posts: MIN_POSTS, or SHARE of the corpus when that is more, so
+that a corpus made of copies of another (every passage in as many posts as
+there are copies) is not all template. On this blog's 2,513 posts that is 10
+posts; on 25,000 posts 75 (0.3 %); on 25 posts 10 of 25. The counts per shape
+are kept by the writer as posts come and go, so a passage becomes boilerplate
+when the 10th post repeats it and stops being one when posts are deleted, and
+an update equals a fresh build. Titles are never boilerplate.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter, defaultdict
+
+MIN_POSTS = 10
+SHARE = 0.003
+TABLE = "boilerplate"
+
+
+def threshold(posts: int) -> int:
+    return max(MIN_POSTS, math.ceil(SHARE * posts))
+
+
+def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
+    """Bring the boilerplate table in step with the shape counts after posts
+    came or went: the passages of the shapes touched (None: all), and of the
+    shapes whose count lies between the old and the new threshold."""
+    (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
+    new = threshold(posts)
+    row = conn.execute(
+        "SELECT value FROM meta WHERE key = 'boilerplate_threshold'"
+    ).fetchone()
+    old = int(row[0]) if row else new
+    conn.execute("DROP TABLE IF EXISTS temp.scope")
+    conn.execute("CREATE TEMP TABLE scope (shape INTEGER PRIMARY KEY)")
+    if touched is None:
+        conn.execute("INSERT INTO temp.scope SELECT shape FROM shapes")
+    else:
+        conn.executemany(
+            "INSERT OR IGNORE INTO temp.scope VALUES (?)", [(s,) for s in touched]
+        )
+        if old != new:
+            conn.execute(
+                "INSERT OR IGNORE INTO temp.scope SELECT shape FROM shapes"
+                " WHERE posts >= ? AND posts < ?",
+                (min(old, new), max(old, new)),
+            )
+    conn.execute(
+        "DELETE FROM boilerplate WHERE shape IN (SELECT shape FROM temp.scope)"
+    )
+    conn.execute(
+        "INSERT INTO boilerplate (id, shape, why) SELECT p.id, p.shape, 'repeated'"
+        " FROM temp.scope c JOIN shapes s ON s.shape = c.shape"
+        " JOIN passages p ON p.shape = c.shape"
+        " WHERE s.posts >= ? AND p.kind <> 'title'",
+        (new,),
+    )
+    conn.execute(  # only the title of another post: a link
+        "INSERT OR IGNORE INTO boilerplate (id, shape, why)"
+        " SELECT p.id, p.shape, 'title' FROM temp.scope c"
+        " JOIN shapes s ON s.shape = c.shape JOIN passages p ON p.shape = c.shape"
+        " WHERE s.titles > 0 AND p.kind <> 'title' AND (s.titles > 1 OR NOT EXISTS"
+        " (SELECT 1 FROM passages t WHERE t.shape = p.shape AND t.kind = 'title'"
+        " AND t.post_id = p.post_id))"
+    )
+    conn.execute("DROP TABLE temp.scope")
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES ('boilerplate_threshold', ?)",
+        (str(new),),
+    )
+
+
+def mark(conn: sqlite3.Connection) -> str:
+    """The table of boilerplate passages (id, shape, why)."""
+    return TABLE
+
+
+def passage_ids(conn: sqlite3.Connection) -> set[int]:
+    return {row[0] for row in conn.execute(f"SELECT id FROM {mark(conn)}")}
+
+
+def listing(conn: sqlite3.Connection) -> list[dict]:
+    """One row per repeated text: text (the most used spelling), why, posts,
+    passages, first_date, last_date, and a path where it stands; most posts
+    first."""
+    table = mark(conn)
+    groups: dict[tuple, dict] = {}
+    for shape, why, text, post_id, path, day in conn.execute(
+        f"SELECT b.shape, b.why, p.text, p.post_id, posts.path, posts.date"
+        f" FROM {table} b JOIN passages p ON p.id = b.id"
+        " JOIN posts ON posts.id = p.post_id ORDER BY posts.path, p.seq"
+    ):
+        group = groups.setdefault(
+            (shape, why),
+            {"texts": Counter(), "posts": set(), "passages": 0, "dates": [],
+             "path": path},
+        )  # fmt: skip
+        group["texts"][text] += 1
+        group["posts"].add(post_id)
+        group["passages"] += 1
+        if day:
+            group["dates"].append(day[:10])
+    rows = [
+        {
+            "text": group["texts"].most_common(1)[0][0],
+            "why": why,
+            "posts": len(group["posts"]),
+            "passages": group["passages"],
+            "first_date": min(group["dates"], default=None),
+            "last_date": max(group["dates"], default=None),
+            "path": group["path"],
+        }
+        for (_, why), group in groups.items()
+    ]
+    rows.sort(key=lambda row: (-row["posts"], row["text"]))
+    return rows
+
+
+def figures(conn: sqlite3.Connection) -> dict:
+    """How much of the index is boilerplate: passages and the posts holding
+    them, and the threshold in posts."""
+    table = mark(conn)
+    (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
+    passages, touched = conn.execute(
+        f"SELECT count(*), count(DISTINCT p.post_id) FROM {table} b"
+        " JOIN passages p ON p.id = b.id"
+    ).fetchone()
+    return {
+        "boilerplate_passages": passages,
+        "boilerplate_posts": touched,
+        "boilerplate_threshold": threshold(posts),
+    }
+
+
+def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
+    """What the boilerplate adds to each entity's counts: entity key ->
+    {mentions, passages (naming it), posts (ids of the posts that name it only
+    in boilerplate), pairs (other entity -> passages naming both)}."""
+    table = mark(conn)
+    in_boilerplate: dict[str, Counter] = defaultdict(Counter)
+    by_passage: dict[int, set] = defaultdict(set)
+    mentions: Counter = Counter()
+    for passage_id, post_id, entity in conn.execute(
+        f"SELECT m.passage_id, m.post_id, m.entity FROM mentions m"
+        f" WHERE m.post_id IN (SELECT DISTINCT p.post_id FROM {table} b"
+        " JOIN passages p ON p.id = b.id)"
+        f" AND m.passage_id IN (SELECT id FROM {table})"
+    ):
+        in_boilerplate[entity][post_id] += 1
+        by_passage[passage_id].add(entity)
+        mentions[entity] += 1
+    losses: dict[str, dict] = {}
+    for entity, per_post in in_boilerplate.items():
+        everywhere = dict(
+            conn.execute(
+                "SELECT post_id, mentions FROM entity_posts WHERE entity = ?",
+                (entity,),
+            )
+        )
+        losses[entity] = {
+            "mentions": mentions[entity],
+            "passages": 0,
+            "posts": {p for p, n in per_post.items() if everywhere.get(p) == n},
+            "pairs": Counter(),
+        }
+    for named in by_passage.values():
+        for entity in named:
+            losses[entity]["passages"] += 1
+            for other in named - {entity}:
+                losses[entity]["pairs"][other] += 1
+    return losses
