@@ -167,6 +167,7 @@ def test_show_returns_metadata_and_passages(messy_index, messy):
         "seq": 0,
         "kind": "title",
         "text": "Nscaleの欧州投資",
+        "boilerplate": None,
     }
     assert {"kind": "table", "text": "Microsoft | 62億ドル"} in [
         {"kind": p["kind"], "text": p["text"]} for p in post["passages"]
