@@ -118,3 +118,73 @@ def test_the_same_sentence_with_other_numbers_is_one_passage(tmp_path):
     finally:
         conn.close()
     assert [(r["posts"], r["why"]) for r in rows] == [(12, "repeated")]
+
+
+BLURB = "松尾研究室監修、生成AIの動向を網羅した書籍の決定版"
+
+
+def month_corpus() -> dict[str, str]:
+    """40 posts over March and April; in April half the posts gain a template
+    footer (an affiliate note, a book blurb naming 松尾), and 液浸冷却 truly rises."""
+    files = {}
+    for n in range(40):
+        april = n >= 20
+        body = f"この記事は{TOPICS[n % len(TOPICS)]}の動向をまとめる。"
+        if april and n % 4 == 0:
+            body += "\n\n液浸冷却の導入がデータセンターで進んでいる。"
+        if april and n % 2 == 0:
+            body += f"\n\n{FOOTER}\n\n{BLURB}"
+        if n == 20:  # the word of the blurb, also in the post's own text
+            body += "\n\n新しい書籍の企画が始まった。"
+        day = f"2026-{4 if april else 3:02d}-{n % 20 + 1:02d}"
+        files[f"p{n:02d}.md"] = f"---\ntitle: 記事{n}\ndate: {day}\n---\n{body}\n"
+    return files
+
+
+def test_template_words_do_not_rank_while_a_word_that_rose_still_does(tmp_path):
+    from airesearch.research.keywords import keywords
+
+    folder = write_corpus(tmp_path / "c", month_corpus())
+    update_index(folder, tmp_path / "i.sqlite", workers=1)
+    conn = open_index(tmp_path / "i.sqlite")
+    try:
+        found = keywords(conn, "2026-04-01", "2026-04-30", min_posts=2, top=20)
+        template = keywords(conn, "2026-04-01", "2026-04-30", min_posts=2, top=20,
+                            with_boilerplate=True)  # fmt: skip
+    finally:
+        conn.close()
+    words = [row.keyword for row in found]
+    assert "液浸" in words  # 液浸冷却: 液浸 + 冷却
+    footer = {"アフィリエイト", "購入", "運営", "書籍", "網羅", "松尾"}
+    assert not footer & set(words)
+    assert footer & {row.keyword for row in template}  # what the option brings back
+
+
+def test_counts_leave_the_template_out_and_search_prefers_the_post_own_text(
+    tmp_path,
+):
+    from airesearch.models import SearchRequest
+    from airesearch.queries.deals import deals, load_rates
+    from airesearch.queries.entities import entities
+    from airesearch.queries.search import search
+
+    folder = write_corpus(tmp_path / "c", month_corpus())
+    update_index(folder, tmp_path / "i.sqlite", workers=1)
+    conn = open_index(tmp_path / "i.sqlite")
+    try:
+        names = {row.name: row for row in entities(conn, top=0)}
+        with_template = {
+            row.name: row for row in entities(conn, top=0, with_boilerplate=True)
+        }
+        hits = {h.path: h for h in search(conn, SearchRequest("書籍", limit=0))}
+        assert deals(conn, load_rates(), kind="all", top=0) == deals(
+            conn, load_rates(), kind="all", top=0, with_boilerplate=True
+        )
+    finally:
+        conn.close()
+    assert "松尾" not in names  # named only in the blurb of 10 posts
+    assert (with_template["松尾"].posts, with_template["松尾"].mentions) == (10, 10)
+    # Every April post with the blurb is found; p20 by its own sentence.
+    assert len(hits) == 10
+    assert hits["p20.md"].passage == "新しい書籍の企画が始まった。"
+    assert hits["p22.md"].passage == BLURB

@@ -10,14 +10,22 @@ from airesearch.research.keywords import is_word, keywords, log_likelihood, log_
 
 from .conftest import index_fixture, write_corpus
 
+# A word of its own in each post (hiragana: never a keyword), so that no
+# passage repeats across posts as the blog's template would (boilerplate.py).
+FRUITS = (
+    "りんご みかん ぶどう もも なし かき いちご すいか めろん ばなな きうい れもん"
+    " らいむ ゆず うめ くり あんず びわ ざくろ すもも いちじく かぼす すだち ぽんかん"
+).split()
+
 
 def post(month: int, day: int) -> str:
     extra = {5: "量子アニーリングの研究。", 6: "冷却が鍵。"}.get(month, "")
     if month == 6 and day < 24:
         extra += "さくらインターネットが参入。"
+    own = FRUITS[(month - 1) * 4 + (3, 10, 17, 24).index(day)]
     return (
         f"---\ntitle: 記事{month}-{day}\ndate: 2025-{month:02d}-{day:02d}\n---\n"
-        f"データセンターの投資が続く。NVIDIAのGPUを使う。{extra}\n"
+        f"データセンターの投資が続く。NVIDIAのGPUを{own}と使う。{extra}\n"
     )
 
 

@@ -26,7 +26,7 @@ FLOORS = (
     },
     {
         "index": (
-            "sql", "aggregates", "post_terms", "schema", "boilerplate", "postings",
+            "sql", "aggregates", "post_terms", "schema", "postings", "boilerplate",
             "storage", "updates", "build", "freshness",
         ),
     },

@@ -13,10 +13,15 @@ from .conftest import index_fixture
 
 # Three posts a month from January to June 2025, all naming NVIDIA; 量子 only
 # in April's three: a burst in April, and NVIDIA steady.
+# A word of its own in each post: no passage is the blog's template.
+FRUITS = "りんご みかん ぶどう もも なし かき いちご すいか めろん ばなな きうい れもん"
+FRUITS += " らいむ ゆず うめ くり あんず びわ"
+OWN = FRUITS.split()
 POSTS = {
     f"2025-{month:02d}-{day:02d}-p.md": (
         f"---\ntitle: 記事\ndate: 2025-{month:02d}-{day:02d}\n---\n"
-        f"{'量子コンピューターの話。' if month == 4 else ''}NVIDIAのGPUの話。\n"
+        f"{'量子コンピューターの話。' if month == 4 else ''}NVIDIAのGPUの話"
+        f"（{OWN[(month - 1) * 3 + (3, 10, 17).index(day)]}）。\n"
     )
     for month in range(1, 7)
     for day in (3, 10, 17)

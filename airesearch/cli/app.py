@@ -32,6 +32,7 @@ from airesearch.cli.options import (
     Since,
     Tag,
     Until,
+    WithBoilerplate,
     app,
     filtered,
     reports_errors,
@@ -161,6 +162,7 @@ def entities(
     until: Until = None,
     sort: Annotated[EntitySort, typer.Option(help="Order.")] = EntitySort.mentions,
     rate: Rate = [],  # noqa: B006
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -172,6 +174,7 @@ def entities(
         commands.Where(corpus, index, entities_file), out, color, rate=rate,
         kind=type_ and type_.value, top=top,
         min_posts=min_posts, since=since, until=until, sort=sort.value,
+        with_boilerplate=with_boilerplate,
     )  # fmt: skip
 
 
@@ -185,12 +188,15 @@ def entity(
     index: Index = None,
     entities_file: Entities = None,
     rate: Rate = [],  # noqa: B006
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
     where = commands.Where(corpus, index, entities_file)
-    commands.run_entity(where, name, json_out, color, rate=rate)
+    commands.run_entity(
+        where, name, json_out, color, rate=rate, with_boilerplate=with_boilerplate
+    )
 
 
 @app.command()
@@ -232,6 +238,7 @@ def deals(
     rates: Annotated[
         bool, typer.Option("--rates", help="Show the rate table.", metavar="")
     ] = False,
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -244,7 +251,7 @@ def deals(
         rates=rates, entity=entity,
         kind=kind and kind.value, currency=currency, minimum=minimum,
         maximum=maximum, since=since, until=until, sort=sort.value, top=top,
-        each=each,
+        each=each, with_boilerplate=with_boilerplate,
     )  # fmt: skip
 
 

@@ -156,14 +156,16 @@ def run_entities(
     render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
-def run_entity(where: Where, name: str, json_out: bool, color, rate=()) -> None:
+def run_entity(
+    where: Where, name: str, json_out: bool, color, rate=(), with_boilerplate=False
+) -> None:
     """One entity's profile; rate: --rate overrides of the USD rates."""
     from airesearch.queries.deals import load_rates
     from airesearch.queries.entities import entity_profile
 
     rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    profile = entity_profile(conn, name, rates=rates)
+    profile = entity_profile(conn, name, rates=rates, with_boilerplate=with_boilerplate)
     render.emit_one(profile, json_out, render.print_entity, color)
 
 
@@ -298,7 +300,9 @@ def write_text(text: str, output) -> None:
     render.message(f"wrote {path}")
 
 
-def run_brief(where: Where, subject: str, fmt: str | None, output, rate=()) -> int:
+def run_brief(
+    where: Where, subject: str, fmt: str | None, output, rate=(), with_boilerplate=False
+) -> int:
     """A research brief on an entity or a query, as Markdown, HTML or JSON;
     rate: --rate overrides of the USD rates."""
     fmt = chosen_format(fmt, output, BRIEF_SUFFIXES, "markdown", "markdown")
@@ -308,7 +312,7 @@ def run_brief(where: Where, subject: str, fmt: str | None, output, rate=()) -> i
 
     rates = load_rates(rate)
     conn, _, _ = fresh_index(where)
-    found = brief(conn, subject, rates)
+    found = brief(conn, subject, rates, with_boilerplate)
     if found is None:
         render.message(f"nothing in the index matches {subject!r}")
         return 1

@@ -39,13 +39,13 @@ SPECS = {
         "words",
     ),
     "entities": Spec(
-        DATA_FORMATS,
+        DATA_FORMATS | {"--with-boilerplate"},
         {**COMMON, **SINCE_UNTIL, "--type": None, "--top": 30, "--min-posts": 1,
          "--sort": "mentions"},
         {"--rate"},
         None,
     ),
-    "entity": Spec({"--json"}, COMMON, {"--rate"}, "name"),
+    "entity": Spec({"--json", "--with-boilerplate"}, COMMON, {"--rate"}, "name"),
     "kwic": Spec(
         DATA_FORMATS | {"--exact"},
         {**COMMON, **SINCE_UNTIL, "--width": 30, "--limit": 50, "--sort": "date"},
@@ -53,14 +53,14 @@ SPECS = {
         "words",
     ),
     "graph": Spec(
-        {"--json"},
+        {"--json", "--with-boilerplate"},
         {**COMMON, **SINCE_UNTIL, "--entity": None, "--depth": 1, "--edges": "all",
          "--min-weight": 2, "--top": 50, "--format": None, "--output": None},
         {"--type", "--rate"},
         None,
     ),
     "deals": Spec(
-        DATA_FORMATS | {"--each", "--rates"},
+        DATA_FORMATS | {"--each", "--rates", "--with-boilerplate"},
         {**COMMON, **SINCE_UNTIL, "--entity": None, "--kind": None,
          "--currency": None, "--min": None, "--max": None, "--sort": "amount",
          "--top": 30},
@@ -230,6 +230,7 @@ def fast_entities(options, where, out, color) -> None:
         where, out, color, rate=options["--rate"], kind=options["--type"],
         top=options["--top"], min_posts=options["--min-posts"],
         since=options["--since"], until=options["--until"], sort=options["--sort"],
+        with_boilerplate=options["--with-boilerplate"],
     )  # fmt: skip
 
 
@@ -237,7 +238,10 @@ def fast_entities(options, where, out, color) -> None:
 def fast_entity(options, where, out, color) -> None:
     from airesearch.cli.commands import run_entity
 
-    run_entity(where, options["words"][0], True, color, rate=options["--rate"])
+    run_entity(
+        where, options["words"][0], True, color, rate=options["--rate"],
+        with_boilerplate=options["--with-boilerplate"],
+    )  # fmt: skip
 
 
 @answering
@@ -250,7 +254,7 @@ def fast_deals(options, where, out, color) -> None:
         currency=options["--currency"], minimum=options["--min"],
         maximum=options["--max"], since=options["--since"],
         until=options["--until"], sort=options["--sort"], top=options["--top"],
-        each=options["--each"],
+        each=options["--each"], with_boilerplate=options["--with-boilerplate"],
     )  # fmt: skip
 
 
@@ -280,6 +284,7 @@ def fast_graph(options, where, out, color) -> int:
         types=tuple(options["--type"]), edges=options["--edges"],
         min_weight=options["--min-weight"], since=options["--since"],
         until=options["--until"], top=options["--top"],
+        with_boilerplate=options["--with-boilerplate"],
     )  # fmt: skip
 
 

@@ -63,6 +63,14 @@ Output = Annotated[
     Path | None,
     typer.Option("-o", "--output", help="Write to this file.", show_default=False),
 ]
+WithBoilerplate = Annotated[
+    bool,
+    typer.Option(
+        "--with-boilerplate",
+        help="Count the blog's template too (see `airesearch boilerplate`).",
+        metavar="",
+    ),
+]
 Rate = Annotated[
     list[str],
     typer.Option(help="Override a USD rate: JPY=150 (units per USD); repeatable."),

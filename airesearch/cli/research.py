@@ -34,6 +34,7 @@ from airesearch.cli.options import (
     Tag,
     TrendPeriod,
     Until,
+    WithBoilerplate,
     filtered,
     reports_errors,
 )
@@ -87,6 +88,7 @@ def trend(
     since: Since = None,
     until: Until = None,
     exact: Exact = False,
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -98,7 +100,7 @@ def trend(
     code = commands.run_trend(
         commands.Where(corpus, index, entities_file), out, color,
         queries=list(query or []), entities=list(entity), by=by.value,
-        request=request,
+        request=request, with_boilerplate=with_boilerplate,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -133,6 +135,7 @@ def keywords(
     min_g2: Annotated[
         float, typer.Option("--min-g2", help="Smallest G² (6.63: p < 0.01).")
     ] = 6.63,
+    with_boilerplate: WithBoilerplate = False,
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
@@ -147,6 +150,7 @@ def keywords(
         commands.Where(corpus, index, entities_file), out, color, since=since,
         until=until, baseline=baseline.value, kind=kind.value, top=top,
         negative=negative, min_posts=min_posts, min_g2=min_g2,
+        with_boilerplate=with_boilerplate,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -179,6 +183,7 @@ def graph(
     ] = None,  # fmt: skip
     output: Output = None,
     rate: Rate = [],  # noqa: B006
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -191,6 +196,7 @@ def graph(
         commands.Where(corpus, index, entities_file), chosen, output, color, rate,
         entity=entity, depth=depth, types=tuple(k.value for k in kind),
         edges=edges.value, min_weight=min_weight, since=since, until=until, top=top,
+        with_boilerplate=with_boilerplate,
     )  # fmt: skip
     raise typer.Exit(code)
 
@@ -213,6 +219,7 @@ def brief(
     ] = None,  # fmt: skip
     output: Output = None,
     rate: Rate = [],  # noqa: B006
+    with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     corpus: Corpus = None,
     index: Index = None,
@@ -221,7 +228,9 @@ def brief(
     """A research brief: figures, trend, key sentences, money, partners."""
     chosen = "json" if json_out else fmt and fmt.value
     where = commands.Where(corpus, index, entities_file)
-    code = commands.run_brief(where, " ".join(subject), chosen, output, rate)
+    code = commands.run_brief(
+        where, " ".join(subject), chosen, output, rate, with_boilerplate
+    )
     raise typer.Exit(code)
 
 

@@ -20,6 +20,8 @@ import math
 import sqlite3
 from collections import Counter, defaultdict
 
+from airesearch.index.schema import PASSAGE_BITS
+
 MIN_POSTS = 10
 SHARE = 0.003
 TABLE = "boilerplate"
@@ -142,23 +144,21 @@ def figures(conn: sqlite3.Connection) -> dict:
 
 def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     """What the boilerplate adds to each entity's counts: entity key ->
-    {mentions, passages (naming it), posts (ids of the posts that name it only
-    in boilerplate), pairs (other entity -> passages naming both)}."""
-    table = mark(conn)
-    in_boilerplate: dict[str, Counter] = defaultdict(Counter)
+    {mentions: {post id: mentions in boilerplate}, lost: posts that name it only
+    in boilerplate, passages: boilerplate passages naming it, pairs: other
+    entity -> boilerplate passages naming both}."""
+    per_post: dict[str, Counter] = defaultdict(Counter)
     by_passage: dict[int, set] = defaultdict(set)
-    mentions: Counter = Counter()
     for passage_id, post_id, entity in conn.execute(
-        f"SELECT m.passage_id, m.post_id, m.entity FROM mentions m"
-        f" WHERE m.post_id IN (SELECT DISTINCT p.post_id FROM {table} b"
-        " JOIN passages p ON p.id = b.id)"
-        f" AND m.passage_id IN (SELECT id FROM {table})"
+        "SELECT m.passage_id, m.post_id, m.entity FROM mentions m"
+        " WHERE m.post_id IN (SELECT DISTINCT id >> ? FROM boilerplate)"
+        " AND m.passage_id IN (SELECT id FROM boilerplate)",
+        (PASSAGE_BITS,),
     ):
-        in_boilerplate[entity][post_id] += 1
+        per_post[entity][post_id] += 1
         by_passage[passage_id].add(entity)
-        mentions[entity] += 1
     losses: dict[str, dict] = {}
-    for entity, per_post in in_boilerplate.items():
+    for entity, counts in per_post.items():
         everywhere = dict(
             conn.execute(
                 "SELECT post_id, mentions FROM entity_posts WHERE entity = ?",
@@ -166,9 +166,9 @@ def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
             )
         )
         losses[entity] = {
-            "mentions": mentions[entity],
+            "mentions": counts,
+            "lost": {p for p, n in counts.items() if everywhere.get(p) == n},
             "passages": 0,
-            "posts": {p for p, n in per_post.items() if everywhere.get(p) == n},
             "pairs": Counter(),
         }
     for named in by_passage.values():
@@ -176,4 +176,32 @@ def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
             losses[entity]["passages"] += 1
             for other in named - {entity}:
                 losses[entity]["pairs"][other] += 1
+    return losses
+
+
+def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:
+    """term -> the posts that hold it only in boilerplate passages, for the
+    terms of the boilerplate texts that words(term) accepts. Each distinct
+    text is analysed once; the posts that hold the term elsewhere come from
+    the postings (postings.per_post without the boilerplate)."""
+    from airesearch.index import postings
+    from airesearch.models import Item, ParsedQuery
+    from airesearch.tokens import indexed_text
+
+    terms_of: dict[str, set[str]] = {}
+    holders: dict[str, set[int]] = defaultdict(set)
+    for text, post_id in conn.execute(
+        "SELECT p.text, p.post_id FROM boilerplate b JOIN passages p ON p.id = b.id"
+    ):
+        if text not in terms_of:
+            terms_of[text] = {t for t in indexed_text(text).split() if words(t)}
+        for term in terms_of[text]:
+            holders[term].add(post_id)
+    losses = {}
+    for term, posts in holders.items():
+        query = ParsedQuery([[Item(term, ((term,),))]])
+        elsewhere = postings.per_post(conn, postings.Selection(query, skip=True))
+        lost = posts - {post_id for post_id, _, _ in elsewhere}
+        if lost:
+            losses[term] = lost
     return losses

@@ -17,8 +17,15 @@ from collections import namedtuple
 from airesearch.index.schema import PASSAGE_BITS
 
 HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
+# Added to a boilerplate passage's rank (bm25: lower is better, a few tens at
+# most) so that any other passage of its post comes first.
+TEMPLATE_PENALTY = 1e9
 
-Selection = namedtuple("Selection", "query conditions params", defaults=((), ()))
+# skip: leave out the blog's template (boilerplate.py), for the research views.
+Selection = namedtuple(
+    "Selection", "query conditions params skip", defaults=((), (), False)
+)
+LEAVE_OUT = "passage_fts.rowid NOT IN (SELECT id FROM boilerplate)"
 
 # A matching passage with its post: what kwic, brief and examples read.
 PassageRow = namedtuple("PassageRow", "passage_id seq text post_id path title date")
@@ -46,6 +53,8 @@ def where_clause(selection: Selection) -> tuple[str, list]:
     """The conditions after the MATCH (exclusions first), and every parameter,
     the MATCH expression first."""
     where = list(selection.conditions)
+    if selection.skip:
+        where.append(LEAVE_OUT)
     params: list = [match_expression(selection.query)]
     if selection.query.excluded:
         excluded = " OR ".join(item_expression(i) for i in selection.query.excluded)
@@ -68,7 +77,7 @@ def ranked(
     (BM25, titles and headings weighted HEAD_WEIGHT): with per_post, one row
     per post (its best passage and how many of its passages match); ties by
     path, so output is reproducible. limit 0: all."""
-    conditions, params = where_clause(selection)
+    conditions, params = where_clause(selection._replace(skip=False))
     where = f" WHERE {conditions.removeprefix(' AND ')}" if conditions else ""
     # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
     # A passage's id holds its post id in the high bits (schema.py), so
@@ -78,12 +87,19 @@ def ranked(
         f" bm25(passage_fts, {HEAD_WEIGHT}, 1.0) AS rank"
         " FROM passage_fts WHERE passage_fts MATCH ?)"
     )
-    if per_post:  # SQLite gives the bare id of the row that holds min(rank)
+    if per_post:
+        # SQLite gives the bare id of the row that holds the min(): a post is
+        # ranked by its best passage that is not boilerplate, and by a
+        # boilerplate one only when nothing else in it matches.
         sql += (
             f", best AS (SELECT id >> {PASSAGE_BITS} AS post_id, id,"
-            " min(rank) AS rank, count(*) AS n FROM matched"
-            f" GROUP BY id >> {PASSAGE_BITS})"
-            " SELECT best.id, rank, n FROM best JOIN posts ON posts.id = best.post_id"
+            f" min(rank + {TEMPLATE_PENALTY} * (id IN (SELECT id FROM boilerplate)))"
+            " AS key, count(*) AS n FROM matched"
+            f" GROUP BY id >> {PASSAGE_BITS}),"
+            f" scored AS (SELECT post_id, id, key - {TEMPLATE_PENALTY}"
+            f" * (key > {TEMPLATE_PENALTY} / 2) AS rank, n FROM best)"
+            " SELECT scored.id, rank, n FROM scored"
+            " JOIN posts ON posts.id = scored.post_id"
             f"{where} ORDER BY rank, posts.path"
         )
     else:

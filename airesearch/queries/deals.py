@@ -93,11 +93,14 @@ def deals(
     sort: str = "amount",
     top: int = 30,
     each: bool = False,
+    with_boilerplate: bool = False,
 ) -> list[Deal]:
     """Money figures, largest (in USD) or newest first, filtered. kind: None
     for the deal-like kinds (DEAL_KINDS), "all" for every kind. A figure that
     recurs across posts (same amount, currency, kind and parties) is one record
-    with its number of posts and first and last date, unless each."""
+    with its number of posts and first and last date, unless each. Figures of
+    boilerplate passages (the blog's template) are left out unless
+    with_boilerplate."""
     if sort not in SORTS:
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0:
@@ -117,6 +120,8 @@ def deals(
     if currency:
         where.append("d.currency = ?")
         params.append(currency.upper())
+    if not with_boilerplate:
+        where.append("d.passage_id NOT IN (SELECT id FROM boilerplate)")
     if entity:
         from airesearch.queries.entity_lookup import resolve_entity
 
@@ -270,10 +275,14 @@ def totals(found: list[Deal]) -> list[dict]:
 
 
 def entity_deal_totals(
-    conn: sqlite3.Connection, rates: dict[str, float], keys: list[str] | None = None
+    conn: sqlite3.Connection,
+    rates: dict[str, float],
+    keys: list[str] | None = None,
+    skip: bool = False,
 ) -> dict[str, tuple[int, float]]:
     """entity key -> (deal figures naming it, their total in USD at rates, lower
-    bounds), from the per-entity sums the index keeps (aggregates.py)."""
+    bounds), from the per-entity sums the index keeps (aggregates.py); skip:
+    less the figures of boilerplate passages."""
     sql = "SELECT entity, currency, figures, total FROM entity_deals"
     found: dict[str, list] = defaultdict(lambda: [0, 0.0])
     rows = (
@@ -284,4 +293,15 @@ def entity_deal_totals(
     for key, currency, figures, total in rows:
         found[key][0] += figures
         found[key][1] += to_usd(total, currency, rates) or 0.0
+    if skip:  # the template's figures (a book's price), taken off
+        wanted = set(keys) if keys else None
+        for entity_keys, currency, low in conn.execute(
+            "SELECT entity_keys, currency, min FROM figures"
+            " WHERE passage_id IN (SELECT id FROM boilerplate)"
+        ):
+            for key in set(json.loads(entity_keys)):
+                if key in found and (wanted is None or key in wanted):
+                    found[key][0] -= 1
+                    found[key][1] -= to_usd(low or 0, currency, rates) or 0.0
+        found = {k: v for k, v in found.items() if v[0] > 0}
     return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}

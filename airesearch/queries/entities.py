@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from airesearch.errors import AiresearchError
+from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.queries.deals import entity_deal_totals, load_rates
@@ -32,9 +33,12 @@ def entities(
     until: str | None = None,
     sort: str = "mentions",
     rates: dict[str, float] | None = None,
+    with_boilerplate: bool = False,
 ) -> list[EntitySummary]:
     """Every entity with its mentions, posts, dates, spellings and co-mentions;
-    deal totals in USD at rates (default: the bundled table, load_rates())."""
+    deal totals in USD at rates (default: the bundled table, load_rates()).
+    Mentions in boilerplate passages (the blog's template) do not count unless
+    with_boilerplate."""
     if sort not in SORTS:
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0 or min_posts < 0:
@@ -51,11 +55,14 @@ def entities(
         figures = conn.execute(
             "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         ).fetchall()
+    losses = {} if with_boilerplate else entity_losses(conn)
+    if losses:
+        figures = without_losses(conn, figures, losses, conditions, params)
     names = display_names(conn)
     rows = [
         (key, *names[key], mentions, posts, first, last)
         for key, mentions, posts, first, last in figures
-        if posts >= min_posts and (kind is None or names[key][1] == kind)
+        if posts >= max(min_posts, 1) and (kind is None or names[key][1] == kind)
     ]
     order = {
         "mentions": lambda r: (-r[3], r[1].casefold()),
@@ -68,8 +75,8 @@ def entities(
         rows = rows[:top]
     keys = [row[0] for row in rows]
     spellings = spellings_seen(conn, keys)
-    co = co_mentions(conn, keys, names)
-    money = entity_deal_totals(conn, rates or load_rates())
+    co = co_mentions(conn, keys, names, losses=losses)
+    money = entity_deal_totals(conn, rates or load_rates(), skip=not with_boilerplate)
     return [
         EntitySummary(
             name=name,
@@ -87,6 +94,33 @@ def entities(
     ]
 
 
+def without_losses(conn, figures, losses, conditions, params) -> list[tuple]:
+    """(entity, mentions, posts, first, last) rows less what boilerplate
+    passages add (for a date range, only the posts in it)."""
+    in_range = None
+    if conditions:
+        touched = sorted({p for loss in losses.values() for p in loss["mentions"]})
+        in_range = {
+            post_id
+            for (post_id,) in rows_for(
+                conn,
+                "SELECT id FROM posts p WHERE id IN ({})"
+                + "".join(f" AND {c}" for c in conditions),
+                touched,
+                after=params,
+            )
+        }
+    fixed = []
+    for key, mentions, posts, first, last in figures:
+        loss = losses.get(key)
+        if loss:
+            counted = [p for p in loss["mentions"] if in_range is None or p in in_range]
+            mentions -= sum(loss["mentions"][p] for p in counted)
+            posts -= sum(1 for p in counted if p in loss["lost"])
+        fixed.append((key, mentions, posts, first, last))
+    return fixed
+
+
 def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
     if not keys:
         return {}
@@ -101,13 +135,19 @@ def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
 
 
 def co_mentions(
-    conn, keys: list[str], names: dict | None = None, limit: int = CO_MENTIONS
+    conn,
+    keys: list[str],
+    names: dict | None = None,
+    limit: int = CO_MENTIONS,
+    losses: dict | None = None,
 ) -> dict[str, list[dict]]:
     """For each key, the entities most associated with it: named in the same
     passages, ranked by Jaccard (passages naming both / naming either), those
     named together in fewer than MIN_TOGETHER passages last. Raw counts would
     put the entities named everywhere (日本, NVIDIA, Google) first for
-    everyone. names: display_names of them, looked up here if not given."""
+    everyone. names: display_names of them, looked up here if not given;
+    losses: boilerplate.entity_losses, what the template adds, taken off."""
+    losses = losses or {}
     if not keys:
         return {}
     pairs = list(
@@ -123,8 +163,14 @@ def co_mentions(
     if names is None:
         names = display_names(conn, involved)
     naming = passages_naming(conn, involved)
+    for key, loss in losses.items():
+        if key in naming:
+            naming[key] -= loss["passages"]
     found: dict[str, list] = defaultdict(list)
     for key, other, both in pairs:
+        both -= losses.get(key, {}).get("pairs", {}).get(other, 0)
+        if both <= 0:
+            continue
         score = jaccard(both, naming[key], naming[other])
         found[key].append((both < MIN_TOGETHER, -score, -both, *names[other], score))
     return {
@@ -160,10 +206,15 @@ def jaccard(both: int, one: int, other: int) -> float:
 
 
 def entity_profile(
-    conn: sqlite3.Connection, name: str, examples: int = 5, rates=None
+    conn: sqlite3.Connection,
+    name: str,
+    examples: int = 5,
+    rates=None,
+    with_boilerplate: bool = False,
 ) -> EntityProfile:
     """One entity: spellings, mentions per month, co-mentions, posts, sentences;
-    deal totals in USD at rates (default: the bundled table)."""
+    deal totals in USD at rates (default: the bundled table); the blog's
+    template not counted unless with_boilerplate."""
     key = resolve_entity(conn, name)
     others = [
         other
@@ -174,14 +225,20 @@ def entity_profile(
         )
     ]
     names = display_names(conn, [key, *others])  # one lookup for all of them
-    co = co_mentions(conn, [key], names).get(key, [])
+    losses = {} if with_boilerplate else entity_losses(conn)
+    co = co_mentions(conn, [key], names, losses=losses).get(key, [])
     display, kind = names[key]
-    mentions, posts, first, last = conn.execute(
-        "SELECT mentions, posts, first_date, last_date FROM entity_totals"
+    totals = conn.execute(
+        "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         " WHERE entity = ?",
         (key,),
-    ).fetchone()
-    money = entity_deal_totals(conn, rates or load_rates(), [key])
+    ).fetchall()
+    if losses:
+        totals = without_losses(conn, totals, losses, [], [])
+    _, mentions, posts, first, last = totals[0]
+    money = entity_deal_totals(
+        conn, rates or load_rates(), [key], skip=not with_boilerplate
+    )
     money = money.get(key, (0, 0.0))
     return EntityProfile(
         name=display,
@@ -212,14 +269,16 @@ def entity_profile(
                 (key,),
             )
         ],
-        examples=example_sentences(conn, key, examples),
+        examples=example_sentences(conn, key, examples, not with_boilerplate),
         deals=money[0],
         deals_usd=money[1],
     )
 
 
-def example_sentences(conn, key: str, limit: int) -> list[dict]:
-    """Distinct sentences that name the entity, newest posts first."""
+def example_sentences(conn, key: str, limit: int, skip: bool = False) -> list[dict]:
+    """Distinct sentences that name the entity, newest posts first (skip: none
+    from boilerplate passages)."""
+    template = " AND m.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
     found: dict[tuple, dict] = {}
     # The newest posts first; a few more posts than examples, in case a post
     # repeats one sentence.
@@ -237,7 +296,7 @@ def example_sentences(conn, key: str, limit: int) -> list[dict]:
         " m.sentence_start, m.sentence_end FROM mentions m"
         " JOIN passages x ON x.id = m.passage_id"
         " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"
-        " AND m.post_id IN ({})",
+        f" AND m.post_id IN ({{}}){template}",
         newest,
         before=(key,),
     )

@@ -18,6 +18,7 @@ from itertools import chain, groupby
 from operator import itemgetter
 
 from airesearch.errors import AiresearchError
+from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
@@ -38,9 +39,12 @@ def network(
     since: str | None = None,
     until: str | None = None,
     top: int = 50,
+    with_boilerplate: bool = False,
 ) -> Network:
     """The top entities (by mentions, or with entity: its neighbours by
-    Jaccard, to depth 1 or 2) and the edges between them."""
+    Jaccard, to depth 1 or 2) and the edges between them; co-mentions and
+    money of boilerplate passages (the blog's template) left out unless
+    with_boilerplate."""
     if edges not in EDGE_KINDS:
         raise AiresearchError(f"--edges must be one of {', '.join(EDGE_KINDS)}")
     if depth not in (1, 2):
@@ -57,11 +61,14 @@ def network(
     kinds = display_names(conn) if types else {}
     allowed = {key for key in figures if not types or kinds[key][1] in types}
     together = None  # co-mention counts, not needed for money edges alone
+    skip = not with_boilerplate
     if edges != "money":
         together = (
-            PassageScan(conn, since, until) if since or until else IndexPairs(conn)
+            PassageScan(conn, since, until, skip)
+            if since or until
+            else IndexPairs(conn, entity_losses(conn) if skip else {})
         )
-    money = money_flows(conn, rates, since, until) if edges != "co" else {}
+    money = money_flows(conn, rates, since, until, skip) if edges != "co" else {}
     if center:
         allowed.add(center)
         chosen = neighbourhood(center, together, allowed, money, depth, top, min_weight)
@@ -116,25 +123,33 @@ class IndexPairs:
     """Co-mentions over the whole corpus, as the index keeps them: passages
     naming each pair (entity_pairs) and each entity (entity_totals)."""
 
-    def __init__(self, conn) -> None:
+    def __init__(self, conn, losses: dict | None = None) -> None:
         self.conn = conn
+        self.losses = losses or {}  # boilerplate.entity_losses: taken off
         self.naming = dict(conn.execute("SELECT entity, passages FROM entity_totals"))
+        for key, loss in self.losses.items():
+            self.naming[key] = self.naming.get(key, 0) - loss["passages"]
         (self.total,) = conn.execute(
             "SELECT count(DISTINCT passage_id) FROM mentions"
         ).fetchone()
 
+    def taken_off(self, a: str, b: str) -> int:
+        return self.losses.get(a, {}).get("pairs", {}).get(b, 0)
+
     def partners(self, key: str) -> dict[str, int]:
-        return dict(
-            self.conn.execute(
+        found = {
+            other: n - self.taken_off(key, other)
+            for other, n in self.conn.execute(
                 "SELECT other, n FROM entity_pairs WHERE entity = ?"
                 " UNION ALL SELECT entity, n FROM entity_pairs WHERE other = ?",
                 (key, key),
             )
-        )
+        }
+        return {other: n for other, n in found.items() if n > 0}
 
     def among(self, keys: set[str]) -> dict[tuple, int]:
-        return {
-            (a, b): n
+        found = {
+            (a, b): n - self.taken_off(a, b)
             for a, b, n in rows_for(
                 self.conn,
                 "SELECT entity, other, n FROM entity_pairs WHERE entity IN ({})",
@@ -142,6 +157,7 @@ class IndexPairs:
             )
             if b in keys
         }
+        return {pair: n for pair, n in found.items() if n > 0}
 
 
 class PassageScan:
@@ -149,11 +165,13 @@ class PassageScan:
     mentions in table order, where a passage's mentions are consecutive
     (storage.py writes a post's mentions together, passage by passage)."""
 
-    def __init__(self, conn, since, until) -> None:
+    def __init__(self, conn, since, until, skip: bool = False) -> None:
         dated, params = date_filter(since, until, "posts")
+        template = " AND passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
         rows = conn.execute(
             "SELECT passage_id, entity FROM mentions WHERE post_id IN"
-            f" (SELECT id FROM posts WHERE {' AND '.join(dated)}) ORDER BY rowid",
+            f" (SELECT id FROM posts WHERE {' AND '.join(dated)}){template}"
+            " ORDER BY rowid",
             params,
         ).fetchall()
         named = [
@@ -218,7 +236,7 @@ def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
     )  # fmt: skip
 
 
-def money_flows(conn, rates, since, until) -> dict:
+def money_flows(conn, rates, since, until, skip: bool = False) -> dict:
     """(payer, payee) -> {weight: figures, usd: their total (lower bounds),
     dates, posts} for the deal-like figures (queries.deals.DEAL_KINDS) that name
     both a payer and a payee."""
@@ -232,6 +250,7 @@ def money_flows(conn, rates, since, until) -> dict:
         " JOIN posts p ON p.id = d.post_id WHERE d.payer IS NOT NULL"
         " AND d.payee IS NOT NULL"
         f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"
+        + (" AND d.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else "")
         + "".join(f" AND {condition}" for condition in dated),
         [*DEAL_KINDS, *params],
     ):

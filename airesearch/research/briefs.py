@@ -35,7 +35,9 @@ PARTNERS = 10
 Candidate = namedtuple("Candidate", "sentence path title date weight")
 
 
-def brief(conn: sqlite3.Connection, subject: str, rates: dict) -> Brief | None:
+def brief(
+    conn: sqlite3.Connection, subject: str, rates: dict, with_boilerplate=False
+) -> Brief | None:
     """The brief on subject: an entity if it names one (exactly or by an
     alias), else a query; a query that matches nothing may still be a
     misspelt entity (looked up as by `entity`). None if nothing matches."""
@@ -44,44 +46,51 @@ def brief(conn: sqlite3.Connection, subject: str, rates: dict) -> Brief | None:
 
     key = exact_entity(conn, name_key(subject))
     if key:
-        return entity_brief(conn, key, rates)
-    found = query_brief(conn, subject, rates)
+        return entity_brief(conn, key, rates, with_boilerplate)
+    found = query_brief(conn, subject, rates, with_boilerplate)
     if found.posts:
         return found
     try:
-        return entity_brief(conn, resolve_entity(conn, subject), rates)
+        return entity_brief(
+            conn, resolve_entity(conn, subject), rates, with_boilerplate
+        )
     except AiresearchError:
         return None
 
 
-def entity_brief(conn, key: str, rates: dict) -> Brief:
+def entity_brief(conn, key: str, rates: dict, with_boilerplate=False) -> Brief:
+    from airesearch.index.boilerplate import entity_losses
     from airesearch.queries.deals import deals
-    from airesearch.queries.entities import co_mentions
+    from airesearch.queries.entities import co_mentions, without_losses
     from airesearch.queries.entity_lookup import display_names
     from airesearch.research.trends import trend
 
+    skip = not with_boilerplate
+    losses = entity_losses(conn) if skip else {}
     name, kind = display_names(conn, [key])[key]
-    mentions, posts, first, last = conn.execute(
-        "SELECT mentions, posts, first_date, last_date FROM entity_totals"
+    totals = conn.execute(
+        "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         " WHERE entity = ?",
         (key,),
-    ).fetchone()
+    ).fetchall()
+    _, mentions, posts, first, last = without_losses(conn, totals, losses, [], [])[0]
     return Brief(
         subject=name, kind="entity", name=name, type=kind, mentions=mentions,
         posts=posts, first_date=first, last_date=last,
-        months=months_of(trend(conn, entities=[key])),
-        key_sentences=key_sentences(entity_sentences(conn, key)),
-        deals=deals(conn, rates, entity=key, top=15),
-        partners=co_mentions(conn, [key], limit=PARTNERS).get(key, []),
-        money=money_partners(conn, rates, key),
+        months=months_of(trend(conn, entities=[key], with_boilerplate=not skip)),
+        key_sentences=key_sentences(entity_sentences(conn, key, skip)),
+        deals=deals(conn, rates, entity=key, top=15, with_boilerplate=not skip),
+        partners=co_mentions(conn, [key], limit=PARTNERS, losses=losses).get(key, []),
+        money=money_partners(conn, rates, key, skip),
     )  # fmt: skip
 
 
-def query_brief(conn, query: str, rates: dict) -> Brief:
+def query_brief(conn, query: str, rates: dict, with_boilerplate=False) -> Brief:
     from airesearch.queries.deals import full_deals, with_sentences
     from airesearch.research.trends import trend
 
     parsed, selection = parse_request(conn, SearchRequest(query))
+    selection = selection._replace(skip=not with_boilerplate)
     rows = list(postings.passages(conn, selection))
     phrases = parsed.highlight_phrases()
     per_post = Counter(row.post_id for row in rows)
@@ -104,7 +113,9 @@ def query_brief(conn, query: str, rates: dict) -> Brief:
         subject=query, kind="query", name=query, type=None, mentions=len(rows),
         posts=len(per_post), first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
-        months=months_of(trend(conn, queries=[query])),
+        months=months_of(
+            trend(conn, queries=[query], with_boilerplate=with_boilerplate)
+        ),
         key_sentences=key_sentences(candidates), deals=figures[:15],
         partners=query_partners(conn, passage_ids), money=[],
     )  # fmt: skip
@@ -129,8 +140,10 @@ def months_of(points) -> list[dict]:
     ]
 
 
-def entity_sentences(conn, key: str) -> list[Candidate]:
-    """Every sentence that names the entity; weight: its mentions in that post."""
+def entity_sentences(conn, key: str, skip: bool = False) -> list[Candidate]:
+    """Every sentence that names the entity; weight: its mentions in that post;
+    skip: none from boilerplate passages (the template, links to other posts)."""
+    template = " AND m.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
     weights = dict(
         conn.execute(
             "SELECT post_id, mentions FROM entity_posts WHERE entity = ?", (key,)
@@ -143,7 +156,7 @@ def entity_sentences(conn, key: str) -> list[Candidate]:
             "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
             " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
             " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
-            " AND m.entity = ?",
+            f" AND m.entity = ?{template}",
             sorted(weights),
             [key],
         )
@@ -236,14 +249,14 @@ def lexrank(groups: list[list[Candidate]]) -> list[tuple[float, list]]:
     return ranked
 
 
-def money_partners(conn, rates: dict, key: str) -> list[dict]:
+def money_partners(conn, rates: dict, key: str, skip: bool = False) -> list[dict]:
     """The entities money flows to (out) and from (in), largest first."""
     from airesearch.queries.entity_lookup import display_names
     from airesearch.queries.relations import money_flows
 
     flows = [
         (("out", payee) if payer == key else ("in", payer), stats)
-        for (payer, payee), stats in money_flows(conn, rates, None, None).items()
+        for (payer, payee), stats in money_flows(conn, rates, None, None, skip).items()
         if key in (payer, payee)
     ]
     names = display_names(conn, [other for (_, other), _ in flows])

@@ -49,10 +49,13 @@ def keywords(
     min_posts: int = 3,
     min_g2: float = 6.63,
     entities_file: str | None = None,
+    with_boilerplate: bool = False,
 ) -> list[Keyword]:
     """The top words and entities of the period since..until (until: the last
     post's day), by G² (negative: those under-represented), each with one
-    example from the period (negative: from the baseline)."""
+    example from the period (negative: from the baseline). A post counts for a
+    word or entity only through passages that are not boilerplate (the blog's
+    template, boilerplate.py), unless with_boilerplate."""
     period, base = periods(conn, since, until, baseline)
     if kind not in KEYWORD_TYPES:
         raise AiresearchError(f"--type must be one of {', '.join(KEYWORD_TYPES)}")
@@ -73,6 +76,8 @@ def keywords(
     if kind in ("all", "word"):
         names = entity_spellings(conn) if kind == "all" else set()
         counted += word_counts(conn, period_ids, base_ids, entities_file, names)
+    if not with_boilerplate:
+        counted = without_boilerplate(conn, counted, period_ids, base_ids)
     rows = []
     for key, what, a, b in counted:
         over = a * d > b * c
@@ -89,8 +94,9 @@ def keywords(
     # the example: from the period, or for what fell out of use from the
     # baseline (the days before, or anywhere outside the period)
     span, outside = (base or period, base is None) if negative else (period, False)
+    skip = not with_boilerplate
     return [
-        keyword_row(conn, row, c, d, span, outside)._replace(
+        keyword_row(conn, row, c, d, span, outside, skip)._replace(
             period=describe(period), baseline=describe(base) if base else "rest"
         )
         for row in rows
@@ -128,6 +134,31 @@ def post_ids(conn, period: Period) -> list[int]:
             "SELECT id FROM posts WHERE substr(date, 1, 10) BETWEEN ? AND ?", period
         )
     ]
+
+
+def without_boilerplate(conn, counted, period_ids, base_ids) -> list[tuple]:
+    """The counts less the posts that hold a word or an entity only in
+    boilerplate passages."""
+    from airesearch.index.boilerplate import entity_losses, term_losses
+
+    words = {key for key, what, _, _ in counted if what == "word"}
+    lost = {
+        ("word", t): posts for t, posts in term_losses(conn, words.__contains__).items()
+    }
+    lost |= {("entity", key): loss["lost"] for key, loss in entity_losses(conn).items()}
+    if not lost:
+        return counted
+    period = set(period_ids)
+    base = set(base_ids) if base_ids is not None else None
+    fixed = []
+    for key, what, a, b in counted:
+        posts = lost.get((what, key))
+        if posts:
+            in_period = len(posts & period)
+            in_base = len(posts & base) if base is not None else len(posts) - in_period
+            a, b = a - in_period, b - in_base
+        fixed.append((key, what, a, b))
+    return fixed
 
 
 def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
@@ -235,7 +266,7 @@ def log_ratio(a: int, b: int, c: int, d: int) -> float:
     return math.log2(((a or 0.5) / c) / ((b or 0.5) / d))
 
 
-def keyword_row(conn, row: tuple, c: int, d: int, span: Period, outside: bool):
+def keyword_row(conn, row: tuple, c: int, d: int, span, outside, skip=False):
     """One Keyword (its period and baseline left blank), with an example from
     the posts of span (outside: from the posts outside it)."""
     score, a, key, what, b = row
@@ -243,46 +274,52 @@ def keyword_row(conn, row: tuple, c: int, d: int, span: Period, outside: bool):
         from airesearch.queries.entity_lookup import display_names
 
         name, entity_type = display_names(conn, [key])[key]
-        example = entity_example(conn, key, span, outside)
+        example = entity_example(conn, key, span, outside, skip)
     else:
         name, entity_type = key, None
-        example = word_example(conn, key, span, outside)
+        example = word_example(conn, key, span, outside, skip)
     return Keyword(
         name, what, entity_type, a, b, c, d, "", "", round(score, 2),
         round(log_ratio(a, b, c, d), 2), *example,
     )  # fmt: skip
 
 
-def word_example(conn, term: str, span: Period, outside: bool) -> tuple:
+def word_example(conn, term: str, span: Period, outside: bool, skip=False) -> tuple:
     """(path, title, date, snippet, snippet_matches) of the passage that holds
-    term best (bm25) among the posts of span (or outside it)."""
+    term best (bm25) among the posts of span (or outside it); skip: not a
+    boilerplate passage."""
     query = ParsedQuery([[Item(term, ((term,),))]])
     dated, dates = date_filter(*span, outside=outside)
-    row = postings.best_passage(conn, postings.Selection(query, dated, dates))
+    selection = postings.Selection(query, dated, dates, skip)
+    row = postings.best_passage(conn, selection)
     if not row:
         return None, None, None, None, []
     text, path, title, day = row.text, row.path, row.title, row.date
     return (path, title, day, *cut_snippet(text, match_offsets(text, {(term,)})))
 
 
-def entity_example(conn, key: str, span: Period, outside: bool) -> tuple:
+def entity_example(conn, key: str, span: Period, outside: bool, skip=False) -> tuple:
     """The same for an entity: its first mention in the post of span (or
-    outside it) that names it most."""
+    outside it) that names it most (skip: outside boilerplate passages)."""
+    template = " AND mentions.passage_id NOT IN (SELECT id FROM boilerplate)"
+    template = template if skip else ""
     dated, dates = date_filter(*span, "entity_posts", outside=outside)
-    post = conn.execute(
+    posts = conn.execute(
         "SELECT post_id FROM entity_posts WHERE entity = ? AND"
-        f" {' AND '.join(dated)} ORDER BY mentions DESC, post_id LIMIT 1",
+        f" {' AND '.join(dated)} ORDER BY mentions DESC, post_id",
         (key, *dates),
-    ).fetchone()
-    if not post:
-        return None, None, None, None, []
-    text, start, end, path, title, day = conn.execute(
-        "SELECT passages.text, mentions.start, mentions.end, posts.path,"
-        " posts.title, posts.date FROM mentions"
-        " JOIN passages ON passages.id = mentions.passage_id"
-        " JOIN posts ON posts.id = mentions.post_id"
-        " WHERE mentions.post_id = ? AND mentions.entity = ?"
-        " ORDER BY mentions.passage_id, mentions.start LIMIT 1",
-        (post[0], key),
-    ).fetchone()
-    return (path, title, day, *cut_snippet(text, [[start, end]]))
+    )
+    for (post_id,) in posts:
+        row = conn.execute(
+            "SELECT passages.text, mentions.start, mentions.end, posts.path,"
+            " posts.title, posts.date FROM mentions"
+            " JOIN passages ON passages.id = mentions.passage_id"
+            " JOIN posts ON posts.id = mentions.post_id"
+            f" WHERE mentions.post_id = ? AND mentions.entity = ?{template}"
+            " ORDER BY mentions.passage_id, mentions.start LIMIT 1",
+            (post_id, key),
+        ).fetchone()
+        if row:
+            text, start, end, path, title, day = row
+            return (path, title, day, *cut_snippet(text, [[start, end]]))
+    return None, None, None, None, []

@@ -16,6 +16,7 @@ from collections import Counter
 
 from airesearch.errors import AiresearchError
 from airesearch.index import postings
+from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter
 from airesearch.models import SearchRequest, TrendPoint
 from airesearch.queries.search import parse_request
@@ -61,9 +62,11 @@ def trend(
     entities: list[str] = (),
     by: str = "month",
     request: SearchRequest | None = None,
+    with_boilerplate: bool = False,
 ) -> list[TrendPoint]:
     """Points of every series, period by period, on one calendar; request gives
-    the filters (--since, --until, --tag, --category, --exact)."""
+    the filters (--since, --until, --tag, --category, --exact). Boilerplate
+    passages (the blog's template) do not count unless with_boilerplate."""
     if by not in PERIODS:
         raise AiresearchError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
     if not queries and not entities:
@@ -82,9 +85,12 @@ def trend(
         return []
     periods = calendar(request.since or min(posts), request.until or max(posts), by)
     totals = Counter(period_of(day, by)[0] for day in posts)
-    series = [(query, query_counts(conn, request._replace(query=query), by))
+    skip = not with_boilerplate
+    series = [(query, query_counts(conn, request._replace(query=query), by, skip))
               for query in queries]  # fmt: skip
-    series += [entity_counts(conn, name, by, dated, dates) for name in entities]
+    losses = entity_losses(conn) if skip and entities else {}
+    series += [entity_counts(conn, name, by, dated, dates, losses)
+               for name in entities]  # fmt: skip
     points = []
     for name, (matched, mentions) in series:
         shares = [matched[label] / totals[label] if totals[label] else 0.0
@@ -103,9 +109,13 @@ def trend(
     return points
 
 
-def query_counts(conn, request: SearchRequest, by: str) -> tuple[Counter, Counter]:
-    """(posts, matching passages) per period for one query."""
+def query_counts(
+    conn, request: SearchRequest, by: str, skip: bool = False
+) -> tuple[Counter, Counter]:
+    """(posts, matching passages) per period for one query (skip: not counting
+    boilerplate passages)."""
     _, selection = parse_request(conn, request)
+    selection = selection._replace(skip=skip)
     posts: Counter = Counter()
     passages: Counter = Counter()
     for _, day, count in postings.per_post(conn, selection):
@@ -117,20 +127,25 @@ def query_counts(conn, request: SearchRequest, by: str) -> tuple[Counter, Counte
     return posts, passages
 
 
-def entity_counts(conn, name: str, by: str, dated, dates) -> tuple[str, tuple]:
-    """(display name, (posts, mentions) per period) for one entity."""
+def entity_counts(conn, name, by, dated, dates, losses=None) -> tuple[str, tuple]:
+    """(display name, (posts, mentions) per period) for one entity, less the
+    mentions in boilerplate passages (losses: boilerplate.entity_losses)."""
     from airesearch.queries.entity_lookup import display_names, resolve_entity
 
     key = resolve_entity(conn, name)
     posts: Counter = Counter()
     mentions: Counter = Counter()
     conditions = "".join(f" AND {c}" for c in dated)
-    for day, count in conn.execute(
-        "SELECT posts.date, entity_posts.mentions FROM entity_posts"
+    loss = (losses or {}).get(key, {"mentions": {}, "lost": set()})
+    for post_id, day, count in conn.execute(
+        "SELECT posts.id, posts.date, entity_posts.mentions FROM entity_posts"
         " JOIN posts ON posts.id = entity_posts.post_id"
         f" WHERE entity_posts.entity = ? AND posts.date IS NOT NULL{conditions}",
         [key, *dates],
     ):
+        if post_id in loss["lost"]:
+            continue
+        count -= loss["mentions"].get(post_id, 0)
         label = period_of(day, by)[0]
         posts[label] += 1
         mentions[label] += count
