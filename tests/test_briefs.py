@@ -10,7 +10,13 @@ from airesearch.models import SearchRequest
 from airesearch.output.brief_pages import html, markdown
 from airesearch.queries.deals import load_rates
 from airesearch.queries.search import search
-from airesearch.research.briefs import Candidate, brief, lexrank
+from airesearch.research.briefs import (
+    Candidate,
+    brief,
+    key_sentences,
+    lexrank,
+    news_weight,
+)
 
 NSCALE_POST = "000_4dd06db96976100c.txt"
 
@@ -109,6 +115,33 @@ def test_lexrank_merges_near_duplicates_and_prefers_the_central_sentence():
     assert len(ranked) == 3
     assert {c.path for c in ranked[0][1]} == {"a", "b"}
     assert ranked[-1][1][0].path == "d"
+
+
+def test_a_fact_outranks_an_opinion_and_a_question_as_central_as_it():
+    def said(text, path):
+        return Candidate(text, path, "t", "2025-01-01", 1)
+
+    # Three sentences with the same words around NVIDIA's technology: LexRank
+    # finds them about equally central; what they carry decides.
+    fact = "NVIDIAはNscaleに6億8,300万ドルを投資し、日本のAI技術と組み合わせる。"
+    opinion = (
+        "私は、NVIDIAの技術と日本のAI技術を組み合わせることが強みだと考えています。"
+    )
+    question = "NVIDIAの技術と日本のAI技術をどう組み合わせるのでしょうか？"
+    scores = dict(
+        (group[0].path, score) for score, group in lexrank(
+            [[said(fact, "fact")], [said(opinion, "opinion")], [said(question, "q")]]
+        )
+    )  # fmt: skip
+    assert max(scores.values()) < 1.5 * min(scores.values())  # about as central
+    chosen = key_sentences(
+        [said(fact, "fact"), said(opinion, "opinion"), said(question, "q")]
+    )
+    assert [row["path"] for row in chosen][0] == "fact"
+    assert {row["path"] for row in chosen} == {"fact", "opinion", "q"}
+    assert news_weight(fact) == 1.5 * 1.2
+    # two names each (NVIDIA, AI) × 1.2, an opinion or a question × 0.5
+    assert news_weight(opinion) == news_weight(question) == 0.6
 
 
 def test_brief_command_formats(bundled_index, tmp_path):

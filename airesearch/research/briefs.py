@@ -15,6 +15,7 @@ repeat it.
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from collections import Counter, namedtuple
 
@@ -180,7 +181,12 @@ def key_sentences(candidates: list[Candidate]) -> list[dict]:
             sentences.values(),
             key=lambda group: (-max(c.weight for c in group), -len(group[0].sentence)),
         )[:CANDIDATES]
-        for score, group in lexrank(ranked)[:PER_MONTH]:
+        weighed = [
+            (score * news_weight(group[0].sentence), group)
+            for score, group in lexrank(ranked)
+        ]
+        weighed.sort(key=lambda item: -item[0])
+        for score, group in weighed[:PER_MONTH]:
             first = min(group, key=lambda c: (c.date or "", c.path))
             chosen.append({
                 "month": month, "sentence": first.sentence, "path": first.path,
@@ -188,6 +194,44 @@ def key_sentences(candidates: list[Candidate]) -> list[dict]:
                 "posts": len({c.path for c in group}),
             })  # fmt: skip
     return chosen
+
+
+# What a sentence carries, as factors of its LexRank centrality (news_weight):
+# a researcher wants who did what, with which figure, when, not the author's
+# questions and opinions.
+MONEY_WEIGHT = 1.5  # a money figure (money.py)
+NUMBER_WEIGHT = 1.2  # a date, a count or a share: 2026年, 10万基, 40%
+NAMES_WEIGHT = 1.2  # two or more names (capitalised Latin or katakana ・ names)
+QUESTION_WEIGHT = 0.5  # ends as a question: ？, でしょうか, のか
+OPINION_WEIGHT = 0.5  # the author's view: 私は, 考えています, 思います
+NUMBER = re.compile(r"\d")
+NAME = re.compile(r"[A-Z][A-Za-z0-9]+|[\u30a1-\u30fa]+・[\u30a1-\u30fa]+")
+QUESTION = re.compile(r"(?:[?？]|でしょうか|のか|ですか)[」』）)]*[。!！]?$")
+OPINION = re.compile(
+    "私は|私が|私自身|私たち|個人的に|と考えています|と考える|と思います|と思う|と感じ"
+    "|と期待して|ではないでしょうか|べきでしょう"
+)
+
+
+def news_weight(sentence: str) -> float:
+    """How much news a sentence carries: a money figure, numbers, names; a
+    question or a first-person opinion weighs half (see the factors above)."""
+    from airesearch.ingest.money import find_money
+    from airesearch.tokens import normalize
+
+    normal = normalize(sentence).strip()
+    weight = 1.0
+    if find_money(normal):
+        weight *= MONEY_WEIGHT
+    elif NUMBER.search(normal):
+        weight *= NUMBER_WEIGHT
+    if len(set(NAME.findall(normal))) >= 2:
+        weight *= NAMES_WEIGHT
+    if QUESTION.search(normal):
+        weight *= QUESTION_WEIGHT
+    if OPINION.search(normal):
+        weight *= OPINION_WEIGHT
+    return weight
 
 
 def bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
