@@ -188,3 +188,26 @@ def test_counts_leave_the_template_out_and_search_prefers_the_post_own_text(
     assert len(hits) == 10
     assert hits["p20.md"].passage == "新しい書籍の企画が始まった。"
     assert hits["p22.md"].passage == BLURB
+
+
+def test_graph_and_brief_leave_the_template_out(tmp_path):
+    from airesearch.queries.deals import load_rates
+    from airesearch.queries.relations import network
+    from airesearch.research.briefs import brief
+
+    folder = write_corpus(tmp_path / "c", month_corpus())
+    update_index(folder, tmp_path / "i.sqlite", workers=1)
+    conn = open_index(tmp_path / "i.sqlite")
+    try:
+        plain = network(conn, load_rates(), top=100, min_weight=1)
+        template = network(conn, load_rates(), top=100, min_weight=1,
+                           with_boilerplate=True)  # fmt: skip
+        about = brief(conn, "書籍", load_rates())
+    finally:
+        conn.close()
+    assert "松尾" not in {node.name for node in plain.nodes}
+    assert "松尾" in {node.name for node in template.nodes}
+    # the query brief quotes the post's own sentence, never the blurb
+    assert [row["sentence"] for row in about.key_sentences] == [
+        "新しい書籍の企画が始まった。"
+    ]

@@ -57,7 +57,7 @@ def network(
     from airesearch.queries.entity_lookup import display_names, resolve_entity
 
     center = resolve_entity(conn, entity) if entity else None
-    figures = node_figures(conn, since, until)
+    figures = node_figures(conn, since, until, not with_boilerplate)
     kinds = display_names(conn) if types else {}
     allowed = {key for key in figures if not types or kinds[key][1] in types}
     together = None  # co-mention counts, not needed for money edges alone
@@ -97,26 +97,29 @@ def network(
     return Network(nodes, shown, center)
 
 
-def node_figures(conn, since, until) -> dict[str, tuple]:
-    """entity -> (mentions, posts, first date, last date) in range."""
+def node_figures(conn, since, until, skip: bool = False) -> dict[str, tuple]:
+    """entity -> (mentions, posts, first date, last date) in range (skip: less
+    what boilerplate passages add; entities named only there left out)."""
+    from airesearch.queries.entities import without_losses
+
     dated, params = date_filter(since, until, "e")
     if not dated:
-        return {
-            key: rest
-            for key, *rest in conn.execute(
-                "SELECT entity, mentions, posts, first_date, last_date"
-                " FROM entity_totals"
-            )
-        }
-    return {
-        key: rest
-        for key, *rest in conn.execute(
+        rows = conn.execute(
+            "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
+        ).fetchall()
+    else:
+        rows = conn.execute(
             "SELECT entity, sum(mentions), count(*), min(substr(date, 1, 10)),"
             f" max(substr(date, 1, 10)) FROM entity_posts e WHERE {' AND '.join(dated)}"
             " GROUP BY entity",
             params,
-        )
-    }
+        ).fetchall()
+    if skip:
+        losses = entity_losses(conn)
+        if losses:
+            conditions, values = date_filter(since, until, "p")
+            rows = without_losses(conn, rows, losses, conditions, values)
+    return {key: tuple(rest) for key, *rest in rows if rest[1] > 0}
 
 
 class IndexPairs:
