@@ -43,6 +43,10 @@ WORD_POSTS = {
     "tanni.md": "---\ntitle: 速さ\n---\nそれは単に速いだけだ。\n",
     "barairo.md": "---\ntitle: 未来\n---\nバラ色の未来を描く。\n",
     "gohan.md": "---\ntitle: 食事\n---\n朝ご飯を食べた。\n",
+    # A change of script or a ・ inside one token, at the word's start.
+    "minami.md": "---\ntitle: 貿易\n---\n南アフリカへ輸出する。\n",
+    "offload.md": "---\ntitle: 認知\n---\nコグニティブ・オフロードを防ぐ。\n",
+    "mochikabu.md": "---\ntitle: 資本\n---\n持ち株比率を高める。\n",
 }
 
 
@@ -193,6 +197,9 @@ def standing(normal: str, bounds: set[int], word: str) -> bool:
         ("単", "それは単に速いだけだ", "tanni.md"),
         ("バラ", "バラ色の未来を描く", "barairo.md"),
         ("飯", "朝ご飯を食べた", "gohan.md"),
+        ("アフリカ", "南アフリカへ輸出する", "minami.md"),
+        ("オフロード", "コグニティブ・オフロードを防ぐ", "offload.md"),
+        ("株比率", "持ち株比率を高める", "mochikabu.md"),
     ),
 )
 def test_a_word_is_found_where_the_script_changes_inside_a_token(

@@ -113,7 +113,7 @@ def inside_compounds(
     """Phrases whose katakana ends are found inside longer katakana words: a
     one-term phrase anywhere in one, a phrase's first term at the end of one
     and its last term at the start of one (スーパーコンピューター 開発 for
-    コンピューター開発)."""
+    コンピューター開発); and whose ends stand where a token changes script."""
     found: set[tuple[str, ...]] = set()
     for phrase in phrases:
         first, last = phrase[0], phrase[-1]
@@ -123,6 +123,10 @@ def inside_compounds(
             continue
         heads = [first] + [w for (w,) in compound_rows(conn, first, (2,))]
         tails = [last] + [w for (w,) in compound_rows(conn, last, (1,))]
+        # the first term at the end of a token after a change of script (持ち株
+        # 比率 for 株比率), the last at the start of one before it
+        heads += sorted(script_heads(conn, first))[:MAX_COMPOUNDS]
+        tails += sorted(script_tails(conn, last))[:MAX_COMPOUNDS]
         for head in heads:
             for tail in tails:
                 found.add((head, *phrase[1:-1], tail))
@@ -135,40 +139,65 @@ KANJI_WORD = re.compile("[\u3005\u3006\u4e00-\u9fff]+")
 
 def across_scripts(conn: sqlite3.Connection, word: str) -> set[tuple[str, ...]]:
     """For a kanji or katakana word: the terms that hold it where the script
-    changes inside one token (単 in 単に, バラ in バラ色, 行 in 行っ -> 行う; 金 in
-    お金), because a change of script is a word boundary MeCab does not always
-    cut. Latin words are left alone: MeCab always cuts them from Japanese."""
-    run = next((r for r in (KATAKANA_WORD, KANJI_WORD) if r.fullmatch(word)), None)
-    if run is None:
+    changes inside one token, at either end (単 in 単に, バラ in バラ色, 行 in 行っ
+    -> 行う; 金 in お金, アフリカ in 南アフリカ), or a ・ stands (オフロード in
+    コグニティブ・オフロード), because a change of script is a word boundary MeCab
+    does not always cut. Latin words are left alone: MeCab always cuts them
+    from Japanese; 京都 stays out of 東京都 (no change of script there)."""
+    if script_of(word) is None:
         return set()
-
-    def other_script(char: str) -> bool:
-        return not run.fullmatch(char)
-
-    found = set()
+    found = {(term,) for term in script_heads(conn, word) | script_tails(conn, word)}
     upper = word + "\U0010ffff"
-    for (term,) in conn.execute(
-        "SELECT term FROM vocabulary WHERE term > ? AND term < ?"
-        f" LIMIT {MAX_COMPOUNDS * 4}",
-        (word, upper),
-    ):
-        if other_script(term[len(word)]):
-            found.add((term,))
     for surface, term in conn.execute(
         "SELECT surface, term FROM written_forms WHERE surface >= ? AND surface < ?"
         f" LIMIT {MAX_COMPOUNDS * 4}",
         (word, upper),
     ):
-        if surface == word or other_script(surface[len(word)]):
+        if surface == word or other_script(word, surface[len(word)]):
             found.add((term,))
-    if run is KANJI_WORD:  # a prefix before kanji: お金, ご利用
+    return set(sorted(found)[:MAX_COMPOUNDS])
+
+
+def script_of(word: str):
+    """The pattern of word's script (katakana or kanji), None for any other."""
+    return next((r for r in (KATAKANA_WORD, KANJI_WORD) if r.fullmatch(word)), None)
+
+
+def other_script(word: str, char: str) -> bool:
+    """Whether char, next to word inside a token, is a word boundary: another
+    script, or a ・ between katakana words."""
+    run = script_of(word)
+    return run is not None and not run.fullmatch(char)
+
+
+def script_tails(conn: sqlite3.Connection, word: str) -> set[str]:
+    """Terms that start with word, then another script (単に, バラ色)."""
+    if script_of(word) is None:
+        return set()
+    return {
+        term
+        for (term,) in conn.execute(
+            "SELECT term FROM vocabulary WHERE term > ? AND term < ?"
+            f" LIMIT {MAX_COMPOUNDS * 4}",
+            (word, word + "\U0010ffff"),
+        )
+        if other_script(word, term[len(word)])
+    }
+
+
+def script_heads(conn: sqlite3.Connection, word: str) -> set[str]:
+    """Terms that end with word after another script or a ・ (お金, 南アフリカ,
+    持ち株, コグニティブ・オフロード)."""
+    if script_of(word) is None:
+        return set()
+    return {
+        term
         for (term,) in conn.execute(
             "SELECT term FROM vocabulary WHERE term GLOB ? LIMIT ?",
             ("*" + glob_escape(word), MAX_COMPOUNDS * 4),
-        ):
-            if len(term) > len(word) and other_script(term[-len(word) - 1]):
-                found.add((term,))
-    return set(sorted(found)[:MAX_COMPOUNDS])
+        )
+        if len(term) > len(word) and other_script(word, term[-len(word) - 1])
+    }
 
 
 def glob_escape(text: str) -> str:
