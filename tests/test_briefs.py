@@ -117,6 +117,20 @@ def test_lexrank_merges_near_duplicates_and_prefers_the_central_sentence():
     assert ranked[-1][1][0].path == "d"
 
 
+def test_a_sentence_cut_short_is_the_same_sentence():
+    def said(text, path):
+        return Candidate(text, path, "t", "2025-01-01", 1)
+
+    cut = "では、なぜ彼らはNscaleのようなネオクラウドプロバイダーに、総"
+    whole = cut + "額330億ドルを投じるのか。"
+    ranked = lexrank(
+        [[said(cut, "a")], [said(whole, "b")], [said("今日は晴れ。", "c")]]
+    )
+    assert len(ranked) == 2
+    quoted = [group[0].sentence for _, group in ranked]
+    assert whole in quoted and cut not in quoted
+
+
 def test_a_fact_outranks_an_opinion_and_a_question_as_central_as_it():
     def said(text, path):
         return Candidate(text, path, "t", "2025-01-01", 1)

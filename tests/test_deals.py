@@ -299,3 +299,39 @@ def test_roles_say_stated_and_the_money_graph_uses_only_stated_pairs(bundled):
     names = {node.id: node.name for node in net.nodes}
     edges = {(names[e.source], names[e.target]) for e in net.edges}
     assert edges == pairs
+
+
+# Kinds that follow the README's table (issue: money by its own conventions).
+LIST_KIND_CASES = (
+    ("TSMCはアリゾナ州に合計650億ドルを投資し、さらに今後数年間で1000億ドルを追加投資する",
+     {"650億ドル": "capex", "1000億ドル": "capex"}),
+    ("Alphabetは、AI開発に750億ドルもの巨額を投じる", {"750億ドル": "capex"}),
+    ("Googleが1150億ドル以上、Metaが1080億ドル以上、Microsoftが990億ドル以上をそれぞれ"
+     "計画しています。",
+     {"1150億ドル以上": "capex", "1080億ドル以上": "capex", "990億ドル以上": "capex"}),
+    ("NvidiaはIntelに50億ドルを投資した。", {"50億ドル": "deal"}),
+    ("MicrosoftはOpenAIに100億ドル、Anthropicに50億ドルを出資した。",
+     {"100億ドル": "deal", "50億ドル": "deal"}),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("text, kinds", LIST_KIND_CASES)
+def test_kinds_follow_the_conventions_and_a_list_shares_its_kind(text, kinds):
+    assert {f.surface: f.kind for f in figures_of(text)} == kinds
+
+
+def test_a_total_over_several_payees_names_them_all_and_no_single_payee():
+    text = (
+        "MicrosoftはすでにCoreWeave、Nscale、Lambdaといった他のネオクラウド"
+        "プロバイダーにも総額330億ドル以上をコミットしている。"
+    )
+    (figure,) = figures_of(text)
+    assert (figure.payer, figure.payee) == ("Microsoft", None)
+    assert figure.parties == ["Microsoft", "CoreWeave", "Nscale", "Lambda"]
+
+
+def test_the_same_figure_with_fewer_parties_in_a_post_is_one_record():
+    with_parties = figures_of("NvidiaはIntelに50億ドルを投資した。")[0]
+    headline = figures_of("50億ドルの投資が話題だ。")[0]
+    (merged,) = merge_repeats([(0, headline), (3, with_parties)])
+    assert merged[1].payee == "Intel" and merged[2] == 2

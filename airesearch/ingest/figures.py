@@ -55,8 +55,13 @@ KIND_CUES = (
 # データセンターの拡充に投じている).
 OWN_SPENDING = re.compile(
     "工場|ファブ|施設|設備|拠点|キャンパス|データセンター|インフラ|研究開発|R&D"
-    "|AI研究|計算資源|サーバー"
+    "|AI研究|計算資源|サーバー|開発に|開発へ"
 )
+# A place the money is spent in (アリゾナ州に, 日本国内で): one's own spending.
+IN_PLACE = re.compile(r"(?:州|県|市|省|国内|国)?(?:に|へ|で)")
+# Each of a list of companies with its amount (Googleが…、Metaが…をそれぞれ計画):
+# their own plans, capex unless a cue says otherwise.
+EACH_PLANS = re.compile("それぞれ|各社")
 # Money into another company, fund or project is a deal even near OWN_SPENDING.
 OTHERS = re.compile(
     "出資|買収|調達|融資|資金提供|ファンド|スタートアップ|株式|企業に|社に|補助金"
@@ -76,11 +81,13 @@ def figure_kind(
     start: int = 0,
     end: int = 0,
     payee: str | None = None,
+    in_place: bool = False,
 ) -> str:
     """The kind named nearest the amount (sentence[start:end]): cue words just
     around it first ("30億ドルを投資" is a deal even if 評価額 comes later),
     then anywhere in the sentence. Money invested with no company receiving it,
-    into a company's own facilities or research, is capex."""
+    into a company's own facilities, research or development, or in a place
+    (in_place: アリゾナ州に…投資), is capex."""
     if per and per != "year":  # 年間 amounts are annual totals, not prices
         return "price"
     lead = max(0, start - 10)
@@ -93,7 +100,7 @@ def figure_kind(
         return "other"
     if found != "invest":
         return found
-    if payee is None and own_spending(sentence, start, end):
+    if payee is None and (in_place or own_spending(sentence, start, end)):
         return "capex"
     return "deal"
 
@@ -151,15 +158,19 @@ def find_figures(
             sentence, start - s_start, end - s_start, named, s_start, others,
             owners,
         )  # fmt: skip
-        kind = figure_kind(sentence, money.per, start - s_start, end - s_start, payee)
+        in_place = any(
+            m.type == "place" and m.end <= start
+            and IN_PLACE.match(sentence, m.end - s_start)
+            for m in named
+        )  # fmt: skip
+        kind = figure_kind(
+            sentence, money.per, start - s_start, end - s_start, payee, in_place
+        )
         if kind not in ROLE_KINDS:  # a price, a valuation, revenue: nobody pays
             payer = payee = None
-        elif kind == "capex":  # spending on one's own: no payee
-            payee = None
-        if (payer, payee) == (None, None):
             parties = names_before(named, start)
-        else:
-            parties = [name for name in (payer, payee) if name]
+        elif kind == "capex" and payee:  # spending on one's own: no payee
+            payee, parties = None, [payer] if payer else names_before(named, start)
         if previous and CHANGE_LINK.fullmatch(normal[previous.end : money.start]):
             kind = found[-1].kind  # 700億ドルから720億ドルに: one thing, changed
         previous = money
@@ -174,6 +185,36 @@ def find_figures(
                 money.restated,
             )
         )  # fmt: skip
+    return share_list_kinds(text, found)
+
+
+def share_list_kinds(text: str, found: list[Figure]) -> list[Figure]:
+    """Amounts listed in one sentence (A…X、B…Y、C…Z) share its kind: the
+    kind one of them has (capex before deal), or capex for companies' own
+    plans listed each with an amount (それぞれ計画)."""
+    by_sentence: dict[tuple, list[int]] = {}
+    for i, figure in enumerate(found):
+        by_sentence.setdefault((figure.sentence_start, figure.sentence_end), []).append(
+            i
+        )
+    for (s_start, s_end), members in by_sentence.items():
+        listed = [
+            i for i, j in zip(members, members[1:], strict=False)
+            if listed_amount(text, found[i].end, found[j].start)
+        ]  # fmt: skip
+        if not listed:
+            continue
+        group = sorted({*listed, *(members[members.index(i) + 1] for i in listed)})
+        kinds = {found[i].kind for i in group} - {"other"}
+        if kinds & {"capex", "deal"}:
+            kind = "capex" if "capex" in kinds else "deal"
+        elif not kinds and EACH_PLANS.search(text, s_start, s_end):
+            kind = "capex"
+        else:
+            continue
+        for i in group:
+            if found[i].kind in ("other", "deal", "capex") and not found[i].payee:
+                found[i] = found[i]._replace(kind=kind)
     return found
 
 
@@ -192,7 +233,8 @@ VERBS = (("pay", PAY), ("acquire", ACQUIRE), ("raise", RAISE))
 TARGET = re.compile(
     r"(?:社|氏)?[」』]?"
     # OpenAIのエージェントに; 「Stargate」と名付けた計画に; Windsurfという…に
-    r"(?:の[^、。「」『』（）()]{1,10}?|(?:と名付けた|という|と呼ばれる)[^、。]{1,24}?)?"
+    r"(?:の[^、。「」『』（）()]{1,10}?|(?:と名付けた|という|と呼ばれる|といった|などの)"
+    r"[^、。]{1,24}?)?"
     r"(?:に対して|に対し|に対する|への|へ|に)(?!よ|とって|おい|おけ|関|つい|伴|向|は)"
 )
 SOURCE = re.compile(r"(?:社|氏)?[」』]?から(?:の)?")
@@ -238,8 +280,11 @@ def who_pays(
         for m in named
         if m.type != "place"
     ]
-    payer, payee = roles(sentence, start, end, names, others, owners or {})
+    payer, payee, payees = roles(sentence, start, end, names, others, owners or {})
     payer, payee = payer and payer.name, payee and payee.name
+    if payees:  # a total over several payees: the payer, and all of them
+        listed_names = list(dict.fromkeys(n.name for n in payees))
+        return payer, None, [name for name in [payer, *listed_names] if name]
     if (payer, payee) == (None, None):
         return None, None, names_before(named, start + offset)
     return payer, payee, [name for name in (payer, payee) if name]
@@ -253,7 +298,8 @@ def names_before(named: list, start: int) -> list[str]:
 
 
 def roles(sentence, start, end, names, others, owners) -> tuple:
-    """(payer, payee) as Named or None; see who_pays."""
+    """(payer, payee, payees) as Named or None, payees the names of a list
+    that the money goes to as a whole (no single payee); see who_pays."""
     left = max((e for s, e in others if e <= start), default=0)
     right = min((s for s, e in others if s >= end), default=len(sentence))
     subjects = [n for n in names if SUBJECT.match(sentence, n.end)]
@@ -274,8 +320,9 @@ def roles(sentence, start, end, names, others, owners) -> tuple:
                    + [n.start for n in subjects if n.start >= after])  # fmt: skip
         verb, at = governing_verb(sentence, after, after, after, stop)
     if verb is None:
-        return None, None
+        return None, None, []
     floor = max(left, subject.end) if subject else left
+    payees = []
     received = received_from(sentence, names, floor, start)
     if verb == "raise" or received is not False:
         # Money received: from the name marked から (Bから調達, Bからの…投資を
@@ -294,13 +341,18 @@ def roles(sentence, start, end, names, others, owners) -> tuple:
     else:
         payee = marked(sentence, names, TARGET, floor, start, end, right, subject)
         payer = subject or noun_phrase_payer(sentence, names, payee)
+        others_named = [n for n in names if n is not subject]
+        if payee is not None and listed(sentence, payee, others_named):
+            # 「CoreWeave、Nscale、Lambdaといった…にも総額330億ドル」
+            payees, payee = members(sentence, payee, names), None
     if payer and payer is subject and not headline and listed(sentence, payer, names):
         payer = None  # 「MicrosoftとNVIDIAが」: one of several payers
     payer = payer if acting(sentence, payer) else None
     payee = payee if acting(sentence, payee) else None
     if payer and payee and related(payer, payee, owners):
         payee = None
-    return payer, payee
+    payees = [n for n in payees if acting(sentence, n) and n is not payer]
+    return payer, payee, payees
 
 
 def received_from(sentence, names, floor, start):
@@ -448,6 +500,18 @@ def listed(sentence, n, names) -> bool:
     return bool(head) and before or bool(tail) and after
 
 
+def members(sentence, last, names) -> list:
+    """The names of the list that ends with last (A、B、Cと), in order."""
+    chain = [last]
+    for n in reversed([o for o in names if o.end <= last.start]):
+        gap = sentence[n.end : chain[0].start]
+        if len(gap) <= 3 and LISTED_BEFORE.search(gap):
+            chain.insert(0, n)
+        else:
+            break
+    return chain
+
+
 def acting(sentence, n) -> bool:
     """An organisation, named whole, that is not one of several."""
     if n is None or n.type != "org":
@@ -475,15 +539,42 @@ def related(payer, payee, owners: dict) -> bool:
 def merge_repeats(figures: list[tuple[int, Figure]]) -> list[tuple[int, Figure, int]]:
     """(passage seq, figure, mentions): the same amount with the same parties,
     repeated inside one post, is one record counted as often as it appears; its
-    kind is the first one that is not "other" (a headline rarely says)."""
+    kind is the first one that is not "other" (a headline rarely says). The
+    same amount again with fewer parties and no other roles (a headline, a
+    summary) is the same record: one figure, one row."""
     merged: dict[tuple, list] = {}
     for seq, figure in figures:
         key = (figure.min, figure.max, figure.currency, figure.per, figure.payer,
                figure.payee, tuple(sorted(figure.parties)))  # fmt: skip
+        if key not in merged:
+            key = next((k for k in merged if same_figure(merged[k][1], figure)), key)
         if key in merged:
             merged[key][2] += 1
             if merged[key][1].kind == "other" and figure.kind != "other":
                 merged[key][1] = merged[key][1]._replace(kind=figure.kind)
+            if richer(figure, merged[key][1]):
+                merged[key][1] = figure._replace(kind=merged[key][1].kind)
+                merged[key][0] = seq
         else:
             merged[key] = [seq, figure, 1]
     return [tuple(item) for item in merged.values()]
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """The same amount, one's parties within the other's, roles not at odds."""
+    if (a.min, a.max, a.currency, a.per) != (b.min, b.max, b.currency, b.per):
+        return False
+    smaller, larger = sorted((set(a.parties), set(b.parties)), key=len)
+    if not smaller <= larger:
+        return False
+    return all(x is None or y is None or x == y
+               for x, y in ((a.payer, b.payer), (a.payee, b.payee)))  # fmt: skip
+
+
+def richer(new: Figure, old: Figure) -> bool:
+    """Whether new says more of the same figure: roles, then parties."""
+
+    def said(f):
+        return (f.payer is not None) + (f.payee is not None), len(f.parties)
+
+    return said(new) > said(old)

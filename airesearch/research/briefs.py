@@ -28,6 +28,7 @@ from airesearch.models import Brief, SearchRequest
 from airesearch.queries.search import match_offsets, parse_request
 
 NEAR_DUPLICATE = 0.85  # cosine at or above which two sentences are one
+PREFIX_CHARS = 10  # a sentence this long that starts another is the same one
 PER_MONTH = 3  # key sentences quoted per month
 CANDIDATES = 120  # sentences ranked per month, most relevant posts first
 DAMPING = 0.85
@@ -261,12 +262,18 @@ def lexrank(groups: list[list[Candidate]]) -> list[tuple[float, list]]:
     n = len(groups)
     similar = [[0.0] * n for _ in range(n)]
     merged = list(range(n))  # each group's representative
+    texts = [group[0].sentence.rstrip("、,… ") for group in groups]
     for i in range(n):
         similar[i][i] = 1.0
         for j in range(i + 1, n):
             value = cosine(vectors[i], vectors[j])
             similar[i][j] = similar[j][i] = value
-            if value >= NEAR_DUPLICATE and merged[j] == j:
+            # a sentence cut short is the same sentence: its bigram vector is
+            # shorter, so the cosine alone misses it
+            cut = min(len(texts[i]), len(texts[j])) >= PREFIX_CHARS and (
+                texts[i].startswith(texts[j]) or texts[j].startswith(texts[i])
+            )
+            if (value >= NEAR_DUPLICATE or cut) and merged[j] == j:
                 merged[j] = merged[i]
     keep = [i for i in range(n) if merged[i] == i]
     members = {
