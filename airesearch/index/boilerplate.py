@@ -59,19 +59,21 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
         "DELETE FROM boilerplate WHERE shape IN (SELECT shape FROM temp.scope)"
     )
     conn.execute(
-        "INSERT INTO boilerplate (id, shape, why) SELECT p.id, p.shape, 'repeated'"
+        "INSERT INTO boilerplate (id, shape, why) SELECT p.id, s.shape, 'repeated'"
         " FROM temp.scope c JOIN shapes s ON s.shape = c.shape"
-        " JOIN passages p ON p.shape = c.shape"
+        " JOIN passage_shapes ps ON ps.shape = c.shape JOIN passages p ON p.id = ps.id"
         " WHERE s.posts >= ? AND p.kind <> 'title'",
         (new,),
     )
-    conn.execute(  # only the title of another post: a link
+    # Only the title of another post: a link. A post's title is its passage 0.
+    conn.execute(
         "INSERT OR IGNORE INTO boilerplate (id, shape, why)"
-        " SELECT p.id, p.shape, 'title' FROM temp.scope c"
-        " JOIN shapes s ON s.shape = c.shape JOIN passages p ON p.shape = c.shape"
+        " SELECT p.id, s.shape, 'title' FROM temp.scope c"
+        " JOIN shapes s ON s.shape = c.shape"
+        " JOIN passage_shapes ps ON ps.shape = c.shape JOIN passages p ON p.id = ps.id"
         " WHERE s.titles > 0 AND p.kind <> 'title' AND (s.titles > 1 OR NOT EXISTS"
-        " (SELECT 1 FROM passages t WHERE t.shape = p.shape AND t.kind = 'title'"
-        " AND t.post_id = p.post_id))"
+        " (SELECT 1 FROM passage_shapes t WHERE t.shape = c.shape"
+        f" AND t.id = (p.id >> {PASSAGE_BITS}) << {PASSAGE_BITS}))"
     )
     conn.execute("DROP TABLE temp.scope")
     conn.execute(

@@ -33,13 +33,15 @@ CREATE TABLE posts (
 CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
 CREATE INDEX post_labels_value ON post_labels (field, value);
 CREATE INDEX post_labels_post ON post_labels (post_id);
--- shape: the passage's text as shape_of() sees it (boilerplate.py counts the
--- posts that hold each shape in `shapes`, kept by storage.py).
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
-    kind TEXT, text TEXT, shape INTEGER
+    kind TEXT, text TEXT
 );
-CREATE INDEX passages_shape ON passages (shape);
+-- Each passage's shape (shape_of), by shape: boilerplate.py finds the passages
+-- of a repeated text here; `shapes` counts the posts holding each (storage.py).
+CREATE TABLE passage_shapes (
+    shape INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (shape, id)
+) WITHOUT ROWID;
 -- posts: posts holding a passage of this shape; titles: posts titled so.
 CREATE TABLE shapes (
     shape INTEGER PRIMARY KEY, posts INTEGER NOT NULL, titles INTEGER NOT NULL
@@ -160,9 +162,11 @@ DIGITS = re.compile(r"\d+")
 
 def shape_of(text: str) -> int:
     """A passage's text with width, case, spaces, punctuation and the values of
-    numbers ignored, as a signed 64-bit hash: the same template sentence with
+    numbers ignored, as a signed 32-bit hash: the same template sentence with
     another date or count has one shape (「2026年4月時点」, 「2025年3月時点」)."""
     normal = unicodedata.normalize("NFKC", text).casefold()
     normal = DIGITS.sub("0", NOT_SHAPE.sub("", normal))
-    digest = blake2b(normal.encode("utf-8"), digest_size=8).digest()
+    # 32 bits: two texts that share a hash only add their post counts, which
+    # matters only if both are common; 8 bytes would cost 3 % of the index.
+    digest = blake2b(normal.encode("utf-8"), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)

@@ -98,11 +98,14 @@ def store_file(
         )
         if seq < MAX_PASSAGES
     ]
+    conn.executemany(
+        "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
+        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
+    )
     shaped = [(rowid, p, shape_of(p.text)) for rowid, p, _, _ in rows]
     conn.executemany(
-        "INSERT INTO passages (id, post_id, seq, kind, text, shape)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(rowid, post_id, p.seq, p.kind, p.text, shape) for rowid, p, shape in shaped],
+        "INSERT OR IGNORE INTO passage_shapes (shape, id) VALUES (?, ?)",
+        [(shape, rowid) for rowid, _, shape in shaped],
     )
     titles = {shape for _, p, shape in shaped if p.kind == "title"}
     count_shapes(conn, {shape for _, _, shape in shaped}, titles, +1, touched)
@@ -215,12 +218,19 @@ def forget_file(
         " VALUES ('delete', ?, ?, ?)",
         [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
     )
-    shapes = conn.execute(
-        "SELECT shape, kind FROM passages WHERE id BETWEEN ? AND ?",
-        passage_range(post_id),
-    ).fetchall()
-    titles = {shape for shape, kind in shapes if kind == "title"}
-    count_shapes(conn, {shape for shape, _ in shapes}, titles, -1, touched)
+    shapes = [
+        (shape_of(text), rowid, kind)
+        for rowid, kind, text in conn.execute(
+            "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+            passage_range(post_id),
+        )
+    ]
+    conn.executemany(
+        "DELETE FROM passage_shapes WHERE shape = ? AND id = ?",
+        [(shape, rowid) for shape, rowid, _ in shapes],
+    )
+    titles = {shape for shape, _, kind in shapes if kind == "title"}
+    count_shapes(conn, {shape for shape, _, _ in shapes}, titles, -1, touched)
     conn.execute(
         "DELETE FROM boilerplate WHERE id BETWEEN ? AND ?", passage_range(post_id)
     )
