@@ -5,13 +5,14 @@ search, but the research views leave them out unless asked.
 
 A passage is boilerplate when its shape (schema.shape_of: its text with width,
 case, spaces, punctuation and the values of numbers ignored) stands in at least
-threshold(posts) posts: MIN_POSTS, or SHARE of the corpus when that is more, so
-that a corpus made of copies of another (every passage in as many posts as
-there are copies) is not all template. On this blog's 2,513 posts that is 10
-posts; on 25,000 posts 75 (0.3 %); on 25 posts 10 of 25. The counts per shape
-are kept by the writer as posts come and go, so a passage becomes boilerplate
-when the 10th post repeats it and stops being one when posts are deleted, and
-an update equals a fresh build. Titles are never boilerplate.
+threshold() posts: MIN_POSTS (10) times as many posts as an ordinary passage
+stands in (the median over shapes: 1 in a real corpus, 10 in a corpus of ten
+copies of another, where every passage stands in 10 posts), and at least SHARE
+(0.3 %) of the corpus. On this blog's 2,513 posts that is 10 posts; on 25,000
+distinct posts 75; on 25 posts 10 of 25; on ten copies of 250 posts 100. The
+counts per shape are kept by the writer as posts come and go, so a passage
+becomes boilerplate when the 10th post repeats it and stops being one when
+posts are deleted, and an update equals a fresh build. Titles are never boilerplate.
 """
 
 from __future__ import annotations
@@ -27,8 +28,22 @@ SHARE = 0.003
 TABLE = "boilerplate"
 
 
-def threshold(posts: int) -> int:
-    return max(MIN_POSTS, math.ceil(SHARE * posts))
+def threshold(posts: int, typical: int = 1) -> int:
+    """Posts a shape needs to be boilerplate: MIN_POSTS times as many as an
+    ordinary passage stands in (typical: 1, or 10 in a corpus of ten copies
+    of another), and at least SHARE of the corpus."""
+    return max(MIN_POSTS * max(typical, 1), math.ceil(SHARE * posts))
+
+
+def typical_posts(conn: sqlite3.Connection) -> int:
+    """In how many posts an ordinary passage stands: the median over shapes."""
+    (count,) = conn.execute("SELECT count(*) FROM shapes").fetchone()
+    if not count:
+        return 1
+    (median,) = conn.execute(
+        "SELECT posts FROM shapes ORDER BY posts LIMIT 1 OFFSET ?", (count // 2,)
+    ).fetchone()
+    return int(median)
 
 
 def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
@@ -36,7 +51,7 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
     came or went: the passages of the shapes touched (None: all), and of the
     shapes whose count lies between the old and the new threshold."""
     (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
-    new = threshold(posts)
+    new = threshold(posts, typical_posts(conn))
     row = conn.execute(
         "SELECT value FROM meta WHERE key = 'boilerplate_threshold'"
     ).fetchone()
@@ -65,15 +80,16 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
         " WHERE s.posts >= ? AND p.kind <> 'title'",
         (new,),
     )
-    # Only the title of another post: a link. A post's title is its passage 0.
+    # Only the title of another post: a link; never a heading that repeats the
+    # post's own title (copies of a post share it). A title is passage 0.
     conn.execute(
         "INSERT OR IGNORE INTO boilerplate (id, shape, why)"
         " SELECT p.id, s.shape, 'title' FROM temp.scope c"
         " JOIN shapes s ON s.shape = c.shape"
         " JOIN passage_shapes ps ON ps.shape = c.shape JOIN passages p ON p.id = ps.id"
-        " WHERE s.titles > 0 AND p.kind <> 'title' AND (s.titles > 1 OR NOT EXISTS"
+        " WHERE s.titles > 0 AND p.kind <> 'title' AND NOT EXISTS"
         " (SELECT 1 FROM passage_shapes t WHERE t.shape = c.shape"
-        f" AND t.id = (p.id >> {PASSAGE_BITS}) << {PASSAGE_BITS}))"
+        f" AND t.id = (p.id >> {PASSAGE_BITS}) << {PASSAGE_BITS})"
     )
     conn.execute("DROP TABLE temp.scope")
     conn.execute(
@@ -132,7 +148,9 @@ def figures(conn: sqlite3.Connection) -> dict:
     """How much of the index is boilerplate: passages and the posts holding
     them, and the threshold in posts."""
     table = mark(conn)
-    (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
+    row = conn.execute(
+        "SELECT value FROM meta WHERE key = 'boilerplate_threshold'"
+    ).fetchone()
     passages, touched = conn.execute(
         f"SELECT count(*), count(DISTINCT p.post_id) FROM {table} b"
         " JOIN passages p ON p.id = b.id"
@@ -140,7 +158,7 @@ def figures(conn: sqlite3.Connection) -> dict:
     return {
         "boilerplate_passages": passages,
         "boilerplate_posts": touched,
-        "boilerplate_threshold": threshold(posts),
+        "boilerplate_threshold": int(row[0]) if row else MIN_POSTS,
     }
 
 
@@ -202,8 +220,8 @@ def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:
     losses = {}
     for term, posts in holders.items():
         query = ParsedQuery([[Item(term, ((term,),))]])
-        elsewhere = postings.per_post(conn, postings.Selection(query, skip=True))
-        lost = posts - {post_id for post_id, _, _ in elsewhere}
+        elsewhere = postings.post_ids(conn, postings.Selection(query, skip=True))
+        lost = posts - elsewhere
         if lost:
             losses[term] = lost
     return losses

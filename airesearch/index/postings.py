@@ -156,6 +156,17 @@ def per_post(conn: sqlite3.Connection, selection: Selection) -> list[tuple]:
     ).fetchall()
 
 
+def post_ids(conn: sqlite3.Connection, selection: Selection) -> set[int]:
+    """The ids of the posts that match (the selection's conditions on posts
+    left aside: only the query and skip)."""
+    where = f" AND {LEAVE_OUT}" if selection.skip else ""
+    rows = conn.execute(
+        f"SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?{where}",
+        (match_expression(selection.query),),
+    )
+    return {rowid >> PASSAGE_BITS for (rowid,) in rows}
+
+
 def has_term(conn: sqlite3.Connection, term: str) -> bool:
     """Whether any passage holds this analysed term."""
     row = conn.execute("SELECT 1 FROM passage_vocab WHERE term = ?", (term,))

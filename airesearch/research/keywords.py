@@ -77,7 +77,7 @@ def keywords(
         names = entity_spellings(conn) if kind == "all" else set()
         counted += word_counts(conn, period_ids, base_ids, entities_file, names)
     if not with_boilerplate:
-        counted = without_boilerplate(conn, counted, period_ids, base_ids)
+        counted = without_boilerplate(conn, counted, period_ids, base_ids, min_posts)
     rows = []
     for key, what, a, b in counted:
         over = a * d > b * c
@@ -136,12 +136,16 @@ def post_ids(conn, period: Period) -> list[int]:
     ]
 
 
-def without_boilerplate(conn, counted, period_ids, base_ids) -> list[tuple]:
+def without_boilerplate(conn, counted, period_ids, base_ids, min_posts) -> list:
     """The counts less the posts that hold a word or an entity only in
-    boilerplate passages."""
+    boilerplate passages (for the words that could be listed at all: in
+    min_posts posts on one side)."""
     from airesearch.index.boilerplate import entity_losses, term_losses
 
-    words = {key for key, what, _, _ in counted if what == "word"}
+    words = {
+        key for key, what, a, b in counted
+        if what == "word" and max(a, b) >= min_posts
+    }  # fmt: skip
     lost = {
         ("word", t): posts for t, posts in term_losses(conn, words.__contains__).items()
     }
