@@ -129,7 +129,8 @@ def month_corpus() -> dict[str, str]:
     files = {}
     for n in range(40):
         april = n >= 20
-        body = f"この記事は{TOPICS[n % len(TOPICS)]}の動向をまとめる。"
+        topic = f"{TOPICS[n % len(TOPICS)]}と{'春夏秋冬'[n // len(TOPICS)]}"
+        body = f"この記事は{topic}の動向をまとめる。"
         if april and n % 4 == 0:
             body += "\n\n液浸冷却の導入がデータセンターで進んでいる。"
         if april and n % 2 == 0:
@@ -137,7 +138,7 @@ def month_corpus() -> dict[str, str]:
         if n == 20:  # the word of the blurb, also in the post's own text
             body += "\n\n新しい書籍の企画が始まった。"
         day = f"2026-{4 if april else 3:02d}-{n % 20 + 1:02d}"
-        files[f"p{n:02d}.md"] = f"---\ntitle: 記事{n}\ndate: {day}\n---\n{body}\n"
+        files[f"p{n:02d}.md"] = f"---\ntitle: {topic}の記事\ndate: {day}\n---\n{body}\n"
     return files
 
 
