@@ -299,3 +299,23 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
         )
         conn.close()
     assert answers[0] == answers[1]
+
+
+GLOSS_POSTS = {
+    f"g{n}.md": (
+        f"---\ntitle: 記事{'甲乙丙丁'[n]}\n---\n"
+        "生活の質を高める。QOL（生活の質）の向上が鍵だ。\n\n"
+        "推論（Reasoning）の力が伸びた。\n\n"
+        "JDLA（日本ディープラーニング協会）が指針を出した。\n\n"
+        "Kuaishou（快手）が動画AIを公開した。\n"
+    )
+    for n in range(4)
+}
+glossed = index_fixture("glossed", GLOSS_POSTS)
+
+
+def test_a_term_glossed_in_japanese_is_not_a_name(glossed):
+    # QOL（生活の質）, 推論（Reasoning）: terms; JDLA（…協会）, Kuaishou（快手）: names.
+    names = {row.name for row in entities(glossed, top=0)}
+    assert {"JDLA", "Kuaishou"} <= names
+    assert not {"QOL", "Reasoning"} & names

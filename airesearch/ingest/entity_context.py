@@ -57,15 +57,37 @@ CUE_RUN_BACK = re.compile(
 CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
 
 
+# A Japanese description in parentheses after a name (QOL（生活の質）, IDM（垂直
+# 統合型デバイスメーカー）): the name is a term, glossed; not one that ends as
+# the name of an organisation or a place would (JDLA（日本ディープラーニング
+# 協会）, UAE（アラブ首長国連邦）), nor a name in another script (快手).
+GLOSS_AFTER = re.compile(r"\(([^()A-Za-z]{4,30})\)")
+GLOSS_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005][^\s()、。]{0,20}\($")
+NAMED = re.compile(
+    "(?:社|会社|協会|機構|機関|局|省|庁|委員会|団体|連合|連盟|財団|研究所|大学|銀行"
+    "|グループ|ファンド|政府|公社|センター|国|連邦|共和国|王国|州|市|県|氏"
+    "|企業|メーカー|スタートアップ|ベンダー|プロバイダー|事業者|新興)$"
+)
+GLOSSED = "(訳)"  # the cue of a glossed term, before or after it
+
+
 def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
     """The words on each side of a name, as the type learner reads them (see
     entity_lookup.learned_types): the run after it (社, 氏, CEO, 株価; の and
-    the run after a particle: のモデル, を搭載), and the run before it (米, 「)."""
-    after = CUE_RUN.match(normal, end)
-    cue_after = after.group() if after else ""
-    if cue_after in CUE_PARTICLES:  # のモデル, を搭載, が買収
-        more = CUE_RUN.match(normal, end + 1)
-        if more and more.group() not in CUE_PARTICLES:
-            cue_after += more.group()
+    the run after a particle: のモデル, を搭載), and the run before it (米, 「).
+    A term glossed in Japanese (QOL（生活の質）) or glossing a Japanese term
+    (推論（Reasoning）) gets the cue GLOSSED on that side."""
+    gloss = GLOSS_AFTER.match(normal, end)
+    if gloss and not NAMED.search(gloss.group(1)):
+        cue_after = GLOSSED
+    else:
+        after = CUE_RUN.match(normal, end)
+        cue_after = after.group() if after else ""
+        if cue_after in CUE_PARTICLES:  # のモデル, を搭載, が買収
+            more = CUE_RUN.match(normal, end + 1)
+            if more and more.group() not in CUE_PARTICLES:
+                cue_after += more.group()
+    if normal.startswith(")", end) and GLOSS_BEFORE.search(normal[:start]):
+        return GLOSSED, cue_after
     before = CUE_RUN_BACK.search(normal[max(0, start - 6) : start])
     return (before.group() if before else ""), cue_after

@@ -17,7 +17,12 @@ from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.queries.deals import entity_deal_totals, load_rates
-from airesearch.queries.entity_lookup import display_names, most_common, resolve_entity
+from airesearch.queries.entity_lookup import (
+    display_names,
+    most_common,
+    not_names,
+    resolve_entity,
+)
 
 SORTS = ("mentions", "posts", "name", "recent")
 CO_MENTIONS = 5
@@ -59,10 +64,13 @@ def entities(
     if losses:
         figures = without_losses(conn, figures, losses, conditions, params)
     names = display_names(conn)
+    terms = not_names(conn)
     rows = [
         (key, *names[key], mentions, posts, first, last)
         for key, mentions, posts, first, last in figures
-        if posts >= max(min_posts, 1) and (kind is None or names[key][1] == kind)
+        if posts >= max(min_posts, 1)
+        and (kind is None or names[key][1] == kind)
+        and key not in terms
     ]
     order = {
         "mentions": lambda r: (-r[3], r[1].casefold()),

@@ -138,7 +138,11 @@ def for_keys(conn, sql: str, keys: list[str] | None, params=()):
 # A naive Bayes over context cues (see learned_types), trained on the whole
 # index: cues that teach, types, log priors and the log share of each cue in
 # each type; and the one-word names that end a product's name (tier_names).
-TypeModel = namedtuple("TypeModel", "gazetteer cues kinds priors log_share tiers")
+TypeModel = namedtuple("TypeModel", "gazetteer cues kinds priors log_share tiers terms")
+# An entity in no gazetteer glossed in Japanese in at least this share of its
+# mentions (QOL（生活の質）, 推論（Reasoning）) is a term, not a name.
+GLOSSED_SHARE = 0.2
+GLOSS_CUES = ("<(訳)", ">(訳)")  # entity_context.GLOSSED on either side
 TYPE_MODELS: dict[tuple, TypeModel] = {}
 
 
@@ -197,7 +201,29 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
         for cue in cues
         for kind in kinds
     }
-    return TypeModel(known, cues, kinds, priors, log_share, tier_names(conn, known))
+    return TypeModel(
+        known, cues, kinds, priors, log_share, tier_names(conn, known),
+        glossed_terms(conn, known),
+    )  # fmt: skip
+
+
+def glossed_terms(conn: sqlite3.Connection, known: frozenset[str]) -> frozenset[str]:
+    """Entities in no gazetteer that the corpus glosses as terms (see
+    GLOSSED_SHARE): concept acronyms and English words, not names."""
+    return frozenset(
+        entity
+        for entity, glossed, mentions in conn.execute(
+            "SELECT c.entity, sum(c.n), t.mentions FROM entity_cues c"
+            " JOIN entity_totals t ON t.entity = c.entity"
+            f" WHERE c.cue IN {GLOSS_CUES} AND c.n > 0 GROUP BY c.entity"
+        )
+        if entity not in known and glossed >= max(1, GLOSSED_SHARE * mentions)
+    )
+
+
+def not_names(conn: sqlite3.Connection) -> frozenset[str]:
+    """Entity keys that are terms, not names (glossed_terms)."""
+    return type_model(conn).terms
 
 
 def learned_types(
