@@ -21,6 +21,7 @@ FLOORS = (
     {
         "ingest": (
             "money", "passages", "gazetteer_files", "gazetteer", "corpus", "entities",
+            "roles",
             "entity_context", "figures", "pipeline",
         ),
     },
