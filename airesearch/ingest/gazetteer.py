@@ -26,7 +26,7 @@ class Gazetteer:
         self.spellings: dict[str, list[str]] = {}  # name -> every spelling
         self.keys: dict[str, str] = {}  # name -> its key
         # key -> its parent's key (AWS -> Amazon): a company does not pay its
-        # own unit or parent (figures.who_pays).
+        # own unit or parent (roles.who_pays).
         self.owners: dict[str, str] = {
             name_key(entry["name"]): name_key(entry["parent"])
             for entry in entries
