@@ -319,3 +319,20 @@ def test_a_term_glossed_in_japanese_is_not_a_name(glossed):
     names = {row.name for row in entities(glossed, top=0)}
     assert {"JDLA", "Kuaishou"} <= names
     assert not {"QOL", "Reasoning"} & names
+
+
+def test_cues_say_what_a_gloss_names_and_a_name_after_an_organisation():
+    from airesearch.ingest.entity_context import context_cues
+
+    def after(text: str, name: str) -> str:
+        normal = normalize(text)
+        start = normal.index(name)
+        return context_cues(normal, start, start + len(name))[1]
+
+    assert after("JDLA（日本ディープラーニング協会）", "JDLA") == "(組織)"
+    assert after("UAE（アラブ首長国連邦）は", "UAE") == "(地名)"
+    assert after("QOL（生活の質）の向上", "QOL") == "(訳)"
+    assert after("Kuaishou（快手）は", "Kuaishou") == "("  # a name, not a gloss
+    _, rows, _ = analyse_text("AdobeのPhotoshopが新機能を得た。")
+    cues = {row.name: row.cue_before for row in rows}
+    assert cues["Photoshop"] == "[組織]の" and cues["Adobe"] != "[組織]の"

@@ -63,11 +63,16 @@ CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
 # 協会）, UAE（アラブ首長国連邦）), nor a name in another script (快手).
 GLOSS_AFTER = re.compile(r"\(([^()A-Za-z]{4,30})\)")
 GLOSS_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005][^\s()、。]{0,20}\($")
-NAMED = re.compile(
-    "(?:社|会社|協会|機構|機関|局|省|庁|委員会|団体|連合|連盟|財団|研究所|大学|銀行"
-    "|グループ|ファンド|政府|公社|センター|国|連邦|共和国|王国|州|市|県|氏"
-    "|企業|メーカー|スタートアップ|ベンダー|プロバイダー|事業者|新興)$"
-)
+# What a gloss that names something ends with, and the cue it gives: the type
+# learner reads them as it reads 社 or 氏 (entity_lookup.learned_types).
+GLOSS_KINDS = (
+    ("(組織)", re.compile(
+        "(?:社|会社|協会|機構|機関|局|省|庁|委員会|団体|連合|連盟|財団|研究所|大学"
+        "|銀行|グループ|ファンド|政府|公社|センター|企業|メーカー|スタートアップ"
+        "|ベンダー|プロバイダー|事業者|新興)$")),
+    ("(地名)", re.compile("(?:国|連邦|共和国|王国|州|市|県|地域)$")),
+    ("(人名)", re.compile("(?:氏|さん|CEO|社長|会長|教授|博士)$")),
+)  # fmt: skip
 GLOSSED = "(訳)"  # the cue of a glossed term, before or after it
 
 
@@ -76,10 +81,14 @@ def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
     entity_lookup.learned_types): the run after it (社, 氏, CEO, 株価; の and
     the run after a particle: のモデル, を搭載), and the run before it (米, 「).
     A term glossed in Japanese (QOL（生活の質）) or glossing a Japanese term
-    (推論（Reasoning）) gets the cue GLOSSED on that side."""
+    (推論（Reasoning）) gets the cue GLOSSED on that side; a name described in
+    parentheses the cue of what the description ends with (GLOSS_KINDS)."""
     gloss = GLOSS_AFTER.match(normal, end)
-    if gloss and not NAMED.search(gloss.group(1)):
-        cue_after = GLOSSED
+    if gloss:  # a term glossed, or a name described: 「(組織)」 for 「(…協会)」
+        described = gloss.group(1)
+        cue_after = next(
+            (cue for cue, ending in GLOSS_KINDS if ending.search(described)), GLOSSED
+        )
     else:
         after = CUE_RUN.match(normal, end)
         cue_after = after.group() if after else ""
