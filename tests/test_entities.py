@@ -336,3 +336,14 @@ def test_cues_say_what_a_gloss_names_and_a_name_after_an_organisation():
     _, rows, _ = analyse_text("AdobeのPhotoshopが新機能を得た。")
     cues = {row.name: row.cue_before for row in rows}
     assert cues["Photoshop"] == "[組織]の" and cues["Adobe"] != "[組織]の"
+
+
+def test_a_name_glossing_a_described_place_is_a_place():
+    from airesearch.ingest.entity_context import context_cues
+
+    normal = normalize("アラブ首長国連邦（UAE）に投資する。")
+    start = normal.index("UAE")
+    assert context_cues(normal, start, start + 3)[0] == "(地名)"
+    normal = normalize("推論（Reasoning）の力")
+    start = normal.index("Reasoning")
+    assert context_cues(normal, start, start + 9)[0] == "(訳)"

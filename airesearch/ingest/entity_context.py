@@ -62,7 +62,7 @@ CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
 # the name of an organisation or a place would (JDLA（日本ディープラーニング
 # 協会）, UAE（アラブ首長国連邦）), nor a name in another script (快手).
 GLOSS_AFTER = re.compile(r"\(([^()A-Za-z]{4,30})\)")
-GLOSS_BEFORE = re.compile(r"[\u4e00-\u9fff\u3005][^\s()、。]{0,20}\($")
+GLOSS_BEFORE = re.compile(r"([\u4e00-\u9fff\u3005][^\s()、。]{0,20})\($")
 # What a gloss that names something ends with, and the cue it gives: the type
 # learner reads them as it reads 社 or 氏 (entity_lookup.learned_types).
 GLOSS_KINDS = (
@@ -96,7 +96,12 @@ def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
             more = CUE_RUN.match(normal, end + 1)
             if more and more.group() not in CUE_PARTICLES:
                 cue_after += more.group()
-    if normal.startswith(")", end) and GLOSS_BEFORE.search(normal[:start]):
-        return GLOSSED, cue_after
+    glossing = normal.startswith(")", end) and GLOSS_BEFORE.search(normal[:start])
+    if glossing:  # 推論（Reasoning）: a term; アラブ首長国連邦（UAE）: a place
+        described = glossing.group(1)
+        kind = next(
+            (cue for cue, ending in GLOSS_KINDS if ending.search(described)), None
+        )
+        return kind or GLOSSED, cue_after
     before = CUE_RUN_BACK.search(normal[max(0, start - 6) : start])
     return (before.group() if before else ""), cue_after

@@ -143,6 +143,12 @@ TypeModel = namedtuple("TypeModel", "gazetteer cues kinds priors log_share tiers
 # mentions (QOL（生活の質）, 推論（Reasoning）) is a term, not a name.
 GLOSSED_SHARE = 0.2
 GLOSS_CUES = ("<(訳)", ">(訳)")  # entity_context.GLOSSED on either side
+# A name described in parentheses (entity_context.GLOSS_KINDS): its type.
+DESCRIBED = {
+    f"{side}({word})": kind
+    for side in "<>"
+    for word, kind in (("組織", "org"), ("地名", "place"), ("人名", "person"))
+}
 TYPE_MODELS: dict[tuple, TypeModel] = {}
 
 
@@ -252,6 +258,12 @@ def learned_types(
     found: dict[str, str] = {}
     cues, kinds = model.cues, model.kinds
     for entity, seen in unknown.items():
+        described = Counter(
+            {kind: seen[cue] for cue, kind in DESCRIBED.items() if seen.get(cue)}
+        )
+        if described:  # UAE（アラブ首長国連邦）: what the text says it is
+            found[entity] = described.most_common(1)[0][0]
+            continue
         if max(extracted[entity], key=extracted[entity].get) in ("person", "place"):
             continue  # UniDic knew the name's class
         evidence = sum(n for cue, n in seen.items() if cue in cues)
