@@ -25,7 +25,7 @@ from airesearch.index.schema import PASSAGE_BITS
 
 MIN_POSTS = 10
 SHARE = 0.003
-TABLE = "boilerplate"
+TABLE = "boilerplate"  # the table of boilerplate passages (id, shape, why)
 
 
 def threshold(posts: int, typical: int = 1) -> int:
@@ -98,24 +98,14 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
     )
 
 
-def mark(conn: sqlite3.Connection) -> str:
-    """The table of boilerplate passages (id, shape, why)."""
-    return TABLE
-
-
-def passage_ids(conn: sqlite3.Connection) -> set[int]:
-    return {row[0] for row in conn.execute(f"SELECT id FROM {mark(conn)}")}
-
-
 def listing(conn: sqlite3.Connection) -> list[dict]:
     """One row per repeated text: text (the most used spelling), why, posts,
     passages, first_date, last_date, and a path where it stands; most posts
     first."""
-    table = mark(conn)
     groups: dict[tuple, dict] = {}
     for shape, why, text, post_id, path, day in conn.execute(
         f"SELECT b.shape, b.why, p.text, p.post_id, posts.path, posts.date"
-        f" FROM {table} b JOIN passages p ON p.id = b.id"
+        f" FROM {TABLE} b JOIN passages p ON p.id = b.id"
         " JOIN posts ON posts.id = p.post_id ORDER BY posts.path, p.seq"
     ):
         group = groups.setdefault(
@@ -147,12 +137,11 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
 def figures(conn: sqlite3.Connection) -> dict:
     """How much of the index is boilerplate: passages and the posts holding
     them, and the threshold in posts."""
-    table = mark(conn)
     row = conn.execute(
         "SELECT value FROM meta WHERE key = 'boilerplate_threshold'"
     ).fetchone()
     passages, touched = conn.execute(
-        f"SELECT count(*), count(DISTINCT p.post_id) FROM {table} b"
+        f"SELECT count(*), count(DISTINCT p.post_id) FROM {TABLE} b"
         " JOIN passages p ON p.id = b.id"
     ).fetchone()
     return {

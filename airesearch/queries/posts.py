@@ -30,9 +30,8 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
             raise AiresearchError(f"{rel} is not indexed: {skipped[0]}")
         raise AiresearchError(f"no post {rel} in the index of {corpus}")
     post_id, rel, title, day, tags, categories, metadata, dropped, warnings = row
-    from airesearch.index.boilerplate import mark
+    from airesearch.index.boilerplate import TABLE as table
 
-    table = mark(conn)
     passages = [
         {"seq": seq, "kind": kind, "text": text, "boilerplate": why}
         for seq, kind, text, why in conn.execute(
