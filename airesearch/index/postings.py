@@ -161,10 +161,11 @@ def post_ids(conn: sqlite3.Connection, selection: Selection) -> set[int]:
     left aside: only the query and skip)."""
     where = f" AND {LEAVE_OUT}" if selection.skip else ""
     rows = conn.execute(
-        f"SELECT rowid FROM passage_fts WHERE passage_fts MATCH ?{where}",
+        f"SELECT DISTINCT rowid >> {PASSAGE_BITS} FROM passage_fts"
+        f" WHERE passage_fts MATCH ?{where}",
         (match_expression(selection.query),),
     )
-    return {rowid >> PASSAGE_BITS for (rowid,) in rows}
+    return {post_id for (post_id,) in rows}
 
 
 def has_term(conn: sqlite3.Connection, term: str) -> bool:
