@@ -188,11 +188,12 @@ def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     return losses
 
 
-def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:
+def term_losses(conn: sqlite3.Connection, words, worth=None) -> dict[str, set[int]]:
     """term -> the posts that hold it only in boilerplate passages, for the
-    terms of the boilerplate texts that words(term) accepts. Each distinct
-    text is analysed once; the posts that hold the term elsewhere come from
-    the postings (postings.per_post without the boilerplate)."""
+    terms of the boilerplate texts that words(term) accepts and, if given,
+    worth(term, posts holding it in boilerplate) finds worth the look. Each
+    distinct text is analysed once; the posts that hold the term elsewhere
+    come from the postings (postings.post_ids without the boilerplate)."""
     from airesearch.index import postings
     from airesearch.models import Item, ParsedQuery
     from airesearch.tokens import indexed_text
@@ -208,6 +209,8 @@ def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:
             holders[term].add(post_id)
     losses = {}
     for term, posts in holders.items():
+        if worth is not None and not worth(term, posts):
+            continue
         query = ParsedQuery([[Item(term, ((term,),))]])
         elsewhere = postings.post_ids(conn, postings.Selection(query, skip=True))
         lost = posts - elsewhere

@@ -76,16 +76,19 @@ def keywords(
     if kind in ("all", "word"):
         names = entity_spellings(conn) if kind == "all" else set()
         counted += word_counts(conn, period_ids, base_ids, entities_file, names)
-    if not with_boilerplate:
-        counted = without_boilerplate(conn, counted, period_ids, base_ids, min_posts)
-    rows = []
-    for key, what, a, b in counted:
+
+    def passes(a: int, b: int) -> bool:  # the test each row must pass below
         over = a * d > b * c
-        if over == negative or (b if negative else a) < min_posts:
-            continue
-        score = log_likelihood(a, b, c, d)
-        if score >= min_g2:
-            rows.append((score, a, key, what, b))
+        return (over != negative and (b if negative else a) >= min_posts
+                and log_likelihood(a, b, c, d) >= min_g2)  # fmt: skip
+
+    if not with_boilerplate:
+        counted = without_boilerplate(conn, counted, period_ids, base_ids, passes)
+    rows = [
+        (log_likelihood(a, b, c, d), a, key, what, b)
+        for key, what, a, b in counted
+        if passes(a, b)
+    ]
     rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
     if kind == "all":
         rows = uncovered(conn, rows, top)
@@ -136,24 +139,29 @@ def post_ids(conn, period: Period) -> list[int]:
     ]
 
 
-def without_boilerplate(conn, counted, period_ids, base_ids, min_posts) -> list:
+def without_boilerplate(conn, counted, period_ids, base_ids, passes) -> list:
     """The counts less the posts that hold a word or an entity only in
-    boilerplate passages (for the words that could be listed at all: in
-    min_posts posts on one side)."""
+    boilerplate passages. Only the words that could be listed with some of
+    those posts taken off (passes(a, b)) are looked up in the postings."""
     from airesearch.index.boilerplate import entity_losses, term_losses
 
-    words = {
-        key for key, what, a, b in counted
-        if what == "word" and max(a, b) >= min_posts
-    }  # fmt: skip
-    lost = {
-        ("word", t): posts for t, posts in term_losses(conn, words.__contains__).items()
-    }
+    period = set(period_ids)
+    base = set(base_ids) if base_ids is not None else None
+    counts = {key: (a, b) for key, what, a, b in counted if what == "word"}
+
+    def worth(term: str, posts: set[int]) -> bool:
+        a, b = counts[term]
+        in_period = len(posts & period)
+        in_base = len(posts & base) if base is not None else len(posts) - in_period
+        corners = ((a, b), (a - in_period, b), (a, b - in_base),
+                   (a - in_period, b - in_base))  # fmt: skip
+        return any(passes(x, y) for x, y in corners)
+
+    terms = term_losses(conn, counts.__contains__, worth)
+    lost = {("word", term): posts for term, posts in terms.items()}
     lost |= {("entity", key): loss["lost"] for key, loss in entity_losses(conn).items()}
     if not lost:
         return counted
-    period = set(period_ids)
-    base = set(base_ids) if base_ids is not None else None
     fixed = []
     for key, what, a, b in counted:
         posts = lost.get((what, key))
