@@ -151,11 +151,33 @@ def figures(conn: sqlite3.Connection) -> dict:
     }
 
 
+# entity_losses of a connection, while the index it reads stays the same: a
+# brief or a graph asks for them several times.
+LOSSES: dict[tuple, dict] = {}
+
+
 def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     """What the boilerplate adds to each entity's counts: entity key ->
     {mentions: {post id: mentions in boilerplate}, lost: posts that name it only
     in boilerplate, passages: boilerplate passages naming it, pairs: other
     entity -> boilerplate passages naming both}."""
+    import os
+
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    try:
+        on_disk = os.stat(file)
+        identity = (on_disk.st_ino, on_disk.st_mtime_ns)
+    except OSError:
+        identity = None
+    stamp = (id(conn), conn.total_changes, version, file, identity)
+    if stamp not in LOSSES:
+        LOSSES.clear()  # one connection at a time is enough for a command
+        LOSSES[stamp] = count_losses(conn)
+    return LOSSES[stamp]
+
+
+def count_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     per_post: dict[str, Counter] = defaultdict(Counter)
     by_passage: dict[int, set] = defaultdict(set)
     for passage_id, post_id, entity in conn.execute(
