@@ -347,3 +347,20 @@ def test_a_name_glossing_a_described_place_is_a_place():
     normal = normalize("推論（Reasoning）の力")
     start = normal.index("Reasoning")
     assert context_cues(normal, start, start + 9)[0] == "(訳)"
+
+
+def test_an_acronym_spelled_out_in_english_words_is_a_term_and_a_speed_no_name():
+    from airesearch.ingest.entity_context import context_cues
+
+    def after(text: str, name: str) -> str:
+        normal = normalize(text)
+        start = normal.index(name)
+        return context_cues(normal, start, start + len(name))[1]
+
+    assert after("AIaaS（AI as a Service）の普及", "AIaaS") == "(訳)"
+    assert after("LiDAR（Light Detection and Ranging）", "LiDAR") == "(訳)"
+    assert after("OECD（Organisation for Economic Co-operation）", "OECD") == "(組織)"
+    assert after("ROS（Robot Operating System）", "ROS") == "("  # a product's name
+    assert "800G" not in {
+        name for name, _ in names_in("800Gの光トランシーバーが普及する。")
+    }

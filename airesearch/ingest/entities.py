@@ -27,11 +27,12 @@ ACRONYM_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z0-9\-]+\s*\)")
 ORG_SUFFIXES = ("社",)
 PERSON_SUFFIXES = ("氏", "さん")
 NAME_TYPES = {"人名": "person", "地名": "place", "組織名": "org"}
-# Shapes that are never names, whatever their letters: sizes and process nodes
-# (3nm, 70B, 1.8T), versions (v7, V3.1), number formats (FP16, INT8), plurals
-# of acronyms (LLMs, LWMs), and an ordinal word with its number (Level 4).
+# Shapes that are never names, whatever their letters: sizes, process nodes
+# and speed classes (3nm, 70B, 1.8T, 800G), versions (v7, V3.1), number
+# formats (FP16, INT8), plurals of acronyms (LLMs, LWMs), and an ordinal word
+# with its number (Level 4).
 NOT_A_NAME = re.compile(
-    r"\d+(?:\.\d+)?\s?(?:nm|µm|mm|[BMKT]|GB|TB|PB|MB|GHz|MHz|[kMG]?W|bit|bits"
+    r"\d+(?:\.\d+)?\s?(?:nm|µm|mm|[BMKTG]|GB|TB|PB|MB|GHz|MHz|[kMG]?W|bit|bits"
     r"|x|fps|TOPS|T?FLOPS|ms|sec|Wh|kWh)"
     r"|[vV]\d+(?:\.\d+)*[a-z]?"
     r"|(?:FP|INT|BF|TF|MX|UINT)\d+"

@@ -74,6 +74,16 @@ GLOSS_KINDS = (
     ("(人名)", re.compile("(?:氏|さん|CEO|社長|会長|教授|博士)$")),
 )  # fmt: skip
 GLOSSED = "(訳)"  # the cue of a glossed term, before or after it
+# An acronym spelled out in English with function words is a term (AIaaS (AI as
+# a Service), LiDAR (Light Detection and Ranging)); with the word of an
+# organisation it is one (OECD (Organisation for Economic ...)).
+SPELLED_OUT = re.compile(r"\(([A-Za-z][A-Za-z\- ]{6,60})\)")
+FUNCTION_WORDS = re.compile(r"\b(?:a|an|the|as|and|of|for|in|on|to|with)\b")
+ORGANISATION_WORDS = re.compile(
+    r"(?i)\b(?:organi[sz]ation|association|agency|institute|inc|corp(?:oration)?"
+    r"|council|group|foundation|bank|university|administration|committee|fund"
+    r"|union|ministry|department|company|laboratory|labs?)\b"
+)
 
 
 def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
@@ -84,7 +94,12 @@ def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
     (推論（Reasoning）) gets the cue GLOSSED on that side; a name described in
     parentheses the cue of what the description ends with (GLOSS_KINDS)."""
     gloss = GLOSS_AFTER.match(normal, end)
-    if gloss:  # a term glossed, or a name described: 「(組織)」 for 「(…協会)」
+    spelled = SPELLED_OUT.match(normal, end)
+    if spelled and ORGANISATION_WORDS.search(spelled.group(1)):
+        cue_after = "(組織)"
+    elif spelled and FUNCTION_WORDS.search(spelled.group(1)):
+        cue_after = GLOSSED
+    elif gloss:  # a term glossed, or a name described: 「(組織)」 for 「(…協会)」
         described = gloss.group(1)
         cue_after = next(
             (cue for cue, ending in GLOSS_KINDS if ending.search(described)), GLOSSED
