@@ -98,6 +98,8 @@ def run_all(corpus: str, index: str) -> dict[str, object]:
     )
     answers = {}
     for name, args in COMMANDS.items():
+        # only search takes --no-update; the others check freshness themselves
+        stay = ["--no-update"] if args[0] == "search" else []
         done = subprocess.run(
             [
                 sys.executable,
@@ -108,30 +110,7 @@ def run_all(corpus: str, index: str) -> dict[str, object]:
                 corpus,
                 "--index",
                 index,
-                "--no-update",
-                *args[1:],
-            ]
-            if args[0]
-            not in {
-                "trend",
-                "keywords",
-                "graph",
-                "brief",
-                "kwic",
-                "entities",
-                "entity",
-                "deals",
-                "stats",
-            }
-            else [
-                sys.executable,
-                "-m",
-                "airesearch",
-                args[0],
-                "--corpus",
-                corpus,
-                "--index",
-                index,
+                *stay,
                 *args[1:],
             ],
             env=env,

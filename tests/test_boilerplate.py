@@ -88,18 +88,23 @@ def read_all(folder) -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in folder.glob("*.md")}
 
 
+def listing_of(tmp_path, files: dict[str, str]) -> list[dict]:
+    """boilerplate.listing of a fresh index of files."""
+    folder = write_corpus(tmp_path / "c", files)
+    update_index(folder, tmp_path / "i.sqlite", workers=1)
+    conn = open_index(tmp_path / "i.sqlite")
+    try:
+        return listing(conn)
+    finally:
+        conn.close()
+
+
 def test_a_passage_that_is_another_posts_title_is_a_link(tmp_path):
     files = {
         "a.md": post(1, "Nscaleの話。", title="Nscaleの欧州AIインフラ投資62億ドル"),
         "b.md": post(2, "関連する記事です。\n\nNscaleの欧州AIインフラ投資62億ドル"),
     }
-    folder = write_corpus(tmp_path / "c", files)
-    update_index(folder, tmp_path / "i.sqlite", workers=1)
-    conn = open_index(tmp_path / "i.sqlite")
-    try:
-        rows = listing(conn)
-    finally:
-        conn.close()
+    rows = listing_of(tmp_path, files)
     assert [(r["text"], r["why"], r["path"]) for r in rows] == [
         ("Nscaleの欧州AIインフラ投資62億ドル", "title", "b.md")
     ]
@@ -110,13 +115,7 @@ def test_the_same_sentence_with_other_numbers_is_one_passage(tmp_path):
         f"p{n:02d}.md": post(n, f"※ 2026年{n % 12 + 1}月{n + 1}日時点の情報です。")
         for n in range(12)
     }
-    folder = write_corpus(tmp_path / "c", files)
-    update_index(folder, tmp_path / "i.sqlite", workers=1)
-    conn = open_index(tmp_path / "i.sqlite")
-    try:
-        rows = listing(conn)
-    finally:
-        conn.close()
+    rows = listing_of(tmp_path, files)
     assert [(r["posts"], r["why"]) for r in rows] == [(12, "repeated")]
 
 

@@ -321,41 +321,36 @@ def test_a_term_glossed_in_japanese_is_not_a_name(glossed):
     assert not {"QOL", "Reasoning"} & names
 
 
-def test_cues_say_what_a_gloss_names_and_a_name_after_an_organisation():
+def cues(text: str, name: str) -> tuple[str, str]:
+    """The context cues (before, after) of name in text."""
     from airesearch.ingest.entity_context import context_cues
 
+    normal = normalize(text)
+    start = normal.index(name)
+    return context_cues(normal, start, start + len(name))
+
+
+def test_cues_say_what_a_gloss_names_and_a_name_after_an_organisation():
     def after(text: str, name: str) -> str:
-        normal = normalize(text)
-        start = normal.index(name)
-        return context_cues(normal, start, start + len(name))[1]
+        return cues(text, name)[1]
 
     assert after("JDLA（日本ディープラーニング協会）", "JDLA") == "(組織)"
     assert after("UAE（アラブ首長国連邦）は", "UAE") == "(地名)"
     assert after("QOL（生活の質）の向上", "QOL") == "(訳)"
     assert after("Kuaishou（快手）は", "Kuaishou") == "("  # a name, not a gloss
     _, rows, _ = analyse_text("AdobeのPhotoshopが新機能を得た。")
-    cues = {row.name: row.cue_before for row in rows}
-    assert cues["Photoshop"] == "[組織]の" and cues["Adobe"] != "[組織]の"
+    before = {row.name: row.cue_before for row in rows}
+    assert before["Photoshop"] == "[組織]の" and before["Adobe"] != "[組織]の"
 
 
 def test_a_name_glossing_a_described_place_is_a_place():
-    from airesearch.ingest.entity_context import context_cues
-
-    normal = normalize("アラブ首長国連邦（UAE）に投資する。")
-    start = normal.index("UAE")
-    assert context_cues(normal, start, start + 3)[0] == "(地名)"
-    normal = normalize("推論（Reasoning）の力")
-    start = normal.index("Reasoning")
-    assert context_cues(normal, start, start + 9)[0] == "(訳)"
+    assert cues("アラブ首長国連邦（UAE）に投資する。", "UAE")[0] == "(地名)"
+    assert cues("推論（Reasoning）の力", "Reasoning")[0] == "(訳)"
 
 
 def test_an_acronym_spelled_out_in_english_words_is_a_term_and_a_speed_no_name():
-    from airesearch.ingest.entity_context import context_cues
-
     def after(text: str, name: str) -> str:
-        normal = normalize(text)
-        start = normal.index(name)
-        return context_cues(normal, start, start + len(name))[1]
+        return cues(text, name)[1]
 
     assert after("AIaaS（AI as a Service）の普及", "AIaaS") == "(訳)"
     assert after("LiDAR（Light Detection and Ranging）", "LiDAR") == "(訳)"

@@ -18,6 +18,7 @@ posts are deleted, and an update equals a fresh build. Titles are never boilerpl
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -161,8 +162,6 @@ def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     {mentions: {post id: mentions in boilerplate}, lost: posts that name it only
     in boilerplate, passages: boilerplate passages naming it, pairs: other
     entity -> boilerplate passages naming both}."""
-    import os
-
     (version,) = conn.execute("PRAGMA data_version").fetchone()
     file = next(row[2] for row in conn.execute("PRAGMA database_list"))
     try:
