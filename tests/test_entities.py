@@ -359,3 +359,38 @@ def test_an_acronym_spelled_out_in_english_words_is_a_term_and_a_speed_no_name()
     assert "800G" not in {
         name for name, _ in names_in("800Gの光トランシーバーが普及する。")
     }
+
+
+def test_a_name_inside_the_english_gloss_of_a_japanese_term_is_glossed():
+    # The gloss holds more than the name: a prefix, an acronym and a colon.
+    assert cues("倫理バイデザイン（Ethics by Design）の考え方", "Design")[0] == "(訳)"
+    text = "脳波インターフェース（BCI: Brain-Computer Interface）の話題"
+    assert cues(text, "Brain-Computer Interface")[0] == "(訳)"
+    assert cues("Boston Dynamicsの「Spot」", "Boston Dynamics")[0] != "(訳)"
+    assert cues("エヌビディア（NVIDIA）は", "NVIDIA")[0] == "("  # a transliteration
+
+
+def test_a_name_listed_beside_a_gazetteer_name_gets_that_names_type_as_a_cue():
+    _, rows, _ = analyse_text("Word、Excel、Zorbletを使う。NVIDIAやAMDが出資した。")
+    listed = {row.name: (row.cue_before, row.cue_after) for row in rows}
+    assert listed["Word"][1] == "[製品]列"
+    assert listed["Zorblet"][0] == "[製品]列"
+    assert listed["AMD"][0] == "[組織]列"  # gazetteer names teach the cue
+
+
+LIST_POSTS = {
+    f"l{n}.md": (
+        f"---\ntitle: 一覧{n}\n---\n"
+        "H100、H200、B200が並ぶ。TPUやTrainiumも出た。GB200やBlackwellを使う。\n\n"
+        "NVIDIA、AMD、Intelが競う。MicrosoftやGoogleやMetaも動く。\n\n"
+        "Zorblet、Excel、Outlookで資料を作る。ExcelやZorbletが便利だ。\n\n"
+        "AzureとZorbletで動かす。\n"
+    )
+    for n in range(4)
+}
+listed_together = index_fixture("listed_together", LIST_POSTS)
+
+
+def test_a_name_listed_with_products_is_typed_a_product(listed_together):
+    types = {row.name: row.type for row in entities(listed_together, top=0)}
+    assert types["Zorblet"] == "product"  # by shape alone it would be org

@@ -62,7 +62,15 @@ CUE_PARTICLES = ("の", "を", "が", "に", "は", "と", "で", "も")
 # the name of an organisation or a place would (JDLA（日本ディープラーニング
 # 協会）, UAE（アラブ首長国連邦）), nor a name in another script (快手).
 GLOSS_AFTER = re.compile(r"\(([^()A-Za-z]{4,30})\)")
-GLOSS_BEFORE = re.compile(r"([\u4e00-\u9fff\u3005][^\s()、。]{0,20})\($")
+# A name the English gloss of a Japanese term holds (推論（Reasoning）, 倫理バイ
+# デザイン（Ethics by Design）, 脳波インターフェース（BCI: Brain-Computer Interface）):
+# the Japanese before the parenthesis, English words from it to the name, and
+# English words from the name to its end (GLOSS_REST).
+GLOSS_BEFORE = re.compile(
+    r"([\u4e00-\u9fff\u3005][^\s()、。]{0,20})\([A-Za-z0-9][A-Za-z0-9 :,&'\-]*$"
+    r"|([\u4e00-\u9fff\u3005][^\s()、。]{0,20})\($"
+)
+GLOSS_REST = re.compile(r"[A-Za-z0-9 :,&'\-]*\)")
 # What a gloss that names something ends with, and the cue it gives: the type
 # learner reads them as it reads 社 or 氏 (entity_lookup.learned_types).
 GLOSS_KINDS = (
@@ -111,9 +119,11 @@ def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
             more = CUE_RUN.match(normal, end + 1)
             if more and more.group() not in CUE_PARTICLES:
                 cue_after += more.group()
-    glossing = normal.startswith(")", end) and GLOSS_BEFORE.search(normal[:start])
+    glossing = GLOSS_REST.match(normal, end) and GLOSS_BEFORE.search(
+        normal[max(0, start - 100) : start]
+    )
     if glossing:  # 推論（Reasoning）: a term; アラブ首長国連邦（UAE）: a place
-        described = glossing.group(1)
+        described = glossing.group(1) or glossing.group(2)
         kind = next(
             (cue for cue, ending in GLOSS_KINDS if ending.search(described)), None
         )

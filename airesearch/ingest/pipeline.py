@@ -126,7 +126,7 @@ def analyse_text(
                 *context_cues(normal, mention.start, mention.end),
             )
         )  # fmt: skip
-    rows = with_makers(text, rows)
+    rows = with_list_mates(text, with_makers(text, rows), gazetteer)
     return indexed, rows, find_figures(text, rows, normal, gazetteer.owners)
 
 
@@ -145,3 +145,30 @@ def with_makers(text: str, rows: list) -> list:
         else row
         for row in rows
     ]
+
+
+# Names listed together are of one kind (Word、Excel、PowerPoint; Photoshopや
+# Illustrator): a name next to a gazetteer name in a list gets the cue of that
+# name's type on that side, which the type learner weighs as it weighs 社 or 氏
+# (and learns from the gazetteer's names listed together).
+LIST_SEPARATORS = frozenset(("、", "や", "と", "・", ",", ", ", "/", "及び"))
+LIST_MATE = {"org": "[組織]列", "product": "[製品]列", "person": "[人名]列",
+             "place": "[地名]列"}  # fmt: skip
+
+
+def with_list_mates(text: str, rows: list, gazetteer) -> list:
+    """The mention rows, each next to a gazetteer name in a list given the
+    LIST_MATE cue of that name's type on that side."""
+    listed = list(rows)
+    for index, (first, second) in enumerate(zip(rows, rows[1:], strict=False)):
+        if text[first.end : second.start] not in LIST_SEPARATORS:
+            continue
+        if first.key in gazetteer.by_key:
+            listed[index + 1] = listed[index + 1]._replace(
+                cue_before=LIST_MATE.get(first.type, "")
+            )
+        if second.key in gazetteer.by_key:
+            listed[index] = listed[index]._replace(
+                cue_after=LIST_MATE.get(second.type, "")
+            )
+    return listed

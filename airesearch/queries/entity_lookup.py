@@ -21,7 +21,7 @@ DOMINANT_MENTIONS = 10  # ... unless one is mentioned this many times as often
 # entity (は after NVIDIA a thousand times says little); a name is retyped only
 # with LEARNED_CONFIDENCE and LEARNED_EVIDENCE cue sightings behind it.
 CUE_CAP = 3
-LEARNED_CONFIDENCE = 0.9
+LEARNED_CONFIDENCE = 0.8
 LEARNED_EVIDENCE = 3
 CUE_TEACHERS = 3
 
