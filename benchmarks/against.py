@@ -34,6 +34,17 @@ COMMANDS = (
 )
 
 
+def index_bytes(path: str) -> int:
+    """The index file and its engine folder (index/engine.py), if any."""
+    total = os.path.getsize(path)
+    folder, name = os.path.split(path)
+    for entry in os.listdir(folder):
+        if entry.startswith(name + ".engine-"):
+            for root, _dirs, files in os.walk(os.path.join(folder, entry)):
+                total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return total
+
+
 def timed(tree: Path, args: list[str], cwd: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(tree), "NO_COLOR": "1"}
     started = time.perf_counter()
@@ -79,7 +90,7 @@ def measure(sides: dict, corpus: str, tmp: str, builds: int, runs: int) -> dict:
             where = ["--corpus", corpus, "--index", indexes[name]]
             times[name].append(timed(tree, ["index", "--rebuild", *where], tmp))
     build = {name: statistics.median(values) for name, values in times.items()}
-    size = {name: os.path.getsize(path) for name, path in indexes.items()}
+    size = {name: index_bytes(path) for name, path in indexes.items()}
     print(f"build {build['before']:.1f} s -> {build['after']:.1f} s"
           f" = {build['after'] / build['before']:.3f}; index {size['before']:,}"
           f" -> {size['after']:,} bytes = {size['after'] / size['before']:.3f}",

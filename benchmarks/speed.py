@@ -212,7 +212,14 @@ def main() -> None:
             f"peak {peak_mb:.0f} MB; unchanged re-check {recheck_seconds:.3f} s",
             file=sys.stderr,
         )
-    figures["index_over_corpus"] = round(index.stat().st_size / corpus_bytes, 2)
+    # The SQLite file and the engine folder it names (index/engine.py).
+    index_bytes = index.stat().st_size + sum(
+        path.stat().st_size
+        for folder in index.parent.glob(index.name + ".engine-*")
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    figures["index_over_corpus"] = round(index_bytes / corpus_bytes, 2)
 
     # Compiled modules, as an installed package has them: with
     # PYTHONDONTWRITEBYTECODE set, every run would compile its modules again.

@@ -45,6 +45,11 @@ def state(index) -> tuple:
                 " JOIN passages p ON p.id = b.id JOIN posts ON posts.id = p.post_id"
             )),
             sorted(conn.execute("SELECT shape, posts, titles FROM shapes")),
+            # What the posts' engine documents leave out: the template, too.
+            sorted(conn.execute(
+                "SELECT posts.path, p.seq FROM left_out l"
+                " JOIN passages p ON p.id = l.id JOIN posts ON posts.id = p.post_id"
+            )),
         )  # fmt: skip
     finally:
         conn.close()
@@ -82,6 +87,43 @@ def test_the_tenth_post_makes_a_passage_boilerplate_and_a_deletion_undoes_it(
     update_index(corpus, index, workers=1)
     assert footer_posts(index) == 0
     assert state(index) == rebuilt(tmp_path, read_all(corpus), "fresh9")
+
+
+def test_post_documents_leave_out_the_template_that_the_index_finds(tmp_path):
+    from airesearch.index import postings
+    from airesearch.queries.search import parse_query
+
+    corpus = write_corpus(tmp_path / "corpus", corpus_files(footers=10))
+    index = tmp_path / "index.sqlite"
+    update_index(corpus, index, workers=1)
+    conn = open_index(index)
+    try:
+        template = set(conn.execute("SELECT id FROM boilerplate"))
+        assert template and set(conn.execute("SELECT id FROM left_out")) == template
+
+        def posts_with(word: str, skip: bool) -> set[int]:
+            selection = postings.Selection(parse_query(word), skip=skip)
+            return postings.post_ids(conn, selection)
+
+        # The footer's words stand only in the template: no post keeps them.
+        assert len(posts_with("アフィリエイト", skip=False)) == 10
+        assert posts_with("アフィリエイト", skip=True) == set()
+        # A word of the posts' own text: the post documents (one hit a post)
+        # agree with the passages (every hit), template left out.
+        for word in ("記事", "話題", "半導体", "サポート"):
+            matcher = postings.Matcher(
+                conn, postings.Selection(parse_query(word), skip=True)
+            )
+            by_passage = set(
+                postings.all_values(
+                    matcher.engine.passage_searcher,
+                    matcher.passages_matching(),
+                    "post",
+                )
+            )
+            assert posts_with(word, skip=True) == by_passage
+    finally:
+        conn.close()
 
 
 def read_all(folder) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 
 from airesearch.cli.commands import Where, locate
 from airesearch.errors import AiresearchError
+from airesearch.index import postings
 from airesearch.index.build import (
     default_index_path,
     open_index,
@@ -88,13 +89,12 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     assert paths_found(index, "インド") == set()
     assert paths_found(index, "サンバノバ") == {"new.md"}
     conn = sqlite3.connect(index)
-    conn.execute("INSERT INTO passage_fts(passage_fts) VALUES('integrity-check')")
+    # The engine holds a document per passage and per post, deletes applied.
+    (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+    (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
+    assert postings.engine_documents(conn) == {"passages": passages, "posts": posts}
     # The vocabulary table follows deletions: エヌビディア went with plain.txt.
     vocabulary = {term for (term,) in conn.execute("SELECT term FROM vocabulary")}
-    in_fts = {
-        term for (term,) in conn.execute("SELECT term FROM passage_vocab WHERE doc > 0")
-    }
-    assert vocabulary == in_fts
     assert "エヌビディア" not in vocabulary and "ｘエヌビディア" not in vocabulary
     assert "量子" in vocabulary
     # Each term's post count (keywords' figures) matches the posts' term lists,
@@ -263,6 +263,69 @@ def test_killing_an_incremental_update_rolls_back_to_the_previous_index(tmp_path
     conn = open_index(index)  # SQLite rolls the hot journal back
     assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
+
+
+# An update killed right after the engine committed its new generation and
+# before SQLite committed the transaction that names it.
+KILL_BETWEEN_COMMITS = """
+import os, signal, sys
+from airesearch.index import engine
+from airesearch.index.build import update_index
+commit = engine.EngineWriter.commit
+def commit_then_die(self):
+    commit(self)
+    os.kill(os.getpid(), signal.SIGKILL)
+engine.EngineWriter.commit = commit_then_die
+update_index(sys.argv[1], sys.argv[2], workers=1)
+"""
+
+
+def engine_folders(index: Path) -> list[Path]:
+    return sorted(index.parent.glob(index.name + ".engine-*"))
+
+
+def test_a_kill_between_the_engine_and_the_sqlite_commit_keeps_one_generation(
+    tmp_path,
+):
+    corpus = big_corpus(tmp_path / "corpus", 1)
+    index = tmp_path / "i.sqlite"
+    update_index(corpus, index)
+    assert len(engine_folders(index)) == 1
+    big_corpus(corpus, 3)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_BETWEEN_COMMITS, str(corpus), str(index)],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert len(engine_folders(index)) == 2  # the new one committed, not named
+    conn = open_index(index)
+    assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
+    # The previous generation, whole: both stores hold the same posts.
+    assert postings.engine_documents(conn) == {
+        "passages": conn.execute("SELECT count(*) FROM passages").fetchone()[0],
+        "posts": 5,
+    }
+    conn.close()
+    assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
+    report = update_index(corpus, index)  # the next run does the work again
+    assert report.posts == 5 * 3
+    assert len(engine_folders(index)) == 1  # the orphan is gone
+    assert len(paths_found(index, "ナルヴィク")) == 3
+
+
+def test_a_missing_engine_folder_is_a_damaged_index_with_advice(tmp_path):
+    corpus = big_corpus(tmp_path / "corpus", 1)
+    index = tmp_path / "i.sqlite"
+    update_index(corpus, index)
+    for folder in engine_folders(index):
+        shutil.rmtree(folder)
+    with pytest.raises(AiresearchError, match="damaged.*airesearch index --rebuild"):
+        paths_found(index, "ナルヴィク")
+    (corpus / "copy00" / "new.md").write_text("---\ntitle: 新\n---\n新しい記事。")
+    with pytest.raises(AiresearchError, match="damaged.*airesearch index --rebuild"):
+        update_index(corpus, index)
+    update_index(corpus, index, rebuild=True)
     assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
 
 

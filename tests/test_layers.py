@@ -27,7 +27,8 @@ FLOORS = (
     },
     {
         "index": (
-            "sql", "aggregates", "post_terms", "schema", "postings", "boilerplate",
+            "sql", "aggregates", "post_terms", "schema", "engine", "postings",
+            "boilerplate",
             "storage", "updates", "build", "freshness",
         ),
     },
@@ -59,10 +60,11 @@ ONLY_IN = {
     "typer": {"cli.app", "cli.options", "cli.research"},
     "rich": {"output.render", "output.research_render"},
     "networkx": {"research.graph_views"},
+    "tantivy": {"index.engine", "index.postings"},
 }
-# Only the seam, the schema and the writer know that the postings are in FTS5.
-POSTINGS_ENGINE = re.compile(r"passage_fts|passage_vocab|\bbm25\(")
-KNOWS_THE_ENGINE = {"index.schema", "index.postings", "index.storage"}
+# Only the engine's files and the seam know that the postings are in tantivy.
+POSTINGS_ENGINE = re.compile(r"\btantivy\b|\bQuery\.")
+KNOWS_THE_ENGINE = {"index.engine", "index.postings"}
 
 
 def module_name(path: Path) -> str:

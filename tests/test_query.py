@@ -182,7 +182,9 @@ def test_stats_counts_posts_and_skipped_files(messy_index, messy):
     _, index = messy_index
     figures = stats(messy, index)
     assert figures["posts"] == 6 and figures["skipped_files"] == 2
-    assert figures["index_bytes"] == index.stat().st_size
+    assert figures["sqlite_bytes"] == index.stat().st_size
+    assert figures["index_bytes"] == index.stat().st_size + figures["engine_bytes"]
+    assert figures["engine_bytes"] > 0
     assert figures["terms"] > 50
 
 

@@ -1,7 +1,9 @@
 """Writing a post into the index and taking it out leaves nothing behind."""
 
+from airesearch.index import postings
 from airesearch.index.build import open_index, update_index
 from airesearch.index.schema import PASSAGE_BITS, label_key
+from airesearch.queries.search import parse_query
 
 from .conftest import write_corpus
 
@@ -23,15 +25,17 @@ def counts(index) -> dict[str, int]:
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in COUNTED
         }
-        found["fts"] = conn.execute(
-            "SELECT count(*) FROM passage_fts WHERE passage_fts MATCH 'データ'"
-        ).fetchone()[0]
+        found.update(
+            {f"engine_{k}": n for k, n in postings.engine_documents(conn).items()}
+        )
+        query = parse_query("データ")
+        found["matches"] = len(postings.post_ids(conn, postings.Selection(query)))
         return found
     finally:
         conn.close()
 
 
-def test_a_deleted_post_leaves_no_rows_and_no_fts_terms(tmp_path):
+def test_a_deleted_post_leaves_no_rows_and_no_engine_documents(tmp_path):
     corpus = write_corpus(tmp_path / "corpus", POSTS)
     index = tmp_path / "index.sqlite"
     update_index(corpus, index, workers=1)
@@ -39,7 +43,8 @@ def test_a_deleted_post_leaves_no_rows_and_no_fts_terms(tmp_path):
     (corpus / "a.md").unlink()
     update_index(corpus, index, workers=1)
     without_a = counts(index)
-    assert with_both["fts"] == 1 and without_a["fts"] == 0
+    assert with_both["matches"] == 1 and without_a["matches"] == 0
+    assert without_a["posts"] == 1 and without_a["passages"] < with_both["passages"]
     assert without_a["figures"] == 0 and without_a["entity_deals"] == 0
     fresh = tmp_path / "fresh.sqlite"
     update_index(corpus, fresh, workers=1)

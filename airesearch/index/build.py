@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 from airesearch.errors import AiresearchError, damaged_index, index_error
-from airesearch.index import postings
+from airesearch.index import engine
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 from airesearch.index.updates import Changes, Run, apply_changes
 from airesearch.ingest.corpus import check_corpus, find_posts
@@ -73,7 +73,6 @@ def open_index(path: str | os.PathLike) -> sqlite3.Connection:
     conn.execute(f"PRAGMA mmap_size = {1 << 31}")
     try:
         conn.execute("SELECT count(*) FROM posts").fetchone()
-        postings.check_postings(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
         raise index_error(error, path) from None
@@ -152,6 +151,7 @@ def update_index(
             report = build_new(root, changes, run)
         except sqlite3.OperationalError as error:
             raise AiresearchError(f"cannot build index {index_path}: {error}") from None
+    remove_stale_engines(index_path)
     write_stamp(index_path, listed_ns)
     return report
 
@@ -219,8 +219,6 @@ def build_new(root: str, changes: Changes, run: Run) -> IndexReport:
         )
         conn.executescript(SCHEMA)
         report = apply_changes(conn, root, changes, run)
-        # Merge FTS5 segments, then give back the pages the merge freed.
-        postings.optimize(conn)
         conn.execute("VACUUM")
         conn.close()
         os.replace(building, index_path)
@@ -232,28 +230,37 @@ def build_new(root: str, changes: Changes, run: Run) -> IndexReport:
     return report
 
 
+def remove_stale_engines(index_path: str) -> None:
+    """Delete the engine folders the index does not name (superseded
+    generations, killed runs), leaving live builders' alone."""
+    current = None
+    if os.path.exists(index_path):
+        try:
+            conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
+            try:
+                current = engine.current_folder(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return  # a damaged index is reported where it is opened
+    for stale in engine.stale_folders(index_path, current):
+        engine.remove_folder(stale)
+
+
 def remove_stale_builds(index_path: str) -> None:
-    """Delete the half-written files of builds that were killed."""
+    """Delete the half-written files of builds that were killed, and the
+    engine folders no index names."""
+    remove_stale_engines(index_path)
     folder, name = os.path.split(index_path)
     try:
         entries = os.listdir(folder)
     except OSError:
         return
     for entry in entries:
-        if entry.startswith(name + ".building-") and not pid_alive(
+        if entry.startswith(name + ".building-") and not engine.pid_alive(
             entry.rsplit("-", 1)[-1]
         ):
             try:
                 os.unlink(os.path.join(folder, entry))
             except OSError:
                 pass
-
-
-def pid_alive(pid: str) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return True

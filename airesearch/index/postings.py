@@ -1,124 +1,337 @@
-"""Which passages match a query, and how well: the one reader that knows where
-the postings live (an SQLite FTS5 table over the analysed text, written by
+"""Which passages and posts match a query, and how well: the one reader that
+knows where the postings live (the tantivy indexes of engine.py, written by
 storage.py). search, kwic, trend, keywords and brief all ask here; replacing
-the engine changes this module, the schema and the writer, nothing else.
+the engine changes this module, engine.py and the writer, nothing else.
 
 A Selection is what to match: a parsed query (models.ParsedQuery: ANDed groups
 of ORed items, each item the term sequences that spell it, and the items whose
 posts are excluded) and SQL conditions on the `posts` table (dates, labels,
 entities) with their parameters. Every answer is a list of plain rows.
+
+Matching is by passage: every group of the query must match in one passage.
+Ranking posts is by the whole post (its post document: title, headings and
+body, each with its own BM25 length normalisation, weighted POST_WEIGHTS, the
+blog's template left out), so that a post about a word comes before a post
+that names it once in a heading or a link.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections import namedtuple
+from collections import Counter, namedtuple
 
-from airesearch.index.schema import PASSAGE_BITS
+from airesearch.errors import damaged_index
+from airesearch.index import engine
+from airesearch.index.schema import post_of
 
-HEAD_WEIGHT = 4.0  # bm25 weight of titles and headings against body text (1.0)
-# Added to a boilerplate passage's rank (bm25: lower is better, a few tens at
-# most) so that any other passage of its post comes first.
-TEMPLATE_PENALTY = 1e9
+HEAD_WEIGHT = 4.0  # a passage's BM25 weight of titles and headings against body
+POST_WEIGHTS = (("title", 4.0), ("heading", 2.0), ("body", 1.0))
+PASSAGE_WEIGHTS = (("head", HEAD_WEIGHT), ("body", 1.0))
+# Hits fetched beyond the limit, so that posts tied at the limit are ordered
+# by path like the rest.
+TIE_MARGIN = 20
 
 # skip: leave out the blog's template (boilerplate.py), for the research views.
 Selection = namedtuple(
     "Selection", "query conditions params skip", defaults=((), (), False)
 )
-LEAVE_OUT = "passage_fts.rowid NOT IN (SELECT id FROM boilerplate)"
+LEAVE_OUT = "passages.id NOT IN (SELECT id FROM boilerplate)"
 
 # A matching passage with its post: what kwic, brief and examples read.
 PassageRow = namedtuple("PassageRow", "passage_id seq text post_id path title date")
+# The engine of one index generation: its two tantivy indexes, their searchers.
+Engine = namedtuple("Engine", "passages posts passage_searcher post_searcher")
+ENGINES: dict[str, Engine] = {}
 
 
-def quote(text: str) -> str:
-    """A string as one FTS5 phrase: nothing in it is read as query syntax."""
-    return '"' + text.replace('"', '""') + '"'
+def engine_of(conn: sqlite3.Connection) -> Engine:
+    """The engine folder this index names, opened once per process (a
+    generation's folder never changes once named). A missing or damaged one
+    is a damaged index."""
+    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    for attempt in (1, 2):  # an update may swap generations in between
+        name = engine.current_folder(conn)
+        if name is None:
+            raise damaged_index(ValueError("no engine folder named"), file)
+        folder = engine.folder_for(file, name)
+        if folder in ENGINES:
+            return ENGINES[folder]
+        try:
+            indexes = engine.open_indexes(folder)
+            found = Engine(
+                indexes[engine.PASSAGES],
+                indexes[engine.POSTS],
+                indexes[engine.PASSAGES].searcher(),
+                indexes[engine.POSTS].searcher(),
+            )
+        except (ValueError, OSError) as error:
+            if attempt == 2:
+                raise damaged_index(error, file) from None
+            continue
+        ENGINES[folder] = found
+        return found
+    raise AssertionError("unreachable")
 
 
-def item_expression(item) -> str:
-    forms = [quote(" ".join(phrase)) for phrase in item.phrases]
-    forms += [item_expression(other) for other in item.alternatives]
-    return f"({' OR '.join(forms)})" if len(forms) > 1 else forms[0]
+def phrase_query(tantivy, schema, weights, terms) -> object:
+    """One term sequence, in any of the weighted fields."""
+    Query = tantivy.Query
+    clauses = []
+    for field_name, weight in weights:
+        if len(terms) == 1:
+            query = Query.term_query(schema, field_name, terms[0])
+        else:
+            query = Query.phrase_query(schema, field_name, list(terms))
+        if weight != 1.0:
+            query = Query.boost_query(query, weight)
+        clauses.append((tantivy.Occur.Should, query))
+    return Query.boolean_query(clauses)
 
 
-def match_expression(query) -> str:
-    return " AND ".join(
-        "(" + " OR ".join(item_expression(item) for item in group) + ")"
+def item_query(tantivy, schema, weights, item) -> object:
+    forms = [phrase_query(tantivy, schema, weights, p) for p in item.phrases]
+    forms += [item_query(tantivy, schema, weights, a) for a in item.alternatives]
+    return anyof(tantivy, forms)
+
+
+def anyof(tantivy, queries: list) -> object:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+def query_of(tantivy, schema, weights, query) -> object:
+    """ParsedQuery's groups: every group, each any of its items."""
+    groups = [
+        anyof(tantivy, [item_query(tantivy, schema, weights, i) for i in group])
         for group in query.groups
-    )
-
-
-def where_clause(selection: Selection) -> tuple[str, list]:
-    """The conditions after the MATCH (exclusions first), and every parameter,
-    the MATCH expression first."""
-    where = list(selection.conditions)
-    if selection.skip:
-        where.append(LEAVE_OUT)
-    params: list = [match_expression(selection.query)]
-    if selection.query.excluded:
-        excluded = " OR ".join(item_expression(i) for i in selection.query.excluded)
-        where.insert(
-            0,
-            f"posts.id NOT IN (SELECT rowid >> {PASSAGE_BITS} FROM passage_fts"
-            " WHERE passage_fts MATCH ?)",
-        )
-        params.append(excluded)
-    return "".join(f" AND {condition}" for condition in where), [
-        *params,
-        *selection.params,
     ]
+    if len(groups) == 1:
+        return groups[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, g) for g in groups])
+
+
+def filtered(tantivy, schema, query, keep=None, drop=(), drop_field="post"):
+    """query, only on posts in keep (None: all), none in drop (ids of
+    drop_field)."""
+    Query, Occur = tantivy.Query, tantivy.Occur
+    clauses = [(Occur.Must, query)]
+    if keep is not None:
+        clauses.append((Occur.Must, Query.term_set_query(schema, "post", list(keep))))
+    if drop:
+        clauses.append(
+            (Occur.MustNot, Query.term_set_query(schema, drop_field, list(drop)))
+        )
+    return query if len(clauses) == 1 else Query.boolean_query(clauses)
+
+
+def all_values(searcher, query, field_name: str) -> list[int]:
+    """The field of every document that matches, in ascending order."""
+    import tantivy
+
+    count = searcher.search(query, limit=1).count
+    if not count:
+        return []
+    result = searcher.search(
+        query, limit=count, order_by_field=field_name, order=tantivy.Order.Asc
+    )
+    return [key for key, _ in result.hits]
+
+
+class Matcher:
+    """One selection against one engine: the tantivy queries and the post
+    filters (conditions, exclusions, the template) it needs, each made once."""
+
+    def __init__(self, conn: sqlite3.Connection, selection: Selection) -> None:
+        import tantivy
+
+        self.tantivy = tantivy
+        self.conn = conn
+        self.selection = selection
+        self.engine = engine_of(conn)
+        self.passage_schema = self.engine.passages.schema
+        self.passage_query = query_of(
+            tantivy, self.passage_schema, PASSAGE_WEIGHTS, selection.query
+        )
+
+    def excluded_posts(self) -> set[int]:
+        """Posts with a passage that matches an excluded item."""
+        if not self.selection.query.excluded:
+            return set()
+        query = anyof(
+            self.tantivy,
+            [
+                item_query(self.tantivy, self.passage_schema, PASSAGE_WEIGHTS, item)
+                for item in self.selection.query.excluded
+            ],
+        )
+        return set(all_values(self.engine.passage_searcher, query, "post"))
+
+    def template(self) -> list[int]:
+        """The boilerplate passages, when the selection leaves them out."""
+        if not self.selection.skip:
+            return []
+        return [row[0] for row in self.conn.execute("SELECT id FROM boilerplate")]
+
+    def allowed_posts(self, candidates=None) -> set[int] | None:
+        """Posts that meet the selection's SQL conditions (None: no
+        conditions), among candidates if given."""
+        if not self.selection.conditions:
+            return None
+        where = " AND ".join(self.selection.conditions)
+        if candidates is not None:
+            rows = self.conn.execute(
+                "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))"
+                f" AND {where}",
+                [json.dumps(sorted(candidates)), *self.selection.params],
+            )
+        else:
+            rows = self.conn.execute(
+                f"SELECT id FROM posts WHERE {where}", list(self.selection.params)
+            )
+        return {post_id for (post_id,) in rows}
+
+    def passages_matching(self, with_conditions: bool = True):
+        """The passage query with every filter of the selection."""
+        keep = self.allowed_posts() if with_conditions else None
+        query = filtered(
+            self.tantivy,
+            self.passage_schema,
+            self.passage_query,
+            keep,
+            self.excluded_posts(),
+        )
+        template = self.template()
+        if template:
+            query = filtered(
+                self.tantivy, self.passage_schema, query, drop=template,
+                drop_field="passage",
+            )  # fmt: skip
+        return query
+
+    def passage_ids(self) -> list[int]:
+        """Every matching passage, by id."""
+        return all_values(
+            self.engine.passage_searcher, self.passages_matching(), "passage"
+        )
 
 
 def ranked(
     conn: sqlite3.Connection, selection: Selection, per_post: bool, limit: int = 0
 ) -> list[tuple[int, float, int]]:
-    """(passage id, score, matching passages) best first, higher scores better
-    (BM25, titles and headings weighted HEAD_WEIGHT): with per_post, one row
-    per post (its best passage and how many of its passages match); ties by
-    path, so output is reproducible. limit 0: all."""
-    conditions, params = where_clause(selection._replace(skip=False))
-    where = f" WHERE {conditions.removeprefix(' AND ')}" if conditions else ""
-    # bm25() only works in a plain query of the FTS table, hence MATERIALIZED.
-    # A passage's id holds its post id in the high bits (schema.py), so
-    # passages group into posts without reading the passages table.
-    sql = (
-        "WITH matched AS MATERIALIZED (SELECT rowid AS id,"
-        f" bm25(passage_fts, {HEAD_WEIGHT}, 1.0) AS rank"
-        " FROM passage_fts WHERE passage_fts MATCH ?)"
+    """(passage id, score, matching passages) best first, higher scores better:
+    with per_post, one row per post (its best passage and how many of its
+    passages match), scored by its post document (POST_WEIGHTS), posts whose
+    only matches are the blog's template last; without, passages by their
+    own BM25 (titles and headings weighted HEAD_WEIGHT). Ties by path, so
+    output is reproducible. limit 0: all."""
+    matcher = Matcher(conn, selection._replace(skip=False))
+    if not per_post:
+        return ranked_passages(matcher, limit)
+    return ranked_posts(matcher, limit)
+
+
+def scored_hits(searcher, query, field_name: str, limit: int) -> list[tuple]:
+    """(score, value of field_name) of the best limit hits (0: all)."""
+    if limit <= 0:
+        limit = searcher.search(query, limit=1).count
+        if not limit:
+            return []
+    hits = searcher.search(query, limit=limit).hits
+    values = searcher.fast_field_values(field_name, [address for _, address in hits])
+    return [(score, value) for (score, _), value in zip(hits, values, strict=True)]
+
+
+def ranked_passages(matcher: Matcher, limit: int) -> list[tuple[int, float, int]]:
+    fetch = limit + TIE_MARGIN if limit else 0
+    hits = scored_hits(
+        matcher.engine.passage_searcher, matcher.passages_matching(), "passage", fetch
     )
-    if per_post:
-        # SQLite gives the bare id of the row that holds the min(): a post is
-        # ranked by its best passage that is not boilerplate, and by a
-        # boilerplate one only when nothing else in it matches.
-        sql += (
-            f", best AS (SELECT id >> {PASSAGE_BITS} AS post_id, id,"
-            f" min(rank + {TEMPLATE_PENALTY} * (id IN (SELECT id FROM boilerplate)))"
-            " AS key, count(*) AS n FROM matched"
-            f" GROUP BY id >> {PASSAGE_BITS}),"
-            f" scored AS (SELECT post_id, id, key - {TEMPLATE_PENALTY}"
-            f" * (key > {TEMPLATE_PENALTY} / 2) AS rank, n FROM best)"
-            " SELECT scored.id, rank, n FROM scored"
-            " JOIN posts ON posts.id = scored.post_id"
-            f"{where} ORDER BY rank, posts.path"
+    paths = post_paths(matcher.conn, {post_of(pid) for _, pid in hits})
+    hits.sort(key=lambda hit: (-round(hit[0], 5), paths[post_of(hit[1])], hit[1]))
+    if limit:
+        hits = hits[:limit]
+    return [(pid, score, 1) for score, pid in hits]
+
+
+def ranked_posts(matcher: Matcher, limit: int) -> list[tuple[int, float, int]]:
+    tantivy, conn = matcher.tantivy, matcher.conn
+    searcher = matcher.engine.passage_searcher
+    post_schema = matcher.engine.posts.schema
+    post_query = query_of(tantivy, post_schema, POST_WEIGHTS, matcher.selection.query)
+    keep = matcher.allowed_posts()
+    excluded = matcher.excluded_posts()
+    # A post's document matches a query of several groups when its passages
+    # do together; matching is by passage, so those posts come from there.
+    matching = None
+    if len(matcher.selection.query.groups) > 1:
+        matching = set(all_values(searcher, matcher.passage_query, "post"))
+        keep = matching if keep is None else keep & matching
+    query = filtered(tantivy, post_schema, post_query, keep, excluded)
+    fetch = limit + TIE_MARGIN if limit else 0
+    hits = scored_hits(matcher.engine.post_searcher, query, "post", fetch)
+    found = {post_id for _, post_id in hits}
+    if not limit or len(found) < limit:
+        # Posts whose only matches are the template: not in their documents.
+        if matching is None:
+            matching = set(all_values(searcher, matcher.passage_query, "post"))
+        rest = matching - found - excluded
+        if keep is not None:
+            rest &= keep
+        hits += [(0.0, post_id) for post_id in rest]
+    paths = post_paths(conn, {post_id for _, post_id in hits})
+    hits.sort(key=lambda hit: (-round(hit[0], 5), paths[hit[1]]))
+    if limit:
+        hits = hits[:limit]
+    best = best_passages(matcher, [post_id for _, post_id in hits])
+    return [
+        (best[post_id][0], score, best[post_id][1])
+        for score, post_id in hits
+        if post_id in best
+    ]
+
+
+def best_passages(matcher: Matcher, post_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """post id -> (its best matching passage, its matching passages): the best
+    by BM25, one of the template only when nothing else in it matches."""
+    if not post_ids:
+        return {}
+    query = filtered(
+        matcher.tantivy, matcher.passage_schema, matcher.passage_query, post_ids
+    )
+    hits = scored_hits(matcher.engine.passage_searcher, query, "passage", 0)
+    template = {
+        pid
+        for (pid,) in matcher.conn.execute(
+            "SELECT id FROM boilerplate WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([pid for _, pid in hits]),),
         )
-    else:
-        sql += (
-            " SELECT matched.id, rank, 1 FROM matched"
-            f" JOIN posts ON posts.id = matched.id >> {PASSAGE_BITS}"
-            f"{where} ORDER BY rank, posts.path, matched.id"
+    }
+    counts = Counter(post_of(pid) for _, pid in hits)
+    best: dict[int, tuple] = {}
+    for score, pid in hits:
+        key = (pid not in template, round(score, 5), -pid)
+        post_id = post_of(pid)
+        if post_id not in best or key > best[post_id][0]:
+            best[post_id] = (key, pid)
+    return {post_id: (pid, counts[post_id]) for post_id, (_, pid) in best.items()}
+
+
+def post_paths(conn: sqlite3.Connection, post_ids: set[int]) -> dict[int, str]:
+    return dict(
+        conn.execute(
+            "SELECT id, path FROM posts WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(post_ids)),),
         )
-    if limit > 0:
-        sql += f" LIMIT {int(limit)}"
-    return [(pid, -rank, n) for pid, rank, n in conn.execute(sql, params)]
+    )
 
 
 PASSAGE_ROWS = (
     "SELECT passages.id, passages.seq, passages.text, posts.id, posts.path,"
-    " posts.title, posts.date FROM passage_fts"
-    " JOIN passages ON passages.id = passage_fts.rowid"
-    f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-    " WHERE passage_fts MATCH ?"
+    " posts.title, posts.date FROM passages"
+    " JOIN posts ON posts.id = passages.post_id"
+    " WHERE passages.id IN (SELECT value FROM json_each(?))"
 )
 
 
@@ -126,59 +339,95 @@ def passages(conn: sqlite3.Connection, selection: Selection, newest_first=False)
     """Every matching passage as a PassageRow, lazily: in passage id order, or
     newest post first (undated last), then by path and position, so that a
     reader can stop after the first few."""
-    conditions, params = where_clause(selection)
+    matcher = Matcher(conn, selection)
+    ids = all_values(
+        matcher.engine.passage_searcher,
+        matcher.passages_matching(with_conditions=False),
+        "passage",
+    )
+    conditions = "".join(f" AND {c}" for c in selection.conditions)
     order = (
         " ORDER BY coalesce(posts.date, '') DESC, posts.path, passages.seq"
         if newest_first
-        else " ORDER BY passage_fts.rowid"
+        else " ORDER BY passages.id"
     )
-    cursor = conn.execute(PASSAGE_ROWS + conditions + order, params)
+    cursor = conn.execute(
+        PASSAGE_ROWS + conditions + order, [json.dumps(ids), *selection.params]
+    )
     return map(PassageRow._make, cursor)
 
 
 def best_passage(conn: sqlite3.Connection, selection: Selection) -> PassageRow | None:
-    """The passage that holds the query best (BM25, title and body alike)."""
-    conditions, params = where_clause(selection)
-    row = conn.execute(
-        PASSAGE_ROWS + conditions + " ORDER BY passage_fts.rank LIMIT 1", params
-    ).fetchone()
+    """The passage that holds the query best (BM25, titles weighted as in
+    search)."""
+    matcher = Matcher(conn, selection)
+    hits = scored_hits(
+        matcher.engine.passage_searcher,
+        matcher.passages_matching(),
+        "passage",
+        TIE_MARGIN,
+    )
+    if not hits:
+        return None
+    top = round(max(score for score, _ in hits), 5)
+    passage_id = min(pid for score, pid in hits if round(score, 5) == top)
+    row = conn.execute(PASSAGE_ROWS, (json.dumps([passage_id]),)).fetchone()
     return PassageRow._make(row) if row else None
 
 
 def per_post(conn: sqlite3.Connection, selection: Selection) -> list[tuple]:
     """(post id, post date, matching passages) for every post that matches."""
-    conditions, params = where_clause(selection)
-    return conn.execute(
-        "SELECT posts.id, posts.date, count(*) FROM passage_fts"
-        f" JOIN posts ON posts.id = passage_fts.rowid >> {PASSAGE_BITS}"
-        f" WHERE passage_fts MATCH ?{conditions} GROUP BY posts.id",
-        params,
-    ).fetchall()
+    matcher = Matcher(conn, selection)
+    counts = Counter(
+        all_values(
+            matcher.engine.passage_searcher,
+            matcher.passages_matching(with_conditions=False),
+            "post",
+        )
+    )
+    conditions = "".join(f" AND {c}" for c in selection.conditions)
+    rows = conn.execute(
+        "SELECT id, date FROM posts WHERE id IN (SELECT value FROM json_each(?))"
+        + conditions,
+        [json.dumps(sorted(counts)), *selection.params],
+    )
+    return [(post_id, day, counts[post_id]) for post_id, day in rows]
 
 
 def post_ids(conn: sqlite3.Connection, selection: Selection) -> set[int]:
     """The ids of the posts that match (the selection's conditions on posts
     left aside: only the query and skip)."""
-    where = f" AND {LEAVE_OUT}" if selection.skip else ""
-    rows = conn.execute(
-        f"SELECT DISTINCT rowid >> {PASSAGE_BITS} FROM passage_fts"
-        f" WHERE passage_fts MATCH ?{where}",
-        (match_expression(selection.query),),
+    matcher = Matcher(conn, selection._replace(conditions=(), params=()))
+    query = selection.query
+    if selection.skip and len(query.groups) == 1 and not query.excluded:
+        # A post's document holds every passage but the template's, kept apart
+        # (engine.SEPARATOR): one group matches there exactly when it matches
+        # a passage outside the template. A post, not a passage, per hit.
+        posts = matcher.engine.posts
+        post_query = query_of(matcher.tantivy, posts.schema, POST_WEIGHTS, query)
+        return set(all_values(matcher.engine.post_searcher, post_query, "post"))
+    return set(
+        all_values(matcher.engine.passage_searcher, matcher.passages_matching(), "post")
     )
-    return {post_id for (post_id,) in rows}
 
 
 def has_term(conn: sqlite3.Connection, term: str) -> bool:
     """Whether any passage holds this analysed term."""
-    row = conn.execute("SELECT 1 FROM passage_vocab WHERE term = ?", (term,))
+    row = conn.execute("SELECT 1 FROM vocabulary WHERE term = ?", (term,))
     return row.fetchone() is not None
 
 
-def check_postings(conn: sqlite3.Connection) -> None:
-    """Read the postings once: sqlite3.DatabaseError if they are damaged."""
-    conn.execute("SELECT rowid FROM passage_fts LIMIT 1").fetchone()
+def engine_bytes(conn: sqlite3.Connection) -> int:
+    """The size of the engine folder this index names."""
+    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    name = engine.current_folder(conn)
+    return engine.folder_bytes(engine.folder_for(file, name)) if name else 0
 
 
-def optimize(conn: sqlite3.Connection) -> None:
-    """Merge the postings' segments after a full build."""
-    conn.execute("INSERT INTO passage_fts (passage_fts) VALUES ('optimize')")
+def engine_documents(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many passage and post documents the engine holds (deletes applied)."""
+    found = engine_of(conn)
+    return {
+        engine.PASSAGES: found.passage_searcher.num_docs,
+        engine.POSTS: found.post_searcher.num_docs,
+    }

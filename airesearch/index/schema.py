@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from hashlib import blake2b
 
 # A passage's id is (post id << PASSAGE_BITS) + its number in the post, so that
 # hits group into posts from the passage id alone.
@@ -15,7 +14,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -49,15 +48,11 @@ CREATE TABLE shapes (
 -- The boilerplate passages (why: repeated | title), kept by boilerplate.refresh.
 CREATE TABLE boilerplate (id INTEGER PRIMARY KEY, shape INTEGER, why TEXT);
 CREATE INDEX boilerplate_shape ON boilerplate (shape);
--- Pre-analysed text: unicode61 only splits at the spaces we put in. Marks stay
--- inside tokens (categories M*) so a decomposed voiced mark cannot end a token.
-CREATE VIRTUAL TABLE passage_fts USING fts5 (
-    head, body, content = '',
-    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'"
-);
-CREATE VIRTUAL TABLE passage_vocab USING fts5vocab (passage_fts, row);
--- Every distinct term, kept up to date by the indexer: listing passage_vocab
--- reads the whole FTS5 index (seconds on a large corpus), this table does not.
+-- The passages kept out of their post's engine document as the blog's
+-- template (storage.likely_boilerplate), to be mended when `boilerplate` says
+-- otherwise. The postings themselves live in the engine folder (engine.py).
+CREATE TABLE left_out (id INTEGER PRIMARY KEY);
+-- Every distinct term, kept up to date by the indexer (post_terms.py).
 -- id: the term in post_terms lists; posts: how many posts hold it.
 CREATE TABLE vocabulary (
     term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL
@@ -168,5 +163,7 @@ def shape_of(text: str) -> int:
     normal = DIGITS.sub("0", NOT_SHAPE.sub("", normal))
     # 32 bits: two texts that share a hash only add their post counts, which
     # matters only if both are common; 8 bytes would cost 3 % of the index.
+    from hashlib import blake2b  # here: hashlib loads OpenSSL, 4 ms of a search
+
     digest = blake2b(normal.encode("utf-8"), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)

@@ -1,8 +1,8 @@
-"""Writing one analysed post into the index (post, labels, passages, FTS5 rows,
-entity mentions, money figures, the post's term list) and taking it out
-again; the gazetteer's aliases kept beside them. build.py calls these inside
-its transaction. The postings (FTS5 rows) are written here and read only by
-postings.py.
+"""Writing one analysed post into the index (post, labels, passages, its
+documents in the search engine, entity mentions, money figures, the post's
+term list) and taking it out again; the gazetteer's aliases kept beside them.
+updates.py calls these inside its transaction. The engine's documents
+(engine.py) are written here and read only by postings.py.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ import zlib
 from airesearch.index.aggregates import add_post, remove_post
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
-    HEAD_KINDS,
     MAX_PASSAGES,
+    PASSAGE_BITS,
     label_key,
     passage_id,
     passage_range,
     shape_of,
 )
+from airesearch.index.sql import rows_for
 from airesearch.ingest.corpus import PostFile
 from airesearch.models import MentionRow
 
@@ -44,11 +45,11 @@ def store_aliases(conn, entities_file=None) -> None:
 
 
 def store_file(
-    conn, post_file: PostFile, outcome, book: TermBook, touched: set
+    conn, engine, post_file: PostFile, outcome, book: TermBook, touched: set
 ) -> list[str]:
-    """Write one analysed post (or the reason it was skipped) into the index,
-    its terms counted in book, its passage shapes noted in touched; return its
-    warnings."""
+    """Write one analysed post (or the reason it was skipped) into the index
+    and the engine (engine.EngineWriter), its terms counted in book, its
+    passage shapes noted in touched; return its warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
@@ -109,9 +110,10 @@ def store_file(
     )
     titles = {shape for _, p, shape in shaped if p.kind == "title"}
     count_shapes(conn, {shape for _, _, shape in shaped}, titles, +1, touched)
-    conn.executemany(
-        "INSERT INTO passage_fts (rowid, head, body) VALUES (?, ?, ?)",
-        [(rowid, *fts_columns(p.kind, text)) for rowid, p, text, _ in rows],
+    left_out = likely_boilerplate(conn, shaped)
+    conn.executemany("INSERT INTO left_out (id) VALUES (?)", [(i,) for i in left_out])
+    engine.add_post(
+        post_id, [(rowid, p.kind, text) for rowid, p, text, _ in rows], left_out
     )
     conn.executemany(
         "INSERT INTO mentions (passage_id, post_id, entity, name, type, surface,"
@@ -190,34 +192,94 @@ def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> Non
         )
 
 
-def fts_columns(kind: str, analysed: str) -> tuple[str, str]:
-    return (analysed, "") if kind in HEAD_KINDS else ("", analysed)
+def likely_boilerplate(conn, shaped: list) -> set[int]:
+    """The passages of a post just counted (shaped: (id, passage, shape)) that
+    boilerplate.refresh will most likely call the blog's template, kept out of
+    the post's engine document: the title of another post, or a shape in as
+    many posts as boilerplate.threshold asks, the typical count taken from
+    this post's own passages (1 in a real corpus, k after k copies of one).
+    A guess: rewrite_post_documents mends the posts it got wrong once the
+    boilerplate table is refreshed."""
+    from statistics import median_low
+
+    from airesearch.index.boilerplate import threshold
+
+    own_title = {shape for _, p, shape in shaped if p.kind == "title"}
+    counts = {
+        shape: (posts, titles)
+        for shape, posts, titles in rows_for(
+            conn,
+            "SELECT shape, posts, titles FROM shapes WHERE shape IN ({})",
+            list({shape for _, _, shape in shaped}),
+        )
+    }
+    if not counts:
+        return set()
+    (posts,) = conn.execute("SELECT max(id) FROM posts").fetchone()
+    limit = threshold(posts or 1, median_low(n for n, _ in counts.values()))
+    return {
+        rowid
+        for rowid, p, shape in shaped
+        if p.kind != "title"
+        and shape in counts
+        and (
+            counts[shape][0] >= limit
+            or (counts[shape][1] > 0 and shape not in own_title)
+        )
+    }
+
+
+def rewrite_post_documents(conn, engine) -> int:
+    """Write again the engine documents of the posts whose boilerplate
+    passages are not the ones their documents left out (see
+    likely_boilerplate); their passages are analysed again. Returns how many."""
+    from airesearch.tokens import indexed_text
+
+    posts = [
+        post_id
+        for (post_id,) in conn.execute(
+            f"SELECT DISTINCT id >> {PASSAGE_BITS} FROM"
+            " (SELECT id FROM boilerplate EXCEPT SELECT id FROM left_out)"
+            f" UNION SELECT DISTINCT id >> {PASSAGE_BITS} FROM"
+            " (SELECT id FROM left_out EXCEPT SELECT id FROM boilerplate)"
+        )
+    ]
+    for post_id in posts:
+        low, high = passage_range(post_id)
+        conn.execute("DELETE FROM left_out WHERE id BETWEEN ? AND ?", (low, high))
+        conn.execute(
+            "INSERT INTO left_out (id) SELECT id FROM boilerplate"
+            " WHERE id BETWEEN ? AND ?",
+            (low, high),
+        )
+        left_out = {
+            rowid
+            for (rowid,) in conn.execute(
+                "SELECT id FROM left_out WHERE id BETWEEN ? AND ?", (low, high)
+            )
+        }
+        passages = [
+            (rowid, kind, indexed_text(text))
+            for rowid, kind, text in conn.execute(
+                "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+                (low, high),
+            )
+        ]
+        engine.rewrite_post(post_id, passages, left_out)
+    return len(posts)
 
 
 def forget_file(
-    conn: sqlite3.Connection, path: str, book: TermBook, touched: set
+    conn: sqlite3.Connection, engine, path: str, book: TermBook, touched: set
 ) -> None:
-    """Remove a file's post, passages and FTS rows (contentless delete), its
-    terms uncounted in book, its passage shapes noted in touched."""
+    """Remove a file's post, passages and engine documents, its terms
+    uncounted in book, its passage shapes noted in touched."""
     row = conn.execute("SELECT post_id FROM files WHERE path = ?", (path,)).fetchone()
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
     if not row or row[0] is None:
         return
     post_id = row[0]
-    from airesearch.tokens import indexed_text
-
-    analysed = [
-        (rowid, kind, indexed_text(text))
-        for rowid, kind, text in conn.execute(
-            "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
-            passage_range(post_id),
-        )
-    ]
-    conn.executemany(
-        "INSERT INTO passage_fts (passage_fts, rowid, head, body)"
-        " VALUES ('delete', ?, ?, ?)",
-        [(rowid, *fts_columns(kind, text)) for rowid, kind, text in analysed],
-    )
+    engine.delete_posts([post_id])
     shapes = [
         (shape_of(text), rowid, kind)
         for rowid, kind, text in conn.execute(
@@ -231,9 +293,10 @@ def forget_file(
     )
     titles = {shape for shape, _, kind in shapes if kind == "title"}
     count_shapes(conn, {shape for shape, _, _ in shapes}, titles, -1, touched)
-    conn.execute(
-        "DELETE FROM boilerplate WHERE id BETWEEN ? AND ?", passage_range(post_id)
-    )
+    for table in ("boilerplate", "left_out"):
+        conn.execute(
+            f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", passage_range(post_id)
+        )
     conn.execute(
         "DELETE FROM passages WHERE id BETWEEN ? AND ?", passage_range(post_id)
     )

@@ -10,9 +10,12 @@ import sqlite3
 import time
 from collections import namedtuple
 
+from airesearch.errors import damaged_index
+from airesearch.index import engine
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.storage import (
     forget_file,
+    rewrite_post_documents,
     store_aliases,
     store_file,
 )
@@ -31,18 +34,46 @@ Plan = namedtuple("Plan", "changed deleted known")
 
 
 def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
-    """Analyse what changed and write it in one transaction; report the index."""
+    """Analyse what changed and write it in one transaction; report the index.
+    The engine's documents go to a new generation of its folder (a copy of
+    the current one), named in the same transaction (see engine.py). The
+    transaction starts first, so that a concurrent run waits and then copies
+    the generation this one wrote."""
     from airesearch.ingest.gazetteer import load_gazetteer
 
     load_gazetteer(changes.entities)  # before workers fork: they share it
-    plan = plan_changes(conn, changes.files)
     conn.execute("BEGIN IMMEDIATE")
+    writer = folder = None
     try:
-        written = write_changes(conn, root, changes, plan, run)
+        plan = plan_changes(conn, changes.files)
+        current = engine.current_folder(conn)
+        if current and not (plan.changed or plan.deleted):
+            written = {"added": 0, "updated": 0, "warnings": []}  # engine stays
+            written["warnings"] += [
+                {"path": p, "message": m} for p, m in changes.problems
+            ]
+            store_aliases(conn, changes.entities)
+        else:
+            name = engine.new_folder_name(run.index_path)
+            folder = engine.folder_for(run.index_path, name)
+            try:
+                writer = engine.start_generation(run.index_path, current, folder)
+            except ValueError as error:  # the engine's files: missing, damaged
+                raise damaged_index(error, run.index_path) from None
+            written = write_changes(conn, writer, root, changes, plan, run)
+            writer.commit()
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (engine.ENGINE_KEY, name),
+            )
         write_meta(conn, root, changes, plan)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
+        if writer is not None:
+            writer.rollback()
+        if folder is not None:
+            engine.remove_folder(folder)
         raise
     return index_report(conn, root, changes, plan, written, run)
 
@@ -61,9 +92,12 @@ def plan_changes(conn, files: list) -> Plan:
     return Plan(changed, deleted, known)
 
 
-def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> dict:
-    """Take out deleted and changed posts, analyse and store the changed ones,
-    keep the vocabulary and aliases; {added, updated, warnings}."""
+def write_changes(
+    conn, writer, root: str, changes: Changes, plan: Plan, run: Run
+) -> dict:
+    """Take out deleted and changed posts, analyse and store the changed ones
+    (in the index and the engine writer), keep the vocabulary, the blog's
+    template and the aliases; {added, updated, warnings}."""
     from airesearch.index.post_terms import TermBook
     from airesearch.ingest.pipeline import analyse_files
 
@@ -72,7 +106,7 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
     book = TermBook(conn)
     touched: set[int] = set()  # passage shapes of the posts added or removed
     for path in plan.deleted:
-        forget_file(conn, path, book, touched)
+        forget_file(conn, writer, path, book, touched)
     total_bytes = sum(f.size for f in plan.changed)
     done_bytes = 0
     by_path = {f.path: f for f in plan.changed}
@@ -81,14 +115,15 @@ def write_changes(conn, root: str, changes: Changes, plan: Plan, run: Run) -> di
     ):
         post_file = by_path[rel]
         written["updated" if rel in plan.known else "added"] += 1
-        forget_file(conn, rel, book, touched)
-        warnings = store_file(conn, post_file, outcome, book, touched)
+        forget_file(conn, writer, rel, book, touched)
+        warnings = store_file(conn, writer, post_file, outcome, book, touched)
         written["warnings"] += [{"path": rel, "message": w} for w in warnings]
         done_bytes += post_file.size
         if run.progress:
             run.progress(count, len(plan.changed), done_bytes, total_bytes)
     book.save(conn)
     refresh_boilerplate(conn, touched)
+    rewrite_post_documents(conn, writer)
     store_aliases(conn, changes.entities)
     return written
 

@@ -74,7 +74,10 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     ).fetchone()
     (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
     from airesearch.index.boilerplate import figures as boilerplate_figures
+    from airesearch.index.postings import engine_bytes
 
+    sqlite_bytes = os.path.getsize(index_path)
+    engine_size = engine_bytes(conn)
     return {
         "corpus": meta.get("corpus"),
         "index": os.fspath(index_path),
@@ -82,7 +85,9 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
         **boilerplate_figures(conn),
         "skipped_files": skipped,
         "corpus_bytes": int(corpus_bytes),
-        "index_bytes": os.path.getsize(index_path),
+        "index_bytes": sqlite_bytes + engine_size,
+        "sqlite_bytes": sqlite_bytes,
+        "engine_bytes": engine_size,
         "updated_at": meta.get("updated_at"),
         "changed_at": meta.get("changed_at"),
         "analysis": meta.get("analysis"),
