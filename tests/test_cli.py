@@ -538,7 +538,18 @@ def test_listings_as_data_never_import_typer(bundled_where):
         result = run_cli("-X", "importtime", *args, *bundled_where)
         assert result.returncode == 0
         imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-        assert not {"typer", "rich", "pydantic"} & imported, args
+        # Nor the search engine, nor the cluster: they answer from SQLite.
+        heavy = {"typer", "rich", "pydantic", "tantivy", "dask", "distributed"}
+        assert not heavy & imported, args
+
+
+def test_search_as_data_imports_the_engine_but_not_the_cluster(bundled_where):
+    result = run_cli("-X", "importtime", "search", "データセンター", "--json",
+                     *bundled_where)  # fmt: skip
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    assert "tantivy" in imported
+    assert not {"typer", "rich", "dask", "distributed"} & imported
 
 
 def test_version_comes_from_the_package_metadata():

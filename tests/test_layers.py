@@ -22,7 +22,7 @@ FLOORS = (
         "ingest": (
             "money", "passages", "gazetteer_files", "gazetteer", "corpus", "entities",
             "roles",
-            "entity_context", "figures", "pipeline",
+            "entity_context", "figures", "pipeline", "cluster",
         ),
     },
     {
@@ -61,6 +61,8 @@ ONLY_IN = {
     "rich": {"output.render", "output.research_render"},
     "networkx": {"research.graph_views"},
     "tantivy": {"index.engine", "index.postings"},
+    "distributed": {"ingest.cluster"},
+    "dask": {"ingest.cluster"},
 }
 # Only the engine's files and the seam know that the postings are in tantivy.
 POSTINGS_ENGINE = re.compile(r"\btantivy\b|\bQuery\.")

@@ -7,6 +7,7 @@ anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Annotated
 
@@ -61,11 +62,23 @@ def index(
             metavar="",
         ),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Analyse on the Dask cluster of this scheduler (tcp://HOST:8786;"
+            " default: AIRESEARCH_SCHEDULER); needs airesearch[cluster].",
+            show_default=False,
+        ),
+    ] = None,
     json_out: Json = False,
 ) -> None:
     """Build or update the index: only new and changed files are analysed."""
     root, index_path = commands.locate(commands.Where(corpus, index, entities_file))
-    report = commands.build(root, index_path, rebuild, follow, entities_file)
+    report = commands.build(
+        root, index_path, rebuild, follow, entities_file,
+        scheduler=scheduler or os.environ.get("AIRESEARCH_SCHEDULER") or None,
+    )  # fmt: skip
     render.print_index_report(report)
     if json_out:
         render.emit_record(report, render.Output.json)

@@ -83,13 +83,16 @@ def build(
     rebuild: bool,
     follow: bool | None = None,
     entities: str | os.PathLike | None = None,
+    scheduler: str | None = None,
 ):
-    """Run the indexer with a progress bar on stderr (a terminal, not CI)."""
+    """Run the indexer with a progress bar on stderr (a terminal, not CI); on
+    the Dask cluster of scheduler if given."""
     bar = render.ProgressBar(sys.stderr.isatty() and not os.environ.get("CI"))
     try:
         return update_index(
             root, index_path, rebuild=rebuild, progress=bar, follow=follow,
             entities_file=entities, follow_default=follow_links_default(),
+            scheduler=scheduler, on_cluster=render.print_cluster,
         )  # fmt: skip
     finally:
         bar.close()

@@ -17,6 +17,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from airesearch.errors import AiresearchError, damaged_index, index_error
 from airesearch.index import engine
@@ -111,11 +112,44 @@ def update_index(
     follow: bool | None = None,
     entities_file: str | os.PathLike | None = None,
     follow_default: bool = False,
+    scheduler: str | None = None,
+    on_cluster: Callable[[str, int], None] | None = None,
 ) -> IndexReport:
     """Bring the index of corpus up to date: analyse new and changed files only.
     follow: follow symbolic links; None keeps the index's setting (a new
     index: follow_default). entities_file: a gazetteer of the user's that
-    extends the bundled one (a change rebuilds the index)."""
+    extends the bundled one (a change rebuilds the index). scheduler: the
+    address of a Dask scheduler whose workers do the analysis (checked before
+    anything is written; on_cluster(address, workers) is told of them)."""
+    with cluster_for(scheduler, on_cluster) as cluster:
+        return update_on(
+            corpus, index_path, rebuild, progress, workers, follow, entities_file,
+            follow_default, cluster,
+        )  # fmt: skip
+
+
+@contextmanager
+def cluster_for(scheduler: str | None, on_cluster):
+    """A Dask client of scheduler (None without one), closed afterwards."""
+    if not scheduler:
+        yield None
+        return
+    from airesearch.ingest.cluster import connect, worker_count
+
+    client = connect(scheduler)
+    try:
+        if on_cluster:
+            on_cluster(scheduler, worker_count(client))
+        yield client
+    finally:
+        client.close()
+
+
+def update_on(
+    corpus, index_path, rebuild, progress, workers, follow, entities_file,
+    follow_default, cluster,
+) -> IndexReport:  # fmt: skip
+    """update_index, with the cluster's client (or None: local workers)."""
     started = time.perf_counter()
     root = check_corpus(corpus)
     index_path = os.path.abspath(index_path)
@@ -135,7 +169,7 @@ def update_index(
         conn = connect_for_update(index_path)
         try:
             if not needs_rebuild(conn, root, entities_file):
-                run = Run(progress, workers, started, index_path)
+                run = Run(progress, workers, started, index_path, cluster)
                 report = apply_changes(conn, root, changes, run)
         except sqlite3.OperationalError as error:  # read-only, locked, disk full
             raise AiresearchError(
@@ -147,7 +181,7 @@ def update_index(
             conn.close()
     if report is None:
         try:
-            run = Run(progress, workers, started, index_path)
+            run = Run(progress, workers, started, index_path, cluster)
             report = build_new(root, changes, run)
         except sqlite3.OperationalError as error:
             raise AiresearchError(f"cannot build index {index_path}: {error}") from None

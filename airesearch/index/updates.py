@@ -27,8 +27,9 @@ from airesearch.models import IndexReport
 # user's gazetteer file, if any.
 Changes = namedtuple("Changes", "files follow problems entities")
 # How one run of the indexer goes: progress callback, worker processes, when
-# it started (for the report), the index file.
-Run = namedtuple("Run", "progress workers started index_path")
+# it started (for the report), the index file, and the Dask client that
+# analyses the files instead of local workers (ingest/cluster.py), if any.
+Run = namedtuple("Run", "progress workers started index_path cluster", defaults=(None,))
 # What changed on disk since the index was last updated.
 Plan = namedtuple("Plan", "changed deleted known")
 
@@ -99,7 +100,6 @@ def write_changes(
     (in the index and the engine writer), keep the vocabulary, the blog's
     template and the aliases; {added, updated, warnings}."""
     from airesearch.index.post_terms import TermBook
-    from airesearch.ingest.pipeline import analyse_files
 
     written = {"added": 0, "updated": 0, "warnings": []}
     written["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
@@ -111,7 +111,7 @@ def write_changes(
     done_bytes = 0
     by_path = {f.path: f for f in plan.changed}
     for count, (rel, outcome) in enumerate(
-        analyse_files(root, plan.changed, run.workers, changes.entities), 1
+        analysed(root, plan.changed, changes.entities, run), 1
     ):
         post_file = by_path[rel]
         written["updated" if rel in plan.known else "added"] += 1
@@ -126,6 +126,18 @@ def write_changes(
     rewrite_post_documents(conn, writer)
     store_aliases(conn, changes.entities)
     return written
+
+
+def analysed(root: str, files: list, entities_file, run: Run):
+    """(path, analysed post | skip reason) of files, in file order: on the
+    run's Dask cluster if it has one, else in local worker processes."""
+    from airesearch.ingest.pipeline import analyse_files
+
+    if run.cluster is not None and files:
+        from airesearch.ingest.cluster import analyse_on_cluster
+
+        return analyse_on_cluster(run.cluster, root, files, entities_file)
+    return analyse_files(root, files, run.workers, entities_file)
 
 
 def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:

@@ -186,19 +186,30 @@ def decode(data: bytes) -> tuple[str, list[str]]:
 
 def read_post(root: str | os.PathLike, rel: str) -> Post:
     """Read and clean one post; raises SkippedFile when it cannot be indexed."""
-    from airesearch.ingest.passages import (
-        to_passages,  # the indexer's job, not search's
-    )
+    return post_from_bytes(rel, read_bytes(root, rel))
 
+
+def read_bytes(root: str | os.PathLike, rel: str) -> bytes:
+    """A post file's bytes; SkippedFile when its name or its bytes cannot be
+    read."""
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
         raise SkippedFile("file name is not valid UTF-8") from None
     try:
         with open(os.path.join(root, rel), "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as error:
         raise SkippedFile(f"cannot read: {error.strerror}") from None
+
+
+def post_from_bytes(rel: str, data: bytes) -> Post:
+    """The post a file's bytes hold (rel: its path in the corpus, for the date
+    and title it may give); SkippedFile when it cannot be indexed."""
+    from airesearch.ingest.passages import (
+        to_passages,  # the indexer's job, not search's
+    )
+
     text, warnings = decode(data)
     if not text.strip():
         raise SkippedFile("empty file")

@@ -1,6 +1,7 @@
 """What a worker process computes for one post file: the cleaned post, and for
-each passage the text FTS5 indexes, its entity mentions and its money figures.
-Files are analysed in parallel worker processes when there are enough of them.
+each passage the text the engine indexes, its entity mentions and its money
+figures. Files are analysed in parallel worker processes when there are enough
+of them (or by cluster.py's Dask workers, which run analyse_job).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 def analyse_files(
     root: str, files: list[PostFile], workers: int | None, entities_file=None
 ) -> Iterator:
-    """(path, Post with analysed passages | skip reason), in parallel when it pays."""
+    """(path, Post with analysed passages | skip reason), in file order, in
+    parallel when it pays."""
     jobs = [(root, f.path, entities_file) for f in files]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
@@ -33,19 +35,66 @@ def analyse_files(
 
 
 def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
-    """Read one file and analyse its passages (runs in a worker process): for
-    each passage, the text FTS5 indexes and its entity mentions; for the post,
-    its money figures with repeats merged."""
-    from airesearch.ingest.corpus import SkippedFile, read_post
-    from airesearch.ingest.figures import merge_repeats
+    """Read one file and analyse it (runs in a worker process; see
+    analyse_post). job: (root, path[, the user's gazetteer file])."""
+    from airesearch.ingest.corpus import SkippedFile, read_bytes
     from airesearch.ingest.gazetteer import load_gazetteer
 
-    root, rel, *rest = job  # (root, path[, the user's gazetteer file])
+    root, rel, *rest = job
     gazetteer = load_gazetteer(rest[0] if rest else None)
     try:
-        post = read_post(root, rel)
+        data = read_bytes(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
+    return rel, analyse_post(rel, data, gazetteer)
+
+
+def analyse_job(job: tuple) -> tuple[str, tuple[Post, list] | str]:
+    """A cluster's job (cluster.py): (path, the file's bytes, the user's
+    gazetteer as text or None) -> (path, analyse_post's answer)."""
+    rel, data, gazetteer_text = job
+    return rel, analyse_post(rel, data, gazetteer_from_text(gazetteer_text))
+
+
+def gazetteer_from_text(text: str | None):
+    """The bundled gazetteer extended by a user's file sent as text, written
+    once per worker process to a file of its own (the loader reads files)."""
+    from airesearch.ingest.gazetteer import load_gazetteer
+
+    if not text:
+        return load_gazetteer()
+    import hashlib
+    import tempfile
+
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    path = os.path.join(tempfile.gettempdir(), f"airesearch-entities-{digest}.toml")
+    if not os.path.exists(path):
+        partial = f"{path}.{os.getpid()}"
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    return load_gazetteer(path)
+
+
+def analysis_versions() -> dict[str, str]:
+    """What must agree between a client and its cluster's workers."""
+    from airesearch import __version__
+    from airesearch.tokens import dictionary_version
+
+    return {"airesearch": __version__, "analysis": dictionary_version()}
+
+
+def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
+    """Analyse one file's bytes: for each passage, the text the engine indexes
+    and its entity mentions; for the post, its money figures with repeats
+    merged, and the words' written forms; or why it was skipped."""
+    from airesearch.ingest.corpus import SkippedFile, post_from_bytes
+    from airesearch.ingest.figures import merge_repeats
+
+    try:
+        post = post_from_bytes(rel, data)
+    except SkippedFile as reason:
+        return str(reason)
     lexicon = Lexicon()
     analysed = [
         analyse_text(passage.text, lexicon, gazetteer) for passage in post.passages
@@ -63,7 +112,7 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
         (indexed, [ticker_row(row, tickers) for row in mentions])
         for indexed, mentions, _ in analysed
     ]
-    return rel, (post, texts, merge_repeats(figures), lexicon.rows())
+    return post, texts, merge_repeats(figures), lexicon.rows()
 
 
 def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:

@@ -169,6 +169,14 @@ def print_fields(record: dict, color: Color, title: str | None = None) -> None:
     print_table(["field", "value"], lines, color, title=title, header=False)
 
 
+def print_cluster(address: str, workers: int) -> None:
+    """The cluster a build sends its analysis to, on stderr."""
+    console(stderr=True).print(
+        f"analysing on {plural(workers, 'worker')} of {address}",
+        soft_wrap=True, highlight=False,
+    )  # fmt: skip
+
+
 def print_index_report(report, verbose: bool = True) -> None:
     """The summary of an index run, on stderr."""
     err = console(stderr=True)
