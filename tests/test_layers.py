@@ -29,7 +29,7 @@ FLOORS = (
         "index": (
             "sql", "aggregates", "post_terms", "schema", "engine", "postings",
             "boilerplate",
-            "storage", "updates", "build", "freshness",
+            "storage", "updates", "update_lock", "build", "freshness",
         ),
     },
     {

@@ -93,6 +93,7 @@ def build(
             root, index_path, rebuild=rebuild, progress=bar, follow=follow,
             entities_file=entities, follow_default=follow_links_default(),
             scheduler=scheduler, on_cluster=render.print_cluster,
+            on_wait=render.print_waiting if sys.stderr.isatty() else None,
         )  # fmt: skip
     finally:
         bar.close()

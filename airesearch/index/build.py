@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from airesearch.errors import AiresearchError, damaged_index, index_error
 from airesearch.index import engine
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from airesearch.index.update_lock import update_lock
 from airesearch.index.updates import Changes, Run, apply_changes
 from airesearch.ingest.corpus import check_corpus, find_posts
 from airesearch.models import IndexReport
@@ -114,14 +115,19 @@ def update_index(
     follow_default: bool = False,
     scheduler: str | None = None,
     on_cluster: Callable[[str, int], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IndexReport:
     """Bring the index of corpus up to date: analyse new and changed files only.
     follow: follow symbolic links; None keeps the index's setting (a new
     index: follow_default). entities_file: a gazetteer of the user's that
     extends the bundled one (a change rebuilds the index). scheduler: the
     address of a Dask scheduler whose workers do the analysis (checked before
-    anything is written; on_cluster(address, workers) is told of them)."""
-    with cluster_for(scheduler, on_cluster) as cluster:
+    anything is written; on_cluster(address, workers) is told of them).
+    One update of an index at a time (update_lock.py): a run that finds
+    another one under way waits for it (on_wait(its pid) is told), then finds
+    only what that one left to do."""
+    lock_for = os.path.abspath(index_path)
+    with cluster_for(scheduler, on_cluster) as cluster, update_lock(lock_for, on_wait):
         return update_on(
             corpus, index_path, rebuild, progress, workers, follow, entities_file,
             follow_default, cluster,

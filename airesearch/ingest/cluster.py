@@ -17,11 +17,16 @@ from collections.abc import Iterator
 
 from airesearch.errors import AiresearchError
 from airesearch.ingest.corpus import PostFile, SkippedFile, read_bytes
-from airesearch.ingest.pipeline import analyse_job, analysis_versions
+from airesearch.ingest.pipeline import analyse_jobs, analysis_versions
 
 CONNECT_SECONDS = 10  # to reach the scheduler
 WORKER_SECONDS = 30  # for a first worker to join
-IN_FLIGHT_PER_WORKER = 8  # jobs sent ahead per worker: memory stays bounded
+# A task is a batch of files: per-task costs (scheduling, a round trip for the
+# result) paid once per batch. Batches sent ahead per worker: enough to keep
+# workers busy while the writer works, few enough to bound memory.
+BATCH_BYTES = 1_000_000
+BATCH_FILES = 64
+IN_FLIGHT_PER_WORKER = 3
 
 
 def connect(address: str):
@@ -82,42 +87,54 @@ def analyse_on_cluster(
     client, root: str, files: list[PostFile], entities_file=None
 ) -> Iterator:
     """(path, analysed post | skip reason) of each file, in file order, the
-    analysis done by the cluster's workers."""
+    analysis done by the cluster's workers. Files go in batches of about
+    BATCH_BYTES (one task and one round trip per batch, not per file), at most
+    IN_FLIGHT_PER_WORKER batches per worker ahead of the writer."""
     gazetteer = None
     if entities_file:
         with open(entities_file, encoding="utf-8") as handle:
             gazetteer = handle.read()
     window = max(1, worker_count(client)) * IN_FLIGHT_PER_WORKER
-    pending: deque = deque()
+    pending: deque = deque()  # batches: [(path, skip reason | None)], future
     queued = iter(files)
 
-    def send_next() -> bool:
-        post_file = next(queued, None)
-        if post_file is None:
+    def send_batch() -> bool:
+        batch: list[tuple[str, str | None]] = []
+        jobs = []
+        size = 0
+        for post_file in queued:
+            try:
+                data = read_bytes(root, post_file.path)
+            except SkippedFile as reason:
+                batch.append((post_file.path, str(reason)))
+            else:
+                batch.append((post_file.path, None))
+                jobs.append((post_file.path, data, gazetteer))
+                size += len(data)
+            if size >= BATCH_BYTES or len(batch) >= BATCH_FILES:
+                break
+        if not batch:
             return False
-        try:
-            data = read_bytes(root, post_file.path)
-        except SkippedFile as reason:
-            pending.append((post_file.path, str(reason)))
-            return True
-        job = (post_file.path, data, gazetteer)
         # pure=False: a changed file with the same name is new work.
-        pending.append((post_file.path, client.submit(analyse_job, job, pure=False)))
+        future = client.submit(analyse_jobs, jobs, pure=False) if jobs else None
+        pending.append((batch, future))
         return True
 
-    while len(pending) < window and send_next():
+    while len(pending) < window and send_batch():
         pass
     while pending:
-        rel, outcome = pending.popleft()
-        if not isinstance(outcome, str):
+        batch, future = pending.popleft()
+        results = {}
+        if future is not None:
             try:
-                outcome = outcome.result()[1]
+                results = dict(future.result())
             except Exception as error:  # noqa: BLE001 - the job's own failure
                 raise AiresearchError(
-                    f"the cluster failed on {rel}: {one_line(error)}"
+                    f"the cluster failed on {batch[0][0]}…: {one_line(error)}"
                 ) from None
-        send_next()
-        yield rel, outcome
+        send_batch()
+        for rel, skipped in batch:
+            yield rel, skipped if skipped is not None else results[rel]
 
 
 def scheduler_from_environment() -> str | None:

@@ -1,7 +1,7 @@
 """What a worker process computes for one post file: the cleaned post, and for
 each passage the text the engine indexes, its entity mentions and its money
 figures. Files are analysed in parallel worker processes when there are enough
-of them (or by cluster.py's Dask workers, which run analyse_job).
+of them (or by cluster.py's Dask workers, which run analyse_jobs).
 """
 
 from __future__ import annotations
@@ -49,11 +49,13 @@ def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     return rel, analyse_post(rel, data, gazetteer)
 
 
-def analyse_job(job: tuple) -> tuple[str, tuple[Post, list] | str]:
-    """A cluster's job (cluster.py): (path, the file's bytes, the user's
-    gazetteer as text or None) -> (path, analyse_post's answer)."""
-    rel, data, gazetteer_text = job
-    return rel, analyse_post(rel, data, gazetteer_from_text(gazetteer_text))
+def analyse_jobs(jobs: list[tuple]) -> list[tuple[str, tuple[Post, list] | str]]:
+    """A cluster's task (cluster.py), a batch of jobs: (path, the file's bytes,
+    the user's gazetteer as text or None) -> (path, analyse_post's answer)."""
+    return [
+        (rel, analyse_post(rel, data, gazetteer_from_text(gazetteer_text)))
+        for rel, data, gazetteer_text in jobs
+    ]
 
 
 def gazetteer_from_text(text: str | None):

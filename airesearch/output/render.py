@@ -169,6 +169,14 @@ def print_fields(record: dict, color: Color, title: str | None = None) -> None:
     print_table(["field", "value"], lines, color, title=title, header=False)
 
 
+def print_waiting(holder: str) -> None:
+    """That this command waits for another update of the index, on stderr."""
+    console(stderr=True).print(
+        f"waiting for another update of this index (process {holder})…",
+        soft_wrap=True, highlight=False,
+    )  # fmt: skip
+
+
 def print_cluster(address: str, workers: int) -> None:
     """The cluster a build sends its analysis to, on stderr."""
     console(stderr=True).print(
