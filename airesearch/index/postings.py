@@ -174,22 +174,15 @@ class Matcher:
             return []
         return [row[0] for row in self.conn.execute("SELECT id FROM boilerplate")]
 
-    def allowed_posts(self, candidates=None) -> set[int] | None:
+    def allowed_posts(self) -> set[int] | None:
         """Posts that meet the selection's SQL conditions (None: no
-        conditions), among candidates if given."""
+        conditions): a doc-set the engine filters by."""
         if not self.selection.conditions:
             return None
         where = " AND ".join(self.selection.conditions)
-        if candidates is not None:
-            rows = self.conn.execute(
-                "SELECT id FROM posts WHERE id IN (SELECT value FROM json_each(?))"
-                f" AND {where}",
-                [json.dumps(sorted(candidates)), *self.selection.params],
-            )
-        else:
-            rows = self.conn.execute(
-                f"SELECT id FROM posts WHERE {where}", list(self.selection.params)
-            )
+        rows = self.conn.execute(
+            f"SELECT id FROM posts WHERE {where}", list(self.selection.params)
+        )
         return {post_id for (post_id,) in rows}
 
     def passages_matching(self, with_conditions: bool = True):
@@ -209,12 +202,6 @@ class Matcher:
                 drop_field="passage",
             )  # fmt: skip
         return query
-
-    def passage_ids(self) -> list[int]:
-        """Every matching passage, by id."""
-        return all_values(
-            self.engine.passage_searcher, self.passages_matching(), "passage"
-        )
 
 
 def ranked(
