@@ -1,6 +1,7 @@
 """A worker's work on one file: the post, each passage's indexed text, mentions
 and money figures, and the facts query expansion needs."""
 
+from airesearch.ingest.passages import shape_of
 from airesearch.ingest.pipeline import analyse_file, analyse_text
 
 from .conftest import write_corpus
@@ -13,7 +14,7 @@ def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
          "NVIDIA（NVDA）が開発したスーパーコンピューターを見込んだ。NVDAは上がった。"
          "NvidiaはNscaleに6億8,300万ドルを投資した。\n"},
     )  # fmt: skip
-    rel, (post, texts, figures, (written, compounds)) = analyse_file(
+    rel, (post, texts, figures, (written, compounds), shapes) = analyse_file(
         (str(corpus), "post.md")
     )
     assert rel == "post.md" and post.title == "計算機"
@@ -24,6 +25,8 @@ def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
     assert [figure.min for _, figure, _ in figures] == [683_000_000]
     assert ("見込ん", "見込む") in written
     assert ("コンピュータ", "スーパーコンピュータ", 2) in compounds
+    # The passages' shapes come from the worker, one per passage.
+    assert shapes == [shape_of(passage.text) for passage in post.passages]
 
 
 def test_a_file_that_cannot_be_indexed_gives_its_reason(tmp_path):

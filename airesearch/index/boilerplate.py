@@ -3,7 +3,7 @@ affiliate notes, book blurbs, contact lines) and passages that are only the
 title of another post (link lists). They stay in the index, in `show` and in
 search, but the research views leave them out unless asked.
 
-A passage is boilerplate when its shape (schema.shape_of: its text with width,
+A passage is boilerplate when its shape (passages.shape_of: its text with width,
 case, spaces, punctuation and the values of numbers ignored) stands in at least
 threshold() posts: MIN_POSTS (10) times as many posts as an ordinary passage
 stands in (the median over shapes: 1 in a real corpus, 10 in a corpus of ten

@@ -19,7 +19,6 @@ from airesearch.index.schema import (
     label_key,
     passage_id,
     passage_range,
-    shape_of,
 )
 from airesearch.index.sql import rows_for
 from airesearch.ingest.corpus import PostFile
@@ -57,7 +56,7 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
-    post, analysed, figures, (written, compounds) = outcome
+    post, analysed, figures, (written, compounds), shapes = outcome
     conn.executemany(
         "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)", written
     )
@@ -103,7 +102,9 @@ def store_file(
         "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
         [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
     )
-    shaped = [(rowid, p, shape_of(p.text)) for rowid, p, _, _ in rows]
+    shaped = [
+        (rowid, p, shape) for (rowid, p, _, _), shape in zip(rows, shapes, strict=False)
+    ]
     conn.executemany(
         "INSERT OR IGNORE INTO passage_shapes (shape, id) VALUES (?, ?)",
         [(shape, rowid) for rowid, _, shape in shaped],
@@ -280,6 +281,7 @@ def forget_file(
         return
     post_id = row[0]
     engine.delete_posts([post_id])
+    from airesearch.ingest.passages import shape_of  # the indexer's, not search's
     shapes = [
         (shape_of(text), rowid, kind)
         for rowid, kind, text in conn.execute(

@@ -89,9 +89,11 @@ def analysis_versions() -> dict[str, str]:
 def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
     """Analyse one file's bytes: for each passage, the text the engine indexes
     and its entity mentions; for the post, its money figures with repeats
-    merged, and the words' written forms; or why it was skipped."""
+    merged, the words' written forms and the passages' shapes; or why it was
+    skipped."""
     from airesearch.ingest.corpus import SkippedFile, post_from_bytes
     from airesearch.ingest.figures import merge_repeats
+    from airesearch.ingest.passages import shape_of
 
     try:
         post = post_from_bytes(rel, data)
@@ -114,7 +116,10 @@ def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
         (indexed, [ticker_row(row, tickers) for row in mentions])
         for indexed, mentions, _ in analysed
     ]
-    return post, texts, merge_repeats(figures), lexicon.rows()
+    # The passages' shapes (boilerplate.py) are a pure function of their text:
+    # computed here, in the workers, not by the one writer.
+    shapes = [shape_of(passage.text) for passage in post.passages]
+    return post, texts, merge_repeats(figures), lexicon.rows(), shapes
 
 
 def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
