@@ -282,6 +282,7 @@ def forget_file(
     post_id = row[0]
     engine.delete_posts([post_id])
     from airesearch.ingest.passages import shape_of  # the indexer's, not search's
+
     shapes = [
         (shape_of(text), rowid, kind)
         for rowid, kind, text in conn.execute(
