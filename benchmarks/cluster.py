@@ -11,7 +11,7 @@ stop scaling, measured in one run:
    them, the projected build rate for 4, 16, 64 and 256 worker cores and the
    core count at which the one local writer becomes the limit.
 
-Usage: python benchmarks/cluster.py FOLDER [--sample 10]
+Usage: python benchmarks/cluster.py FOLDER [--sample 10] [--writes-only]
 """
 
 from __future__ import annotations
@@ -70,17 +70,10 @@ def writes_alone(folder: str, work: Path, sample_mb: float) -> dict:
     return {"sample_bytes": size, "analysis_s": analysis, "writes_s": writes}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--sample", type=float, default=10.0, help="MB")
-    args = parser.parse_args()
+def compare_builds(folder: str, work: Path) -> dict:
+    """Part 1: the local pool against a LocalCluster of as many workers."""
     from distributed import LocalCluster
 
-    folder = str(args.folder.resolve())
-    total = folder_bytes(args.folder)
-    work = Path(tempfile.mkdtemp(prefix="cluster-bench-"))
-    report: dict = {"corpus_bytes": total}
     local = timed_build(folder, str(work / "local.sqlite"), workers=2)
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -89,11 +82,29 @@ def main() -> int:
         on_cluster = timed_build(
             folder, str(work / "cluster.sqlite"), scheduler=cluster.scheduler_address
         )
-    report["local_pool_s"] = round(local, 1)
-    report["local_cluster_s"] = round(on_cluster, 1)
-    report["cluster_overhead"] = round(on_cluster / local - 1, 3)
     print(f"build: local pool {local:.1f} s, LocalCluster {on_cluster:.1f} s, "
           f"overhead {on_cluster / local - 1:+.1%}", file=sys.stderr)  # fmt: skip
+    return {
+        "local_pool_s": round(local, 1),
+        "local_cluster_s": round(on_cluster, 1),
+        "cluster_overhead": round(on_cluster / local - 1, 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--sample", type=float, default=10.0, help="MB")
+    parser.add_argument(
+        "--writes-only", action="store_true", help="only part 2 (no builds)"
+    )
+    args = parser.parse_args()
+    folder = str(args.folder.resolve())
+    total = folder_bytes(args.folder)
+    work = Path(tempfile.mkdtemp(prefix="cluster-bench-"))
+    report: dict = {"corpus_bytes": total}
+    if not args.writes_only:
+        report.update(compare_builds(folder, work))
     alone = writes_alone(folder, work, args.sample)
     mb = alone["sample_bytes"] / 1e6
     writer_rate = mb / alone["writes_s"]  # MB/s the one writer sustains
