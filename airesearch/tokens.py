@@ -27,7 +27,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-ANALYSIS_VERSION = 9  # bump when terms change: older indexes are then rebuilt
+ANALYSIS_VERSION = 10  # bump when terms change: older indexes are then rebuilt
 KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe]{2,}")
 KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe]+")
 LONG_VOWEL = "ー"

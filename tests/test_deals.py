@@ -312,6 +312,14 @@ LIST_KIND_CASES = (
     ("NvidiaはIntelに50億ドルを投資した。", {"50億ドル": "deal"}),
     ("MicrosoftはOpenAIに100億ドル、Anthropicに50億ドルを出資した。",
      {"100億ドル": "deal", "50億ドル": "deal"}),
+    # Money contributed to another organisation is a deal; a company's own
+    # cloud base (基盤) is capex; a model's price per token is a price.
+    ("SpaceXも20億ドルを拠出しており、連携が見て取れます。", {"20億ドル": "deal"}),
+    ("日本国内のAIおよびクラウド基盤強化のため、約4,400億円を投資すると発表した。",
+     {"約4,400億円": "capex"}),
+    ("基盤モデルのスタートアップに5億ドルを投資した。", {"5億ドル": "deal"}),
+    ("GPT-4o Miniは入力0.15ドル、出力0.60ドルと、大幅に安価です。",
+     {"0.15ドル": "price", "0.60ドル": "price"}),
 )  # fmt: skip
 
 
