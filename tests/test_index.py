@@ -339,7 +339,7 @@ def test_an_index_that_cannot_be_written_is_a_clear_error(
     def refuse(*args, **kwargs):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("airesearch.index.build.apply_changes", refuse)
+    monkeypatch.setattr("airesearch.index.updates.apply_changes", refuse)
     with pytest.raises(AiresearchError, match="cannot update index .*readonly"):
         update_index(messy_copy, index)
     with pytest.raises(AiresearchError, match="cannot build index .*readonly"):

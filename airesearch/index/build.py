@@ -23,7 +23,6 @@ from airesearch.errors import AiresearchError, damaged_index, index_error
 from airesearch.index import engine
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 from airesearch.index.update_lock import update_lock
-from airesearch.index.updates import Changes, Run, apply_changes
 from airesearch.ingest.corpus import check_corpus, find_posts
 from airesearch.models import IndexReport
 
@@ -156,6 +155,9 @@ def update_on(
     follow_default, cluster,
 ) -> IndexReport:  # fmt: skip
     """update_index, with the cluster's client (or None: local workers)."""
+    # Here, not at the top: a search whose index is fresh never loads the writer.
+    from airesearch.index.updates import Changes, Run, apply_changes
+
     started = time.perf_counter()
     root = check_corpus(corpus)
     index_path = os.path.abspath(index_path)
@@ -240,8 +242,11 @@ def connect_for_update(path: str) -> sqlite3.Connection:
     return conn
 
 
-def build_new(root: str, changes: Changes, run: Run) -> IndexReport:
-    """Build a complete index in a temporary file, then rename it into place."""
+def build_new(root: str, changes, run) -> IndexReport:
+    """Build a complete index in a temporary file, then rename it into place
+    (changes, run: updates.Changes and updates.Run)."""
+    from airesearch.index.updates import apply_changes
+
     index_path = run.index_path
     try:
         os.makedirs(os.path.dirname(index_path), exist_ok=True)
