@@ -1,7 +1,8 @@
 """Which passages and posts match a query, and how well: the one reader that
 knows where the postings live (the tantivy indexes of engine.py, written by
-storage.py). search, kwic, trend, keywords and brief all ask here; replacing
-the engine changes this module, engine.py and the writer, nothing else.
+storage.py; the queries built in engine_queries.py). search, kwic, trend,
+keywords and brief all ask here; replacing the engine changes these modules
+and the writer, nothing else.
 
 A Selection is what to match: a parsed query (models.ParsedQuery: ANDed groups
 of ORed items, each item the term sequences that spell it, and the items whose
@@ -23,6 +24,14 @@ from collections import Counter, namedtuple
 
 from airesearch.errors import damaged_index
 from airesearch.index import engine
+from airesearch.index.engine_queries import (
+    all_values,
+    anyof,
+    filtered,
+    item_query,
+    query_of,
+    scored_hits,
+)
 from airesearch.index.schema import post_of
 
 HEAD_WEIGHT = 4.0  # a passage's BM25 weight of titles and headings against body
@@ -74,85 +83,17 @@ def engine_of(conn: sqlite3.Connection) -> Engine:
     raise AssertionError("unreachable")
 
 
-def phrase_query(tantivy, schema, weights, terms) -> object:
-    """One term sequence, in any of the weighted fields."""
-    Query = tantivy.Query
-    clauses = []
-    for field_name, weight in weights:
-        if len(terms) == 1:
-            query = Query.term_query(schema, field_name, terms[0])
-        else:
-            query = Query.phrase_query(schema, field_name, list(terms))
-        if weight != 1.0:
-            query = Query.boost_query(query, weight)
-        clauses.append((tantivy.Occur.Should, query))
-    return Query.boolean_query(clauses)
-
-
-def item_query(tantivy, schema, weights, item) -> object:
-    forms = [phrase_query(tantivy, schema, weights, p) for p in item.phrases]
-    forms += [item_query(tantivy, schema, weights, a) for a in item.alternatives]
-    return anyof(tantivy, forms)
-
-
-def anyof(tantivy, queries: list) -> object:
-    if len(queries) == 1:
-        return queries[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
-
-
-def query_of(tantivy, schema, weights, query) -> object:
-    """ParsedQuery's groups: every group, each any of its items."""
-    groups = [
-        anyof(tantivy, [item_query(tantivy, schema, weights, i) for i in group])
-        for group in query.groups
-    ]
-    if len(groups) == 1:
-        return groups[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, g) for g in groups])
-
-
-def filtered(tantivy, schema, query, keep=None, drop=(), drop_field="post"):
-    """query, only on posts in keep (None: all), none in drop (ids of
-    drop_field)."""
-    Query, Occur = tantivy.Query, tantivy.Occur
-    clauses = [(Occur.Must, query)]
-    if keep is not None:
-        clauses.append((Occur.Must, Query.term_set_query(schema, "post", list(keep))))
-    if drop:
-        clauses.append(
-            (Occur.MustNot, Query.term_set_query(schema, drop_field, list(drop)))
-        )
-    return query if len(clauses) == 1 else Query.boolean_query(clauses)
-
-
-def all_values(searcher, query, field_name: str) -> list[int]:
-    """The field of every document that matches, in ascending order."""
-    import tantivy
-
-    count = searcher.search(query, limit=1).count
-    if not count:
-        return []
-    result = searcher.search(
-        query, limit=count, order_by_field=field_name, order=tantivy.Order.Asc
-    )
-    return [key for key, _ in result.hits]
-
-
 class Matcher:
     """One selection against one engine: the tantivy queries and the post
     filters (conditions, exclusions, the template) it needs, each made once."""
 
     def __init__(self, conn: sqlite3.Connection, selection: Selection) -> None:
-        import tantivy
-
-        self.tantivy = tantivy
         self.conn = conn
         self.selection = selection
         self.engine = engine_of(conn)
         self.passage_schema = self.engine.passages.schema
         self.passage_query = query_of(
-            tantivy, self.passage_schema, PASSAGE_WEIGHTS, selection.query
+            self.passage_schema, PASSAGE_WEIGHTS, selection.query
         )
 
     def excluded_posts(self) -> set[int]:
@@ -160,9 +101,8 @@ class Matcher:
         if not self.selection.query.excluded:
             return set()
         query = anyof(
-            self.tantivy,
             [
-                item_query(self.tantivy, self.passage_schema, PASSAGE_WEIGHTS, item)
+                item_query(self.passage_schema, PASSAGE_WEIGHTS, item)
                 for item in self.selection.query.excluded
             ],
         )
@@ -189,7 +129,6 @@ class Matcher:
         """The passage query with every filter of the selection."""
         keep = self.allowed_posts() if with_conditions else None
         query = filtered(
-            self.tantivy,
             self.passage_schema,
             self.passage_query,
             keep,
@@ -198,9 +137,8 @@ class Matcher:
         template = self.template()
         if template:
             query = filtered(
-                self.tantivy, self.passage_schema, query, drop=template,
-                drop_field="passage",
-            )  # fmt: skip
+                self.passage_schema, query, drop=template, drop_field="passage"
+            )
         return query
 
 
@@ -219,17 +157,6 @@ def ranked(
     return ranked_posts(matcher, limit)
 
 
-def scored_hits(searcher, query, field_name: str, limit: int) -> list[tuple]:
-    """(score, value of field_name) of the best limit hits (0: all)."""
-    if limit <= 0:
-        limit = searcher.search(query, limit=1).count
-        if not limit:
-            return []
-    hits = searcher.search(query, limit=limit).hits
-    values = searcher.fast_field_values(field_name, [address for _, address in hits])
-    return [(score, value) for (score, _), value in zip(hits, values, strict=True)]
-
-
 def ranked_passages(matcher: Matcher, limit: int) -> list[tuple[int, float, int]]:
     fetch = limit + TIE_MARGIN if limit else 0
     hits = scored_hits(
@@ -243,10 +170,10 @@ def ranked_passages(matcher: Matcher, limit: int) -> list[tuple[int, float, int]
 
 
 def ranked_posts(matcher: Matcher, limit: int) -> list[tuple[int, float, int]]:
-    tantivy, conn = matcher.tantivy, matcher.conn
+    conn = matcher.conn
     searcher = matcher.engine.passage_searcher
     post_schema = matcher.engine.posts.schema
-    post_query = query_of(tantivy, post_schema, POST_WEIGHTS, matcher.selection.query)
+    post_query = query_of(post_schema, POST_WEIGHTS, matcher.selection.query)
     keep = matcher.allowed_posts()
     excluded = matcher.excluded_posts()
     # A post's document matches a query of several groups when its passages
@@ -255,7 +182,7 @@ def ranked_posts(matcher: Matcher, limit: int) -> list[tuple[int, float, int]]:
     if len(matcher.selection.query.groups) > 1:
         matching = set(all_values(searcher, matcher.passage_query, "post"))
         keep = matching if keep is None else keep & matching
-    query = filtered(tantivy, post_schema, post_query, keep, excluded)
+    query = filtered(post_schema, post_query, keep, excluded)
     fetch = limit + TIE_MARGIN if limit else 0
     hits = scored_hits(matcher.engine.post_searcher, query, "post", fetch)
     found = {post_id for _, post_id in hits}
@@ -284,9 +211,7 @@ def best_passages(matcher: Matcher, post_ids: list[int]) -> dict[int, tuple[int,
     by BM25, one of the template only when nothing else in it matches."""
     if not post_ids:
         return {}
-    query = filtered(
-        matcher.tantivy, matcher.passage_schema, matcher.passage_query, post_ids
-    )
+    query = filtered(matcher.passage_schema, matcher.passage_query, post_ids)
     hits = scored_hits(matcher.engine.passage_searcher, query, "passage", 0)
     template = {
         pid
@@ -391,7 +316,7 @@ def post_ids(conn: sqlite3.Connection, selection: Selection) -> set[int]:
         # (engine.SEPARATOR): one group matches there exactly when it matches
         # a passage outside the template. A post, not a passage, per hit.
         posts = matcher.engine.posts
-        post_query = query_of(matcher.tantivy, posts.schema, POST_WEIGHTS, query)
+        post_query = query_of(posts.schema, POST_WEIGHTS, query)
         return set(all_values(matcher.engine.post_searcher, post_query, "post"))
     return set(
         all_values(matcher.engine.passage_searcher, matcher.passages_matching(), "post")
