@@ -49,10 +49,21 @@ def table_counts(index: Path) -> dict[str, int]:
         conn.close()
 
 
-def test_commands_started_together_analyse_the_changed_files_once(tmp_path):
-    corpus = big_corpus(tmp_path / "corpus", 4)
+def indexed_copies(tmp_path: Path, copies: int) -> tuple[Path, Path]:
+    """(corpus, index): copies of the bundled posts, indexed."""
+    corpus = big_corpus(tmp_path / "corpus", copies)
     index = tmp_path / "i.sqlite"
     update_index(corpus, index)
+    return corpus, index
+
+
+def assert_equals_a_fresh_build(corpus: Path, index: Path, tmp_path: Path) -> None:
+    update_index(corpus, tmp_path / "fresh.sqlite")
+    assert table_counts(index) == table_counts(tmp_path / "fresh.sqlite")
+
+
+def test_commands_started_together_analyse_the_changed_files_once(tmp_path):
+    corpus, index = indexed_copies(tmp_path, 4)
     changed = change(corpus, 8)
     where = ("--corpus", str(corpus), "--index", str(index))
     updaters = [airesearch("index", *where, "--json") for _ in range(3)]
@@ -73,14 +84,11 @@ def test_commands_started_together_analyse_the_changed_files_once(tmp_path):
     assert all(report["added"] == report["deleted"] == 0 for report in reports)
     for found in answers:  # every answer reflects the change
         assert sorted(hit["path"] for hit in found) == changed
-    update_index(corpus, tmp_path / "fresh.sqlite")
-    assert table_counts(index) == table_counts(tmp_path / "fresh.sqlite")
+    assert_equals_a_fresh_build(corpus, index, tmp_path)
 
 
 def test_updates_started_together_report_the_work_once(tmp_path):
-    corpus = big_corpus(tmp_path / "corpus", 4)
-    index = tmp_path / "i.sqlite"
-    update_index(corpus, index)
+    corpus, index = indexed_copies(tmp_path, 4)
     changed = change(corpus, 8)
     where = ("--corpus", str(corpus), "--index", str(index))
     updaters = [airesearch("index", *where, "--json") for _ in range(4)]
@@ -89,9 +97,7 @@ def test_updates_started_together_report_the_work_once(tmp_path):
 
 
 def test_a_killed_updater_is_taken_over_by_one_that_waits(tmp_path):
-    corpus = big_corpus(tmp_path / "corpus", 1)
-    index = tmp_path / "i.sqlite"
-    update_index(corpus, index)
+    corpus, index = indexed_copies(tmp_path, 1)
     big_corpus(corpus, 12)  # much to analyse
     where = ("--corpus", str(corpus), "--index", str(index))
     first = airesearch("index", *where)
@@ -104,14 +110,11 @@ def test_a_killed_updater_is_taken_over_by_one_that_waits(tmp_path):
     report = json.loads(second.communicate(timeout=180)[0])
     assert second.returncode == 0
     assert report["added"] == 5 * 11 and report["posts"] == 5 * 12
-    update_index(corpus, tmp_path / "fresh.sqlite")
-    assert table_counts(index) == table_counts(tmp_path / "fresh.sqlite")
+    assert_equals_a_fresh_build(corpus, index, tmp_path)
 
 
 def test_nobody_waits_forever_for_an_update_that_does_not_end(tmp_path):
-    corpus = big_corpus(tmp_path / "corpus", 1)
-    index = tmp_path / "i.sqlite"
-    update_index(corpus, index)
+    corpus, index = indexed_copies(tmp_path, 1)
     change(corpus, 1)
     with open(lock_path(str(index)), "r+") as held:  # an update under way
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -136,9 +139,7 @@ def test_nobody_waits_forever_for_an_update_that_does_not_end(tmp_path):
 
 
 def test_a_dead_holder_leaves_no_lock_behind(tmp_path):
-    corpus = big_corpus(tmp_path / "corpus", 1)
-    index = tmp_path / "i.sqlite"
-    update_index(corpus, index)
+    corpus, index = indexed_copies(tmp_path, 1)
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import fcntl, sys, time; f = open(sys.argv[1], 'a');"
