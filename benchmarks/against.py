@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from revision import checked_out
+
 HERE = Path(__file__).resolve().parent.parent
 COMMANDS = (
     ["keywords", "--since", "2026-04-01", "--until", "2026-04-30", "--json"],
@@ -63,20 +65,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     corpus = os.path.abspath(args.corpus)
-    with tempfile.TemporaryDirectory() as tmp:
-        before = Path(tmp) / "before"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(before), args.before],
-            cwd=HERE, check=True, capture_output=True,
-        )  # fmt: skip
-        try:
-            sides = {"before": before, "after": HERE}
-            report = measure(sides, corpus, tmp, args.builds, args.runs)
-        finally:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(before)],
-                cwd=HERE, capture_output=True,
-            )  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        checked_out(args.before, Path(tmp) / "before") as before,
+    ):
+        sides = {"before": before, "after": HERE}
+        report = measure(sides, corpus, tmp, args.builds, args.runs)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0

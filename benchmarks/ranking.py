@@ -26,6 +26,8 @@ import tempfile
 import tomllib
 from pathlib import Path
 
+from revision import checked_out
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 JUDGMENTS = HERE / "ranking_judgments.toml"
@@ -101,13 +103,11 @@ def main() -> int:
     )  # fmt: skip
     args = parser.parse_args()
     folder = os.path.abspath(args.folder)
-    work = Path(tempfile.mkdtemp(prefix="ranking-"))
-    before = work / "before"
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(before), args.before],
-        cwd=REPO, check=True, capture_output=True,
-    )  # fmt: skip
-    try:
+    with (
+        tempfile.TemporaryDirectory(prefix="ranking-") as tmp,
+        checked_out(args.before, Path(tmp) / "before") as before,
+    ):
+        work = Path(tmp)
         sides = {"before": before, "after": REPO}
         indexes = {side: str(work / f"{side}.sqlite") for side in sides}
         for side, tree in sides.items():
@@ -158,11 +158,6 @@ def main() -> int:
             if values:
                 report[side]["ndcg@10"] = round(sum(values) / len(values), 3)
         print(json.dumps(report, ensure_ascii=False, indent=2))
-    finally:
-        subprocess.run(
-            ["git", "worktree", "remove", "--force", str(before)],
-            cwd=REPO, capture_output=True,
-        )  # fmt: skip
     return 0
 
 
