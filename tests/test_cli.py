@@ -225,6 +225,32 @@ def test_real_process_fast_path_gives_what_typer_gives(where):
     assert bad.returncode == 2 and bad.stderr.startswith("airesearch: unbalanced quote")
 
 
+def test_real_process_index_without_typer_reports_as_typer_does(tmp_path):
+    # `index` is answered without Typer (launch.py): the same report, the same
+    # JSON object, the same errors as the Typer command gives.
+    import shutil
+
+    from airesearch.ingest.corpus import bundled_corpus
+
+    shutil.copytree(bundled_corpus(), tmp_path / "corpus")
+    where = ["--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "i")]
+    first = run_cli("index", *where, "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["added"] == 5
+    again = run_cli("index", *where, "--json")
+    typer_again = invoke("index", *where, "--json")
+    fast_report, typer_report = json.loads(again.stdout), json.loads(typer_again.stdout)
+    assert fast_report["unchanged"] == typer_report["unchanged"] == 5
+    assert "(already up to date)" in again.stderr
+    (tmp_path / "corpus" / "new.md").write_text("# 新しい記事\n\nGPUの話。\n")
+    assert json.loads(run_cli("index", *where, "--json").stdout)["added"] == 1
+    rebuilt = run_cli("index", *where, "--rebuild", "--no-follow", "--json")
+    assert json.loads(rebuilt.stdout)["added"] == 6
+    missing = run_cli("index", "--corpus", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and missing.stderr.startswith("airesearch: ")
+    assert "Traceback" not in missing.stderr
+
+
 def test_real_process_table_output_and_errors(where):
     result = run_cli("search", "ナルヴィク", *where, env_extra={"NO_COLOR": "1"})
     assert result.returncode == 0 and "Nscaleの欧州投資" in result.stdout

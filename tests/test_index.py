@@ -20,6 +20,7 @@ from airesearch.index.build import (
 )
 from airesearch.index.freshness import check_in_background, corpus_changed
 from airesearch.index.post_terms import decode
+from airesearch.index.updates import index_figures
 from airesearch.models import SearchRequest
 from airesearch.queries.search import search
 
@@ -84,6 +85,21 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     (messy_copy / "new.md").write_text("---\ntitle: 新規\n---\nサンバノバの新チップ。")
     report = update_index(messy_copy, index)
     assert (report.added, report.updated, report.deleted) == (1, 1, 1)
+    # An unchanged re-check reports the figures the last change stored; they
+    # are the index's counts after that change.
+    again = update_index(messy_copy, index)
+    with sqlite3.connect(index) as counting:
+        counted = index_figures(counting)
+    for found in (report, again):
+        assert (found.posts, found.passages, found.dropped, found.terms) == (
+            counted["posts"], counted["passages"], counted["dropped"],
+            counted["terms"],
+        )  # fmt: skip
+    (messy_copy / "extra.md").write_text("# 追加\n\nラピダスの工場。")
+    update_index(messy_copy, index)
+    assert update_index(messy_copy, index).posts == counted["posts"] + 1
+    (messy_copy / "extra.md").unlink()
+    update_index(messy_copy, index)
     assert paths_found(index, "量子アニーリング") == {"notes/plain.txt"}
     assert paths_found(index, "エヌビディア") == set()
     assert paths_found(index, "インド") == set()

@@ -24,6 +24,9 @@ from airesearch.cli.launch import SPECS, parse_options
           "--output": "g.json", "--top": 50, "--since": None}),
         ("search", ["GPU", "--json"], {"--limit": 10, "--exact": False,
                                        "--tag": [], "--color": "auto"}),
+        ("index", ["--no-follow", "--scheduler", "tcp://127.0.0.1:8786"],
+         {"--no-follow": True, "--follow": False, "--rebuild": False,
+          "--scheduler": "tcp://127.0.0.1:8786"}),
     ),
 )  # fmt: skip
 def test_listing_options_are_parsed(command, args, expected):
@@ -49,6 +52,8 @@ def test_listing_options_are_parsed(command, args, expected):
         ("graph", ["--json", "--edges", "both"]),
         ("graph", ["--json", "--depth", "deep"]),
         ("graph", ["--json", "NVIDIA"]),
+        ("index", ["--follow", "--no-follow"]),
+        ("index", ["stray"]),
     ),
 )
 def test_anything_it_cannot_check_goes_to_typer(command, args):
@@ -65,7 +70,7 @@ def typer_options(command: str) -> dict:
         name: param
         for param in typer_params(command)
         if param.param_type_name == "option"
-        for name in param.opts
+        for name in (*param.opts, *param.secondary_opts)
     }
 
 
@@ -88,7 +93,11 @@ def test_the_fast_path_reads_every_option_as_typer_does(command):
         | {alias for alias, name in ALIASES.items() if name in spec.valued}
     )  # fmt: skip
     for name in spec.flags:
-        assert options[name].is_flag and options[name].default is False, name
+        option = options[name]
+        # A --x/--no-x pair is two flags of the fast path, one value (None
+        # unless given) for Typer.
+        paired = bool(option.secondary_opts)
+        assert option.is_flag and option.default is (None if paired else False), name
     for name, default in spec.valued.items():
         option = options[name]
         assert not option.is_flag and not option.multiple, name

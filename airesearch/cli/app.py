@@ -74,14 +74,10 @@ def index(
     json_out: Json = False,
 ) -> None:
     """Build or update the index: only new and changed files are analysed."""
-    root, index_path = commands.locate(commands.Where(corpus, index, entities_file))
-    report = commands.build(
-        root, index_path, rebuild, follow, entities_file,
-        scheduler=scheduler or os.environ.get("AIRESEARCH_SCHEDULER") or None,
+    commands.index_and_report(
+        commands.Where(corpus, index, entities_file), rebuild, follow,
+        scheduler or os.environ.get("AIRESEARCH_SCHEDULER") or None, json_out,
     )  # fmt: skip
-    render.print_index_report(report)
-    if json_out:
-        render.emit_record(report, render.Output.json)
 
 
 @app.command()

@@ -77,6 +77,22 @@ def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
     return open_index(index_path), root, index_path
 
 
+def index_and_report(
+    where: Where,
+    rebuild: bool,
+    follow: bool | None,
+    scheduler: str | None,
+    json_out: bool = False,
+) -> None:
+    """`airesearch index`: build or update, the summary on stderr (and as a JSON
+    object on stdout with json_out)."""
+    root, index_path = locate(where)
+    report = build(root, index_path, rebuild, follow, where.entities, scheduler)
+    render.print_index_report(report)
+    if json_out:
+        render.emit_record(report, render.Output.json)
+
+
 def build(
     root: str,
     index_path: str,

@@ -1,7 +1,7 @@
 """The console entry point. A listing asked as data (--json, --jsonl, --csv:
-`search`, `entities`, `entity`, `deals`, `kwic`, `graph`) is answered here
-without importing Typer (which, with pydantic, costs 150–250 ms of start-up);
-anything this small
+`search`, `entities`, `entity`, `deals`, `kwic`, `graph`) and `index` are
+answered here without importing Typer (which, with pydantic, costs 150–250 ms
+of start-up: more than an unchanged re-check itself); anything this small
 parser does not recognise, or any value it cannot check, goes to the Typer app
 in cli/app.py, which owns all messages.
 """
@@ -32,6 +32,13 @@ class Spec(namedtuple("Spec", "flags valued repeated positional")):
 
 ALIASES = {"-o": "--output"}
 SPECS = {
+    # --follow/--no-follow: flags that set one value (None unless given).
+    "index": Spec(
+        {"--json", "--rebuild", "--follow", "--no-follow"},
+        {"--corpus": None, "--index": None, "--entities": None, "--scheduler": None},
+        set(),
+        None,
+    ),
     "search": Spec(
         {"--json", "--jsonl", "--csv", "--passages", "--no-update", "--exact"},
         {**COMMON, **SINCE_UNTIL, "--limit": 10, "--entity": None},
@@ -69,11 +76,18 @@ SPECS = {
     ),
 }  # fmt: skip
 COLORS = ("auto", "always", "never")
+# Commands the fast path answers whatever the output (the others: as data only,
+# since their tables are Rich's and Typer's help is needed anyway).
+ALWAYS_FAST = {"index"}
 
 
 def main() -> None:
     argv = sys.argv[1:]
-    if argv[:1] and argv[0] in SPECS and DATA_FORMATS.intersection(argv):
+    if (
+        argv[:1]
+        and argv[0] in SPECS
+        and (argv[0] in ALWAYS_FAST or DATA_FORMATS.intersection(argv))
+    ):
         options = parse_options(argv[0], argv[1:])
         if options is not None:
             exit_now(FAST[argv[0]](options))
@@ -137,6 +151,8 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
         return False
     if positional is None and words:
         return False
+    if options.get("--follow") and options.get("--no-follow"):
+        return False
     numbers = [n for n, d in SPECS[command].valued.items() if isinstance(d, int)]
     for name in numbers:
         if name in options and not str(options[name]).lstrip("-").isdigit():
@@ -194,12 +210,24 @@ def answering(fast):
                 options.get("--json", False), options.get("--jsonl", False),
                 options.get("--csv", False),
             )  # fmt: skip
-            color = render.Color(options["--color"])
+            color = render.Color(options.get("--color", "auto"))
             return fast(options, where, out, color) or 0
         except render.HANDLED as error:
             return render.exit_code(error)
 
     return run
+
+
+@answering
+def fast_index(options, where, out, color) -> None:
+    from airesearch.cli.commands import index_and_report
+
+    follow = True if options["--follow"] else False if options["--no-follow"] else None
+    index_and_report(
+        where, options["--rebuild"], follow,
+        options["--scheduler"] or os.environ.get("AIRESEARCH_SCHEDULER") or None,
+        json_out=options["--json"],
+    )  # fmt: skip
 
 
 @answering
@@ -289,6 +317,7 @@ def fast_graph(options, where, out, color) -> int:
 
 
 FAST = {
+    "index": fast_index,
     "search": fast_search,
     "entities": fast_entities,
     "entity": fast_entity,

@@ -6,6 +6,7 @@ decides between an update and a new build, and calls apply_changes.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections import namedtuple
@@ -32,6 +33,8 @@ Changes = namedtuple("Changes", "files follow problems entities")
 Run = namedtuple("Run", "progress workers started index_path cluster", defaults=(None,))
 # What changed on disk since the index was last updated.
 Plan = namedtuple("Plan", "changed deleted known")
+# The meta key of index_figures, as of the last update that changed the index.
+FIGURES_KEY = "figures"
 
 
 def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
@@ -42,19 +45,22 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
     the generation this one wrote."""
     from airesearch.ingest.gazetteer import load_gazetteer
 
-    load_gazetteer(changes.entities)  # before workers fork: they share it
     conn.execute("BEGIN IMMEDIATE")
     writer = folder = None
     try:
         plan = plan_changes(conn, changes.files)
         current = engine.current_folder(conn)
+        figures = None
         if current and not (plan.changed or plan.deleted):
-            written = {"added": 0, "updated": 0, "warnings": []}  # engine stays
+            # Nothing to write: the engine, the aliases (the gazetteer is the
+            # index's, else it would be rebuilt) and the figures stay.
+            written = {"added": 0, "updated": 0, "warnings": []}
             written["warnings"] += [
                 {"path": p, "message": m} for p, m in changes.problems
             ]
-            store_aliases(conn, changes.entities)
+            figures = stored_figures(conn)
         else:
+            load_gazetteer(changes.entities)  # before workers fork: they share it
             name = engine.new_folder_name(run.index_path)
             folder = engine.folder_for(run.index_path, name)
             try:
@@ -68,6 +74,12 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
                 (engine.ENGINE_KEY, name),
             )
         write_meta(conn, root, changes, plan)
+        if figures is None:
+            figures = index_figures(conn)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                (FIGURES_KEY, json.dumps(figures)),
+            )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -76,7 +88,7 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
         if folder is not None:
             engine.remove_folder(folder)
         raise
-    return index_report(conn, root, changes, plan, written, run)
+    return index_report(conn, root, changes, plan, written, run, figures)
 
 
 def plan_changes(conn, files: list) -> Plan:
@@ -161,8 +173,9 @@ def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
     )
 
 
-def index_report(conn, root, changes, plan: Plan, written: dict, run: Run):
-    figures = index_figures(conn)
+def index_report(
+    conn, root: str, changes, plan: Plan, written: dict, run: Run, figures: dict
+):
     skipped = [
         {"path": path, "reason": reason}
         for path, reason in conn.execute(
@@ -185,6 +198,14 @@ def index_report(conn, root, changes, plan: Plan, written: dict, run: Run):
         seconds=round(time.perf_counter() - run.started, 3),
         bytes_analysed=sum(f.size for f in plan.changed),
     )
+
+
+def stored_figures(conn: sqlite3.Connection) -> dict[str, int] | None:
+    """index_figures as the last update that changed something stored them
+    (counting 1 M passages again would be most of an unchanged re-check)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (FIGURES_KEY,))
+    stored = row.fetchone()
+    return json.loads(stored[0]) if stored else None
 
 
 def index_figures(conn: sqlite3.Connection) -> dict[str, int]:

@@ -186,32 +186,25 @@ def print_cluster(address: str, workers: int) -> None:
 
 
 def print_index_report(report, verbose: bool = True) -> None:
-    """The summary of an index run, on stderr."""
-    err = console(stderr=True)
+    """The summary of an index run, on stderr: plain lines (no markup to read
+    in a path, and no Rich to load for a re-check that found nothing)."""
     changed = report.added + report.updated + report.deleted
-    err.print(
+    lines = [
         f"indexed {plural(report.posts, 'post')}, {plural(report.passages, 'passage')} "
         f"({report.dropped} repeated passages dropped), "
         f"{plural(report.terms, 'distinct term')} "
         f"in {report.seconds:.2f} s; {report.added} added, {report.updated} updated, "
         f"{report.deleted} deleted, {report.unchanged} unchanged"
-        + ("" if changed else " (already up to date)"),
-        soft_wrap=True,
-        highlight=False,
-    )
+        + ("" if changed else " (already up to date)")
+    ]
     if report.skipped:
-        err.print(f"{plural(len(report.skipped), 'file')} skipped:", highlight=False)
-        for item in report.skipped:
-            err.print(
-                f"  {item['path']}: {item['reason']}", soft_wrap=True, highlight=False
-            )
+        lines.append(f"{plural(len(report.skipped), 'file')} skipped:")
+        lines += [f"  {item['path']}: {item['reason']}" for item in report.skipped]
     if verbose:
-        for item in report.warnings:
-            err.print(
-                f"warning: {item['path']}: {item['message']}",
-                soft_wrap=True,
-                highlight=False,
-            )
+        lines += [
+            f"warning: {item['path']}: {item['message']}" for item in report.warnings
+        ]
+    print("\n".join(lines), file=sys.stderr)
 
 
 def message(text: str) -> None:
