@@ -14,12 +14,16 @@ from airesearch.cli.commands import Where, locate
 from airesearch.errors import AiresearchError
 from airesearch.index import postings
 from airesearch.index.build import (
-    default_index_path,
     open_index,
     update_index,
 )
 from airesearch.index.freshness import check_in_background, corpus_changed
 from airesearch.index.post_terms import decode
+from airesearch.index.stamp import (
+    default_index_path,
+    stamp_follows,
+    start_early_check,
+)
 from airesearch.index.updates import index_figures
 from airesearch.models import SearchRequest
 from airesearch.queries.search import search
@@ -157,6 +161,42 @@ def test_the_background_check_notices_every_kind_of_change(
     assert check_in_background(conn, root)() is False
     CHANGES[change](messy_copy)
     assert check_in_background(conn, root)() is True
+
+
+@pytest.mark.parametrize("change", ["edited in place", "added in a subfolder"])
+def test_the_check_started_before_the_imports_is_the_one_answered(
+    messy_copy, tmp_path, change
+):
+    # The console entry starts the check from the stamp alone (stamp.py), before
+    # it opens the index; the command takes it over, once.
+    index = tmp_path / "i.sqlite"
+    update_index(settled(messy_copy), index)
+    assert stamp_follows(str(index)) is False
+    root = str(messy_copy.resolve())
+    conn = open_index(index)
+    early = start_early_check(str(messy_copy), str(index))
+    assert early is not None and early.corpus == root
+    assert corpus_changed(conn, root, str(index), early=early) is False
+    assert early.taken and early.take(root, early.stamp, False) is None  # once
+    CHANGES[change](messy_copy)
+    early = start_early_check(str(messy_copy), str(index))
+    assert corpus_changed(conn, root, str(index), early=early) is True
+    # A check that looks otherwise (links followed) is stopped, another started.
+    other = start_early_check(str(messy_copy), str(index))
+    other.follow = True
+    assert check_in_background(conn, root, str(index), other)() is True
+    assert other.taken and other.pid is None
+
+
+def test_no_early_check_without_a_stamp_that_says_how_it_listed(messy_copy, tmp_path):
+    index = tmp_path / "i.sqlite"
+    assert start_early_check(str(messy_copy), str(index)) is None  # no index yet
+    update_index(messy_copy, index)
+    Path(f"{index}.listed").write_text("files modified after this file …\n")
+    assert stamp_follows(str(index)) is None
+    assert start_early_check(str(messy_copy), str(index)) is None
+    assert start_early_check(str(tmp_path / "nowhere"), str(index)) is None
+    assert start_early_check(None, str(index)) is None
 
 
 def test_without_a_stamp_the_fingerprint_is_checked(messy_copy, tmp_path):

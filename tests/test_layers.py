@@ -27,7 +27,8 @@ FLOORS = (
     },
     {
         "index": (
-            "sql", "aggregates", "post_terms", "schema", "engine", "engine_queries",
+            "stamp", "sql", "aggregates", "post_terms", "schema", "engine",
+            "engine_queries",
             "postings",
             "boilerplate",
             "storage", "updates", "update_lock", "build", "freshness",

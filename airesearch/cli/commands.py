@@ -12,13 +12,9 @@ import sqlite3
 import sys
 from collections import namedtuple
 
-from airesearch.index.build import (
-    default_index_path,
-    needs_rebuild,
-    open_index,
-    update_index,
-)
+from airesearch.index.build import needs_rebuild, open_index, update_index
 from airesearch.index.freshness import check_in_background, corpus_changed
+from airesearch.index.stamp import index_path_for
 from airesearch.ingest.corpus import bundled_corpus, check_corpus
 from airesearch.models import SearchRequest
 from airesearch.output import render, research_render
@@ -45,17 +41,18 @@ HIT_COLUMNS = [
 
 
 # What the user chose for every command: the corpus folder, the index file and
-# a gazetteer of their own (None: the defaults).
-Where = namedtuple("Where", "corpus index entities", defaults=(None, None, None))
+# a gazetteer of their own (None: the defaults); and the freshness check of
+# that corpus the console entry started before its imports (stamp.QuickCheck),
+# if it did.
+Where = namedtuple(
+    "Where", "corpus index entities early", defaults=(None, None, None, None)
+)
 
 
 def locate(where: Where) -> tuple[str, str]:
     """(corpus folder, index file): by default the bundled posts and a cache file."""
     root = check_corpus(where.corpus or bundled_corpus())
-    if where.index:
-        return root, os.path.abspath(where.index)
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return root, default_index_path(root, cache)
+    return root, index_path_for(root, where.index)
 
 
 def follow_links_default() -> bool:
@@ -69,7 +66,7 @@ def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
     root, index_path = locate(where)
     if os.path.exists(index_path):
         conn = open_index(index_path)
-        if not corpus_changed(conn, root, index_path, where.entities):
+        if not corpus_changed(conn, root, index_path, where.entities, where.early):
             return conn, root, index_path
         conn.close()
     report = build(root, index_path, rebuild=False, entities=where.entities)
@@ -133,9 +130,10 @@ def run_search(
         if needs_rebuild(conn, root, where.entities):  # schema, analysis, gazetteer
             conn.close()
             conn, _, _ = fresh_index(where)
-        changed = (
-            check_in_background(conn, root, index_path) if update else lambda: False
-        )
+        if update:
+            changed = check_in_background(conn, root, index_path, where.early)
+        else:
+            changed = lambda: False  # noqa: E731
         try:
             hits = search(conn, request)
         finally:

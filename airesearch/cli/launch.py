@@ -188,23 +188,30 @@ def checked(command: str, options: dict, positional: str | None) -> bool:
     return True
 
 
-def answering(fast):
-    """Run a fast command; its errors end as in cli/app.py (render.exit_code)."""
+def answering(fast, early_check: bool = True):
+    """Run a fast command; its errors end as in cli/app.py (render.exit_code).
+    early_check: start the corpus's freshness check before the imports (for a
+    command that reads a fresh index; `index` lists every file itself)."""
 
     def run(options: dict) -> int:
+        corpus, index, entities = (
+            options.get(name) or os.environ.get(variable) or None
+            for name, variable in (
+                ("--corpus", "AIRESEARCH_CORPUS"),
+                ("--index", "AIRESEARCH_INDEX"),
+                ("--entities", "AIRESEARCH_ENTITIES"),
+            )
+        )
+        early = None
+        if early_check and not options.get("--no-update"):
+            # First, so that find stats the corpus while this process imports.
+            from airesearch.index.stamp import start_early_check
+
+            early = start_early_check(corpus, index)
         from airesearch.cli.commands import Where
         from airesearch.output import render
 
-        where = Where(
-            *(
-                options.get(name) or os.environ.get(variable) or None
-                for name, variable in (
-                    ("--corpus", "AIRESEARCH_CORPUS"),
-                    ("--index", "AIRESEARCH_INDEX"),
-                    ("--entities", "AIRESEARCH_ENTITIES"),
-                )
-            )
-        )
+        where = Where(corpus, index, entities, early)
         try:
             out = render.choose_output(
                 options.get("--json", False), options.get("--jsonl", False),
@@ -214,12 +221,14 @@ def answering(fast):
             return fast(options, where, out, color) or 0
         except render.HANDLED as error:
             return render.exit_code(error)
+        finally:
+            if early is not None:
+                early.cancel()  # not taken: the index was missing or rebuilt
 
     return run
 
 
-@answering
-def fast_index(options, where, out, color) -> None:
+def index_command(options, where, out, color) -> None:
     from airesearch.cli.commands import index_and_report
 
     follow = True if options["--follow"] else False if options["--no-follow"] else None
@@ -228,6 +237,9 @@ def fast_index(options, where, out, color) -> None:
         options["--scheduler"] or os.environ.get("AIRESEARCH_SCHEDULER") or None,
         json_out=options["--json"],
     )  # fmt: skip
+
+
+fast_index = answering(index_command, early_check=False)
 
 
 @answering

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from airesearch.errors import AiresearchError, damaged_index, index_error
 from airesearch.index import engine
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from airesearch.index.stamp import write_stamp
 from airesearch.index.update_lock import update_lock
 from airesearch.ingest.corpus import check_corpus, find_posts
 from airesearch.models import IndexReport
@@ -29,16 +30,6 @@ from airesearch.models import IndexReport
 STAMP_MARGIN_NS = 20_000_000
 
 ProgressCallback = Callable[[int, int, int, int], None]
-
-
-def default_index_path(corpus: str, cache_home: str) -> str:
-    """One index file per corpus folder, in the user's cache directory."""
-    import zlib  # crc32 names the file; hashlib would cost start-up time
-
-    base = cache_home
-    digest = f"{zlib.crc32(corpus.encode('utf-8', 'surrogateescape')):08x}"
-    name = os.path.basename(corpus.rstrip(os.sep)) or "corpus"
-    return os.path.join(base, "airesearch", f"{name}-{digest}.sqlite")
 
 
 def check_index_file(path: str) -> None:
@@ -194,24 +185,8 @@ def update_on(
         except sqlite3.OperationalError as error:
             raise AiresearchError(f"cannot build index {index_path}: {error}") from None
     remove_stale_engines(index_path)
-    write_stamp(index_path, listed_ns)
+    write_stamp(index_path, listed_ns, follow)
     return report
-
-
-def stamp_path(index_path: str) -> str:
-    """The file whose modification time is when the index last listed the
-    corpus (see freshness.py)."""
-    return index_path + ".listed"
-
-
-def write_stamp(index_path: str, listed_ns: int) -> None:
-    stamp = stamp_path(index_path)
-    try:
-        with open(stamp, "w") as handle:
-            handle.write("files modified after this file were not yet indexed\n")
-        os.utime(stamp, ns=(listed_ns, listed_ns))
-    except OSError:
-        pass  # without a stamp, searches use the thorough check
 
 
 def stored_follow(index_path: str, default: bool) -> bool:

@@ -6,7 +6,9 @@ modification time is the moment the update began to list the corpus; then
 for a file or folder modified since: an edited file has a newer time, and
 adding, deleting or renaming a file gives its folder a newer time. find stops at
 the first one. A newer file that is not a post is a false alarm: the update it
-causes finds nothing to analyse and moves the stamp.
+causes finds nothing to analyse and moves the stamp. The console entry starts
+this check first thing, before its imports (stamp.start_early_check), and the
+command takes it over once it has opened the index.
 
 The thorough way, when there is no stamp or no usable find: every post file's
 name, size and modification time, summed into one fingerprint that the index
@@ -20,7 +22,8 @@ import os
 import sqlite3
 from collections.abc import Callable
 
-from airesearch.index.build import needs_rebuild, read_meta, stamp_path
+from airesearch.index.build import needs_rebuild, read_meta
+from airesearch.index.stamp import QuickCheck, stamp_path, start_quick_check
 from airesearch.ingest.corpus import corpus_fingerprint, walk_posts
 
 
@@ -29,12 +32,16 @@ def corpus_changed(
     corpus: str | os.PathLike,
     index_path: str | None = None,
     entities_file: str | os.PathLike | None = None,
+    early: QuickCheck | None = None,
 ) -> bool:
     """Whether any post file was added, changed or deleted since the last update
-    (or the index must be rebuilt: another schema, analysis or gazetteer)."""
+    (or the index must be rebuilt: another schema, analysis or gazetteer).
+    early: the quick check the console entry started (stamp.start_early_check)."""
     if needs_rebuild(conn, corpus, entities_file):
+        if early is not None:
+            early.cancel()
         return True
-    return check_in_background(conn, os.fspath(corpus), index_path)()
+    return check_in_background(conn, os.fspath(corpus), index_path, early)()
 
 
 def fingerprint_changed(meta: dict, corpus: str) -> bool:
@@ -43,68 +50,30 @@ def fingerprint_changed(meta: dict, corpus: str) -> bool:
 
 
 def check_in_background(
-    conn: sqlite3.Connection, corpus: str, index_path: str | None = None
+    conn: sqlite3.Connection,
+    corpus: str,
+    index_path: str | None = None,
+    early: QuickCheck | None = None,
 ) -> Callable[[], bool]:
     """Start the check in another process, so that it runs on the other core
     while this one searches; call the result for the answer. The index must be
-    of this schema and analysis (needs_rebuild is False)."""
+    of this schema and analysis (needs_rebuild is False). early: a quick check
+    already under way, used if it looks at this corpus and stamp as this
+    index's setting says (else stopped and started again)."""
     meta = read_meta(conn)
     if index_path is None:
         index_path = conn.execute("PRAGMA database_list").fetchone()[2]
-    found = spawn_find(corpus, stamp_path(index_path), meta)
-    if found is not None:
-        return found
-    return fork_fingerprint(meta, corpus)
-
-
-def find_command(corpus: str, stamp: str, follow: bool) -> list[str]:
-    """find for the first file or folder newer than the stamp, hidden folders
-    pruned. No name tests: GNU find runs them before -newer on every file,
-    which costs more than the stat; a newer file that is not a post (an image,
-    an editor's backup) is a false alarm that costs one update."""
-    return [
-        "find", "-L" if follow else "-P", corpus, "-mindepth", "1",
-        "(", "-type", "d", "-name", ".*", "-prune", ")", "-o",
-        "(", "-newer", stamp, "-print", "-quit", ")",
-    ]  # fmt: skip
-
-
-def spawn_find(corpus: str, stamp: str, meta: dict) -> Callable[[], bool] | None:
-    """Start find for anything newer than the stamp; None when there is no stamp
-    or no find. The answer falls back to the fingerprint if find fails (an
-    unreadable folder, a loop of links)."""
-    try:
-        stamp_ns = os.stat(stamp).st_mtime_ns
-        if os.stat(corpus).st_mtime_ns > stamp_ns:
-            return lambda: True  # a post added, deleted or renamed at the top
-    except OSError:
-        return None
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.posix_spawnp(
-            "find",
-            find_command(corpus, stamp, meta.get("follow_links") == "1"),
-            # Byte-wise name matching: a UTF-8 locale makes find's tests slower.
-            {**os.environ, "LC_ALL": "C"},
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-                (os.POSIX_SPAWN_CLOSE, read_end),
-            ],
-        )
-    except (OSError, AttributeError):  # no find, or no posix_spawn (Windows)
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    os.close(write_end)
+    follow = meta.get("follow_links") == "1"
+    check = early and early.take(corpus, stamp_path(index_path), follow)
+    if check is None:
+        check = start_quick_check(corpus, index_path, follow)
+    if check is None:
+        return fork_fingerprint(meta, corpus)
 
     def changed() -> bool:
-        with os.fdopen(read_end, "rb") as output:
-            newer = output.read()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            return fingerprint_changed(meta, corpus)
-        return bool(newer.strip())
+        # find failed (an unreadable folder, a loop of links): the thorough way.
+        answer = check.answer()
+        return fingerprint_changed(meta, corpus) if answer is None else answer
 
     return changed
 
