@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -73,6 +73,9 @@ CREATE TABLE entity_cues (
     PRIMARY KEY (entity, type, cue)
 ) WITHOUT ROWID;
 CREATE INDEX mentions_post ON mentions (post_id);
+-- The mentions in the blog's template (boilerplate.entity_losses) are looked up
+-- by passage: by post they would be every mention of the index.
+CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without
 -- reading the gazetteer: alias key -> entity key.
 -- Money figures (ingest/figures.py), one row per figure and parties in a post;
