@@ -86,6 +86,8 @@ def scored_hits(searcher, query, field_name: str, limit: int) -> list[tuple]:
         limit = searcher.search(query, limit=1).count
         if not limit:
             return []
-    hits = searcher.search(query, limit=limit).hits
+    # No count: with a count tantivy must visit every match; without, a top-k
+    # of terms skips the blocks that cannot enter it (block-max WAND).
+    hits = searcher.search(query, limit=limit, count=False).hits
     values = searcher.fast_field_values(field_name, [address for _, address in hits])
     return [(score, value) for (score, _), value in zip(hits, values, strict=True)]
