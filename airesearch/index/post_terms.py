@@ -78,11 +78,11 @@ class TermBook:
         """Apply the counts; a term no post holds any more leaves the vocabulary."""
         changed = {term_id: n for term_id, n in self.change.items() if n}
         conn.executemany(
-            "INSERT INTO vocabulary (term, id, posts) VALUES (?, ?, ?)"
+            "INSERT INTO vocabulary (term, id, posts, backwards) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (term)"
             " DO UPDATE SET posts = posts + excluded.posts",
             [
-                (term, term_id, changed[term_id])
+                (term, term_id, changed[term_id], term[::-1])
                 for term, term_id in self.ids.items()
                 if term_id in changed
             ],

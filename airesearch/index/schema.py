@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -54,8 +54,12 @@ CREATE TABLE left_out (id INTEGER PRIMARY KEY);
 -- Every distinct term, kept up to date by the indexer (post_terms.py).
 -- id: the term in post_terms lists; posts: how many posts hold it.
 CREATE TABLE vocabulary (
-    term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL
+    term TEXT PRIMARY KEY, id INTEGER NOT NULL, posts INTEGER NOT NULL,
+    backwards TEXT NOT NULL  -- the term spelt backwards
 ) WITHOUT ROWID;
+-- The terms that end with a word are a range of it (spellings.script_heads:
+-- 南アフリカ for アフリカ), not a scan of the whole vocabulary.
+CREATE INDEX vocabulary_backwards ON vocabulary (backwards);
 -- Each post's distinct term ids (post_terms.py), for keywords.
 CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
 -- Entity mentions (ingest/entities.py); offsets are in the passage text.

@@ -190,18 +190,19 @@ def script_heads(conn: sqlite3.Connection, word: str) -> set[str]:
     持ち株, コグニティブ・オフロード)."""
     if script_of(word) is None:
         return set()
-    return {
+    backwards = word[::-1]
+    ending = sorted(
         term
         for (term,) in conn.execute(
-            "SELECT term FROM vocabulary WHERE term GLOB ? LIMIT ?",
-            ("*" + glob_escape(word), MAX_COMPOUNDS * 4),
+            "SELECT term FROM vocabulary WHERE backwards >= ? AND backwards < ?",
+            (backwards, backwards + "\U0010ffff"),
         )
+    )[: MAX_COMPOUNDS * 4]  # the first in the vocabulary's order, as ever
+    return {
+        term
+        for term in ending
         if len(term) > len(word) and other_script(word, term[-len(word) - 1])
     }
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def compound_rows(conn, part: str, where: tuple[int, ...]) -> list:
