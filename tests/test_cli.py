@@ -141,6 +141,11 @@ def test_show_and_stats(where):
     assert "[1 heading]" in text and "Nscaleと欧州AIインフラ" in text
     figures = json.loads(invoke("stats", *where, "--json").stdout)
     assert figures["posts"] == 6 and figures["skipped_files"] == 2
+    # Without Typer (launch.py), the same object; the figures the last update
+    # stored are the index's counts.
+    assert json.loads(run_cli("stats", *where, "--json").stdout) == figures
+    counted = sqlite3.connect(where[3]).execute("SELECT count(*) FROM passages")
+    assert figures["passages"] == counted.fetchone()[0]
     assert invoke("show", "nope.md", *where).exit_code == 2
 
 

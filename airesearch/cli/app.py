@@ -6,7 +6,6 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from typing import Annotated
@@ -40,7 +39,6 @@ from airesearch.cli.options import (
 )
 from airesearch.output import render
 from airesearch.queries.posts import show as show_post
-from airesearch.queries.posts import stats as index_stats
 
 
 @app.command()
@@ -149,11 +147,7 @@ def stats(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Corpus and index figures: posts, passages, terms, size, last update."""
-    where = commands.Where(corpus, index, entities_file)
-    conn, _, index_path = commands.fresh_index(where)
-    figures = index_stats(conn, index_path)
-    show = functools.partial(render.print_fields, title="airesearch index")
-    render.emit_one(figures, json_out, show, color)
+    commands.run_stats(commands.Where(corpus, index, entities_file), json_out, color)
 
 
 @app.command()

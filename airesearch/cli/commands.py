@@ -160,6 +160,20 @@ def run_search(
     return 1
 
 
+def run_stats(where: Where, json_out: bool, color: render.Color) -> None:
+    """Corpus and index figures, as a table or a JSON object."""
+    from airesearch.queries.posts import stats
+
+    conn, _, index_path = fresh_index(where)
+    figures = stats(conn, index_path)
+    render.emit_one(
+        figures,
+        json_out,
+        lambda record, color: render.print_fields(record, color, "airesearch index"),
+        color,
+    )
+
+
 def run_entities(
     where: Where, out: render.Output, color: render.Color, rate=(), **options
 ):

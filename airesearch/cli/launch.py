@@ -1,5 +1,5 @@
 """The console entry point. A listing asked as data (--json, --jsonl, --csv:
-`search`, `entities`, `entity`, `deals`, `kwic`, `graph`) and `index` are
+`search`, `entities`, `entity`, `deals`, `kwic`, `graph`, `stats`) and `index` are
 answered here without importing Typer (which, with pydantic, costs 150–250 ms
 of start-up: more than an unchanged re-check itself); anything this small
 parser does not recognise, or any value it cannot check, goes to the Typer app
@@ -53,6 +53,7 @@ SPECS = {
         None,
     ),
     "entity": Spec({"--json", "--with-boilerplate"}, COMMON, {"--rate"}, "name"),
+    "stats": Spec({"--json"}, COMMON, set(), None),
     "kwic": Spec(
         DATA_FORMATS | {"--exact"},
         {**COMMON, **SINCE_UNTIL, "--width": 30, "--limit": 50, "--sort": "date"},
@@ -275,6 +276,13 @@ def fast_entities(options, where, out, color) -> None:
 
 
 @answering
+def fast_stats(options, where, out, color) -> None:
+    from airesearch.cli.commands import run_stats
+
+    run_stats(where, True, color)
+
+
+@answering
 def fast_entity(options, where, out, color) -> None:
     from airesearch.cli.commands import run_entity
 
@@ -333,6 +341,7 @@ FAST = {
     "search": fast_search,
     "entities": fast_entities,
     "entity": fast_entity,
+    "stats": fast_stats,
     "deals": fast_deals,
     "kwic": fast_kwic,
     "graph": fast_graph,

@@ -66,7 +66,7 @@ def relative_path(corpus: str, path: str) -> str:
 def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     """Corpus and index figures."""
     from airesearch.index.build import read_meta
-    from airesearch.index.updates import index_figures
+    from airesearch.index.updates import index_figures, stored_figures
 
     meta = read_meta(conn)
     (skipped,) = conn.execute(
@@ -81,7 +81,8 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
     return {
         "corpus": meta.get("corpus"),
         "index": os.fspath(index_path),
-        **index_figures(conn),
+        # As the last change stored them: counting again costs 0.2 s at 1 GB.
+        **(stored_figures(conn) or index_figures(conn)),
         **boilerplate_figures(conn),
         "skipped_files": skipped,
         "corpus_bytes": int(corpus_bytes),
