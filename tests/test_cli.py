@@ -256,6 +256,20 @@ def test_real_process_index_without_typer_reports_as_typer_does(tmp_path):
     assert "Traceback" not in missing.stderr
 
 
+def test_index_report_shows_paths_as_they_are(tmp_path):
+    # A path is text, not markup: Rich would have read [draft] as a style tag
+    # and printed ".md".
+    corpus = tmp_path / "corpus"
+    (corpus / "[notes]").mkdir(parents=True)
+    (corpus / "[draft].md").write_bytes(b"\x00\x01\x02 binary")
+    (corpus / "[notes]" / "ok.md").write_text("# 記事\n\n本文。\n")
+    index = ["--index", str(tmp_path / "i.sqlite")]
+    for run in (run_cli, invoke):
+        result = run("index", "--corpus", str(corpus), *index, "--rebuild")
+        assert "  [draft].md: binary file" in result.stderr
+        assert "warning: [notes]/ok.md: no front matter" in result.stderr
+
+
 def test_real_process_table_output_and_errors(where):
     result = run_cli("search", "ナルヴィク", *where, env_extra={"NO_COLOR": "1"})
     assert result.returncode == 0 and "Nscaleの欧州投資" in result.stdout
