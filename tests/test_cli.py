@@ -259,7 +259,7 @@ def test_real_process_index_without_typer_reports_as_typer_does(tmp_path):
 def test_index_report_shows_paths_as_they_are(tmp_path):
     # A path is text, not markup: Rich would have read [draft] as a style tag
     # and printed ".md".
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path / "[corpus]"
     (corpus / "[notes]").mkdir(parents=True)
     (corpus / "[draft].md").write_bytes(b"\x00\x01\x02 binary")
     (corpus / "[notes]" / "ok.md").write_text("# 記事\n\n本文。\n")
@@ -268,6 +268,9 @@ def test_index_report_shows_paths_as_they_are(tmp_path):
         result = run("index", "--corpus", str(corpus), *index, "--rebuild")
         assert "  [draft].md: binary file" in result.stderr
         assert "warning: [notes]/ok.md: no front matter" in result.stderr
+    # In a Rich table too (a terminal, here forced).
+    table = invoke("stats", "--corpus", str(corpus), *index, "--color", "always")
+    assert "[corpus]" in ANSI.sub("", table.stdout)
 
 
 def test_real_process_table_output_and_errors(where):

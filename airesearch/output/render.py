@@ -307,6 +307,7 @@ def print_table(
             sys.stdout.write(f"# {caption}\n")
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(caption=caption, title=title, show_header=header)
     for number, name in enumerate(header_names):
@@ -319,7 +320,7 @@ def print_table(
             style="bold" if not header and number == 0 else None,
         )
     for line in lines:
-        table.add_row(*line)
+        table.add_row(*map(Text, line))  # text, not markup: [速報] stays
     out.print(table)
 
 
