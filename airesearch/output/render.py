@@ -171,18 +171,14 @@ def print_fields(record: dict, color: Color, title: str | None = None) -> None:
 
 def print_waiting(holder: str) -> None:
     """That this command waits for another update of the index, on stderr."""
-    console(stderr=True).print(
-        f"waiting for another update of this index (process {holder})…",
-        soft_wrap=True, highlight=False,
-    )  # fmt: skip
+    print(f"waiting for another update of this index (process {holder})…",
+          file=sys.stderr)  # fmt: skip
 
 
 def print_cluster(address: str, workers: int) -> None:
     """The cluster a build sends its analysis to, on stderr."""
-    console(stderr=True).print(
-        f"analysing on {plural(workers, 'worker')} of {address}",
-        soft_wrap=True, highlight=False,
-    )  # fmt: skip
+    # Plain: an address such as tcp://[::1]:8786 is not markup.
+    print(f"analysing on {plural(workers, 'worker')} of {address}", file=sys.stderr)
 
 
 def print_index_report(report, verbose: bool = True) -> None:
