@@ -67,3 +67,12 @@ def test_plurals():
     assert readable.plural(1, "figure") == "1 figure"
     assert readable.plural(2, "figure") == "2 figures"
     assert readable.plural(1200, "post") == "1,200 posts"
+
+
+def test_status_lines_are_text_not_markup(capsys):
+    render.print_cluster("tcp://[::1]:8786", 2)
+    render.print_waiting("4321")
+    assert capsys.readouterr().err.splitlines() == [
+        "analysing on 2 workers of tcp://[::1]:8786",
+        "waiting for another update of this index (process 4321)…",
+    ]
