@@ -182,8 +182,11 @@ def count_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     for passage_id, post_id, entity in conn.execute(
         "SELECT m.passage_id, m.post_id, m.entity"
         # CROSS JOIN: SQLite keeps this order (the template passages are few;
-        # scanning every mention would cost a second at 1 GB).
-        " FROM boilerplate b CROSS JOIN mentions m ON m.passage_id = b.id"
+        # scanning every mention would cost a second at 1 GB); NOT INDEXED:
+        # in passage order, so the lookups walk the index forward (77 ms
+        # against 132 in shape order at 1 GB).
+        " FROM boilerplate b NOT INDEXED CROSS JOIN mentions m"
+        " ON m.passage_id = b.id"
     ):
         per_post[entity][post_id] += 1
         by_passage[passage_id].add(entity)
