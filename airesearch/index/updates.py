@@ -13,6 +13,7 @@ from collections import namedtuple
 
 from airesearch.errors import damaged_index
 from airesearch.index import engine
+from airesearch.index.boilerplate import LOSSES_KEY, store_losses
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.storage import (
     forget_file,
@@ -74,6 +75,8 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
                 (engine.ENGINE_KEY, name),
             )
         write_meta(conn, root, changes, plan)
+        if figures is None or not has_meta(conn, LOSSES_KEY):
+            store_losses(conn)
         if figures is None:
             figures = index_figures(conn)
             conn.execute(
@@ -198,6 +201,11 @@ def index_report(
         seconds=round(time.perf_counter() - run.started, 3),
         bytes_analysed=sum(f.size for f in plan.changed),
     )
+
+
+def has_meta(conn: sqlite3.Connection, key: str) -> bool:
+    row = conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,))
+    return row.fetchone() is not None
 
 
 def stored_figures(conn: sqlite3.Connection) -> dict[str, int] | None:
