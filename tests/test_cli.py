@@ -339,6 +339,27 @@ def test_search_notices_a_file_changed_in_place_or_deleted(messy_copy, tmp_path)
     assert run_cli("search", "苫小牧", *where, "--json").returncode == 1
 
 
+def test_a_listing_asked_while_the_check_runs_is_asked_again_after_a_change(
+    messy_copy, tmp_path
+):
+    # The answer is asked while find looks for changes (commands.fresh_answer):
+    # an error from a stale index (no such entity yet) does not count when the
+    # corpus changed; it does when it did not.
+    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
+    assert run_cli("index", *where).returncode == 0
+    missing = run_cli("entity", "Cerebras", *where, "--json")
+    assert missing.returncode == 2 and "no entity like 'Cerebras'" in missing.stderr
+    (messy_copy / "later.md").write_text(
+        "# 新チップ\n\nCerebrasが新しいチップを出した。\n"
+    )
+    found = run_cli("entity", "Cerebras", *where, "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["posts"] == 1
+    (messy_copy / "later.md").unlink()
+    gone = run_cli("entities", *where, "--json", "--top", "0")
+    assert "Cerebras" not in {row["name"] for row in json.loads(gone.stdout)}
+
+
 def test_no_update_searches_the_index_as_it_is(messy_copy, tmp_path):
     where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
     assert invoke("search", "ナルヴィク", *where, "--no-update").exit_code == 0

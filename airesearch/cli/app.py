@@ -132,8 +132,9 @@ def show(
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Show a post's metadata and its cleaned passages."""
-    conn, root, _ = commands.fresh_index(commands.Where(corpus, index, entities_file))
-    post = show_post(conn, root, path)
+    where = commands.Where(corpus, index, entities_file)
+    root, _ = commands.locate(where)
+    _, post = commands.fresh_answer(where, lambda conn: show_post(conn, root, path))
     render.emit_one(post, json_out, render.print_post, color)
 
 

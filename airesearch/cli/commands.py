@@ -12,6 +12,7 @@ import sqlite3
 import sys
 from collections import namedtuple
 
+from airesearch.errors import AiresearchError
 from airesearch.index.build import needs_rebuild, open_index, update_index
 from airesearch.index.freshness import check_in_background, corpus_changed
 from airesearch.index.stamp import index_path_for
@@ -69,9 +70,43 @@ def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
         if not corpus_changed(conn, root, index_path, where.entities, where.early):
             return conn, root, index_path
         conn.close()
+    return updated_index(where, root, index_path), root, index_path
+
+
+def fresh_answer(where: Where, ask, update: bool = True):
+    """(an open index that reflects the corpus as it is now, ask(it)). The
+    question is asked while the freshness check runs in another process, and
+    asked again after an update only if the check finds a change, so an
+    unchanged corpus costs the slower of the two, not their sum. An error the
+    answer raises counts only if the corpus did not change. update=False: the
+    index as it is, without the check."""
+    root, index_path = locate(where)
+    if os.path.exists(index_path):
+        conn = open_index(index_path)
+        if not needs_rebuild(conn, root, where.entities):  # schema, analysis, …
+            if not update:
+                return conn, ask(conn)
+            changed = check_in_background(conn, root, index_path, where.early)
+            try:
+                answer = ask(conn)
+            except AiresearchError:
+                if not changed():
+                    raise
+            else:
+                if not changed():
+                    return conn, answer
+        conn.close()
+    if where.early is not None:
+        where.early.cancel()  # if still running: the update lists every file
+    conn = updated_index(where, root, index_path)
+    return conn, ask(conn)
+
+
+def updated_index(where: Where, root: str, index_path: str) -> sqlite3.Connection:
+    """The index brought up to date (its summary on stderr), opened."""
     report = build(root, index_path, rebuild=False, entities=where.entities)
     render.print_index_report(report, verbose=False)
-    return open_index(index_path), root, index_path
+    return open_index(index_path)
 
 
 def index_and_report(
@@ -123,27 +158,7 @@ def run_search(
 
     With update=False an existing index is searched as it is, without stat-ing
     every post file (the cost that grows with the corpus)."""
-    root, index_path = locate(where)
-    conn = hits = None
-    if os.path.exists(index_path):
-        conn = open_index(index_path)
-        if needs_rebuild(conn, root, where.entities):  # schema, analysis, gazetteer
-            conn.close()
-            conn, _, _ = fresh_index(where)
-        if update:
-            changed = check_in_background(conn, root, index_path, where.early)
-        else:
-            changed = lambda: False  # noqa: E731
-        try:
-            hits = search(conn, request)
-        finally:
-            stale = changed()
-        if stale:
-            conn.close()
-            conn = hits = None
-    if conn is None:  # no index yet, or the corpus changed: update, then search
-        conn, _, _ = fresh_index(where)
-        hits = search(conn, request)
+    conn, hits = fresh_answer(where, lambda conn: search(conn, request), update)
     render.emit(hits, out, HIT_COLUMNS, render.print_hits, color)
     if hits:
         return 0
@@ -164,8 +179,8 @@ def run_stats(where: Where, json_out: bool, color: render.Color) -> None:
     """Corpus and index figures, as a table or a JSON object."""
     from airesearch.queries.posts import stats
 
-    conn, _, index_path = fresh_index(where)
-    figures = stats(conn, index_path)
+    _, index_path = locate(where)
+    _, figures = fresh_answer(where, lambda conn: stats(conn, index_path))
     render.emit_one(
         figures,
         json_out,
@@ -183,8 +198,7 @@ def run_entities(
     from airesearch.queries.entities import entities
 
     rates = load_rates(rate)
-    conn, _, _ = fresh_index(where)
-    rows = entities(conn, rates=rates, **options)
+    _, rows = fresh_answer(where, lambda conn: entities(conn, rates=rates, **options))
     render.emit(rows, out, ENTITY_COLUMNS, render.print_entities, color)
 
 
@@ -196,8 +210,12 @@ def run_entity(
     from airesearch.queries.entities import entity_profile
 
     rates = load_rates(rate)
-    conn, _, _ = fresh_index(where)
-    profile = entity_profile(conn, name, rates=rates, with_boilerplate=with_boilerplate)
+    _, profile = fresh_answer(
+        where,
+        lambda conn: entity_profile(
+            conn, name, rates=rates, with_boilerplate=with_boilerplate
+        ),
+    )
     render.emit_one(profile, json_out, render.print_entity, color)
 
 
@@ -218,8 +236,7 @@ def run_deals(
         rows = [{"currency": c, "per_usd": v} for c, v in sorted(table.items())]
         render.emit(rows, out, ["currency", "per_usd"], render.print_rates, color)
         return
-    conn, _, _ = fresh_index(where)
-    found = deals.deals(conn, table, **options)
+    _, found = fresh_answer(where, lambda conn: deals.deals(conn, table, **options))
     render.emit(found, out, DEAL_COLUMNS, render.print_deal_list, color)
 
 
@@ -232,8 +249,7 @@ def run_kwic(where: Where, request: SearchRequest, out, color, **options) -> int
     something was found, else 1."""
     from airesearch.research.concordance import kwic
 
-    conn, _, _ = fresh_index(where)
-    lines = kwic(conn, request, **options)
+    _, lines = fresh_answer(where, lambda conn: kwic(conn, request, **options))
     render.emit(lines, out, KWIC_COLUMNS, research_render.print_kwic, color)
     if not lines:
         render.message(f"no occurrences of {request.query!r}")
@@ -248,8 +264,7 @@ def run_trend(where: Where, out, color, **options) -> int:
     """The trend chart or its numbers (options: those of trends.trend)."""
     from airesearch.research.trends import trend
 
-    conn, _, _ = fresh_index(where)
-    points = trend(conn, **options)
+    _, points = fresh_answer(where, lambda conn: trend(conn, **options))
     render.emit(points, out, TREND_COLUMNS, research_render.print_trend, color)
     return 0 if any(point.posts for point in points) else 1
 
@@ -263,8 +278,9 @@ def run_keywords(where: Where, out, color, **options) -> int:
     """The words and entities of a period (options: those of keywords.keywords)."""
     from airesearch.research.keywords import keywords
 
-    conn, _, _ = fresh_index(where)
-    rows = keywords(conn, entities_file=where.entities, **options)
+    _, rows = fresh_answer(
+        where, lambda conn: keywords(conn, entities_file=where.entities, **options)
+    )
     render.emit(rows, out, KEYWORD_COLUMNS, research_render.print_keywords, color)
     if not rows:
         render.message(
@@ -298,8 +314,9 @@ def run_graph(where: Where, fmt: str | None, output, color, rate=(), **options) 
 
     fmt = chosen_format(fmt, output, GRAPH_SUFFIXES, "table", "json")
     rates = load_rates(rate)
-    conn, _, _ = fresh_index(where)
-    net = with_paths(conn, network(conn, rates, **options))
+    _, net = fresh_answer(
+        where, lambda conn: with_paths(conn, network(conn, rates, **options))
+    )
     if not net.nodes:
         render.message("no entities in range")
         return 1
@@ -326,8 +343,6 @@ def write_text(text: str, output) -> None:
             handle.write(text)
         os.replace(partial, path)
     except OSError as error:
-        from airesearch.errors import AiresearchError
-
         raise AiresearchError(f"cannot write {path}: {error.strerror}") from None
     render.message(f"wrote {path}")
 
@@ -343,8 +358,9 @@ def run_brief(
     from airesearch.research.briefs import brief
 
     rates = load_rates(rate)
-    conn, _, _ = fresh_index(where)
-    found = brief(conn, subject, rates, with_boilerplate)
+    _, found = fresh_answer(
+        where, lambda conn: brief(conn, subject, rates, with_boilerplate)
+    )
     if found is None:
         render.message(f"nothing in the index matches {subject!r}")
         return 1
@@ -364,13 +380,11 @@ BOILERPLATE_COLUMNS = ["text", "why", "posts", "passages", "first_date",
 
 def run_boilerplate(where: Where, out, color, top: int = 30) -> int:
     """The repeated passages, most posts first; exit 1 when there are none."""
-    from airesearch.errors import AiresearchError
     from airesearch.index.boilerplate import listing
 
     if top < 0:
         raise AiresearchError("--top must be 0 or more")
-    conn, _, _ = fresh_index(where)
-    rows = listing(conn)
+    _, rows = fresh_answer(where, listing)
     rows = rows[:top] if top else rows
     render.emit(rows, out, BOILERPLATE_COLUMNS, research_render.print_boilerplate,
                 color)  # fmt: skip
