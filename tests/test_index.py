@@ -176,11 +176,11 @@ def test_the_check_started_before_the_imports_is_the_one_answered(
     conn = open_index(index)
     early = start_early_check(str(messy_copy), str(index))
     assert early is not None and early.corpus == root
-    assert corpus_changed(conn, root, str(index), early=early) is False
+    assert check_in_background(conn, root, str(index), early)() is False
     assert early.taken and early.take(root, early.stamp, False) is None  # once
     CHANGES[change](messy_copy)
     early = start_early_check(str(messy_copy), str(index))
-    assert corpus_changed(conn, root, str(index), early=early) is True
+    assert check_in_background(conn, root, str(index), early)() is True
     # A check that looks otherwise (links followed) is stopped, another started.
     other = start_early_check(str(messy_copy), str(index))
     other.follow = True

@@ -14,7 +14,7 @@ from collections import namedtuple
 
 from airesearch.errors import AiresearchError
 from airesearch.index.build import needs_rebuild, open_index, update_index
-from airesearch.index.freshness import check_in_background, corpus_changed
+from airesearch.index.freshness import check_in_background
 from airesearch.index.stamp import index_path_for
 from airesearch.ingest.corpus import bundled_corpus, check_corpus
 from airesearch.models import SearchRequest
@@ -65,12 +65,8 @@ def follow_links_default() -> bool:
 def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
     """An open index that reflects the corpus as it is now (built or updated if not)."""
     root, index_path = locate(where)
-    if os.path.exists(index_path):
-        conn = open_index(index_path)
-        if not corpus_changed(conn, root, index_path, where.entities, where.early):
-            return conn, root, index_path
-        conn.close()
-    return updated_index(where, root, index_path), root, index_path
+    conn, _ = fresh_answer(where, lambda conn: None)
+    return conn, root, index_path
 
 
 def fresh_answer(where: Where, ask, update: bool = True):

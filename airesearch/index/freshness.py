@@ -32,16 +32,12 @@ def corpus_changed(
     corpus: str | os.PathLike,
     index_path: str | None = None,
     entities_file: str | os.PathLike | None = None,
-    early: QuickCheck | None = None,
 ) -> bool:
     """Whether any post file was added, changed or deleted since the last update
-    (or the index must be rebuilt: another schema, analysis or gazetteer).
-    early: the quick check the console entry started (stamp.start_early_check)."""
+    (or the index must be rebuilt: another schema, analysis or gazetteer)."""
     if needs_rebuild(conn, corpus, entities_file):
-        if early is not None:
-            early.cancel()
         return True
-    return check_in_background(conn, os.fspath(corpus), index_path, early)()
+    return check_in_background(conn, os.fspath(corpus), index_path)()
 
 
 def fingerprint_changed(meta: dict, corpus: str) -> bool:

@@ -76,13 +76,7 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
             )
         write_meta(conn, root, changes, plan)
         if figures is None or not has_meta(conn, LOSSES_KEY):
-            store_losses(conn)
-        if figures is None:
-            figures = index_figures(conn)
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                (FIGURES_KEY, json.dumps(figures)),
-            )
+            figures = store_summaries(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -201,6 +195,19 @@ def index_report(
         seconds=round(time.perf_counter() - run.started, 3),
         bytes_analysed=sum(f.size for f in plan.changed),
     )
+
+
+def store_summaries(conn: sqlite3.Connection) -> dict[str, int]:
+    """Keep with the index what an unchanged re-check, stats and the listings
+    read instead of counting: index_figures (returned) and what the template
+    adds to each entity (boilerplate.store_losses)."""
+    store_losses(conn)
+    figures = index_figures(conn)
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+        (FIGURES_KEY, json.dumps(figures)),
+    )
+    return figures
 
 
 def has_meta(conn: sqlite3.Connection, key: str) -> bool:
