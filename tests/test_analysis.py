@@ -12,10 +12,10 @@ def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
         tmp_path,
         {"post.md": "---\ntitle: 計算機\n---\n"
          "NVIDIA（NVDA）が開発したスーパーコンピューターを見込んだ。NVDAは上がった。"
-         "NvidiaはNscaleに6億8,300万ドルを投資した。\n"},
+         "NvidiaはNscaleに6億8,300万ドルを投資した。GPUとAIを導入した。\n"},
     )  # fmt: skip
-    rel, (post, texts, figures, (written, compounds), shapes) = analyse_file(
-        (str(corpus), "post.md")
+    rel, (post, texts, figures, (written, compounds), shapes, term_cues) = (
+        analyse_file((str(corpus), "post.md"))
     )
     assert rel == "post.md" and post.title == "計算機"
     indexed, mentions = texts[1]
@@ -27,6 +27,9 @@ def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
     assert ("コンピュータ", "スーパーコンピュータ", 2) in compounds
     # The passages' shapes come from the worker, one per passage.
     assert shapes == [shape_of(passage.text) for passage in post.passages]
+    # The generic words' cues: GPU listed with AI, and AI bought in (を導入).
+    assert ("gpu", ">[用語]列", 1) in term_cues
+    assert ("ai", "<[用語]列", 1) in term_cues and ("ai", ">を導入", 1) in term_cues
 
 
 def test_a_file_that_cannot_be_indexed_gives_its_reason(tmp_path):

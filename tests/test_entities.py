@@ -291,6 +291,11 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
         conn = open_index(index)
         answers.append(
             (
+                # The generic words' cues too (a thing's, not a name's).
+                conn.execute(
+                    "SELECT entity, cue, n FROM entity_cues"
+                    " WHERE type = 'term' AND n > 0 ORDER BY 1, 2"
+                ).fetchall(),
                 entities(conn, top=0),
                 entities(conn, top=0, since="2025-09-20"),
                 entity_profile(conn, "NVIDIA"),
@@ -299,6 +304,39 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
         )
         conn.close()
     assert answers[0] == answers[1]
+
+
+# A name in no gazetteer that the corpus writes only as the generic words (GPU,
+# API, IoT, SaaS) are written, as a thing (を導入, 技術, 分野), is no name:
+# learned from the generic words' contexts, not from a list. Kelvra, written so
+# too but also as the one who announces (が発表), and Zenlix, listed with a
+# gazetteer company, stay names.
+THING_POSTS = {
+    f"t{number}.md": f"---\ntitle: 記事{number}\n---\n{body}\n"
+    for number, body in enumerate(
+        (
+            *(f"{word}を導入した。{word}技術が進む。{word}分野は広い。"
+              for word in ("GPU", "API", "IoT", "SaaS")),
+            *(f"{name}が発表した。{name}の株価が上がった。{name}社のCEOが語った。"
+              for name in ("NVIDIA", "Microsoft", "Meta", "OpenAI", "Google")),
+            "RPAXを導入した。RPAX技術が進む。RPAX分野は広い。RPAXを導入する。",
+            "Kelvraを導入した。Kelvra技術が進む。Kelvra分野は広い。Kelvraが発表した。",
+            "Zenlixを導入した。Zenlix技術が進む。Zenlix分野は広い。NVIDIAやZenlixが語る。",
+        )
+    )
+}  # fmt: skip
+things = index_fixture("things", THING_POSTS)
+
+
+def test_a_name_written_only_as_a_thing_is_not_listed(things):
+    names = {row.name for row in entities(things, top=0)}
+    assert "RPAX" not in names
+    assert {"Kelvra", "Zenlix", "NVIDIA", "Meta"} <= names
+
+
+@pytest.mark.parametrize("bill", ("SB53", "SB 53", "AB 2013"))
+def test_the_number_of_a_bill_is_not_a_name(bill):
+    assert names_in(f"カリフォルニア州の{bill}が成立した。") == [("カリフォルニア", "place")]
 
 
 GLOSS_POSTS = {

@@ -13,7 +13,9 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
+# entity_cues' type of the cues around the gazetteer's generic words.
+TERM = "term"
 
 SCHEMA = f"""
 PRAGMA application_id = {APPLICATION_ID};
@@ -76,6 +78,10 @@ CREATE TABLE entity_cues (
     entity TEXT NOT NULL, type TEXT NOT NULL, cue TEXT NOT NULL, n INTEGER,
     PRIMARY KEY (entity, type, cue)
 ) WITHOUT ROWID;
+-- The same cues around the gazetteer's generic words (AI, GPU, Cloud) are
+-- counted in entity_cues with the type 'term': what a thing, not a name, stands
+-- next to. Each post's share, to take it out again when the post goes.
+CREATE TABLE post_term_cues (post_id INTEGER PRIMARY KEY, cues TEXT NOT NULL);
 CREATE INDEX mentions_post ON mentions (post_id);
 -- The mentions in the blog's template (boilerplate.entity_losses) are looked up
 -- by passage: by post they would be every mention of the index.

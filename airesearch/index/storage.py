@@ -16,6 +16,7 @@ from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
     MAX_PASSAGES,
     PASSAGE_BITS,
+    TERM,
     label_key,
     passage_id,
     passage_range,
@@ -56,7 +57,7 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
-    post, analysed, figures, (written, compounds), shapes = outcome
+    post, analysed, figures, (written, compounds), shapes, term_cues = outcome
     conn.executemany(
         "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)", written
     )
@@ -123,6 +124,7 @@ def store_file(
         [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
     )
     count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
+    count_term_cues(conn, post_id, term_cues, +1)
     conn.executemany(
         "INSERT INTO figures (post_id, passage_id, min, max, currency, qualifier,"
         " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
@@ -171,6 +173,25 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     )
 
 
+def count_term_cues(conn, post_id: int, cues: list, sign: int) -> None:
+    """Keep the generic words' cues ((key, cue, n) of one post) counted in
+    entity_cues as the type TERM, and the post's share in post_term_cues."""
+    if not cues:
+        return
+    conn.executemany(
+        "INSERT INTO entity_cues (entity, type, cue, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (entity, type, cue) DO UPDATE SET n = n + excluded.n",
+        [(key, TERM, cue, sign * n) for key, cue, n in cues],
+    )
+    if sign > 0:
+        conn.execute(
+            "INSERT INTO post_term_cues (post_id, cues) VALUES (?, ?)",
+            (post_id, json.dumps(cues, ensure_ascii=False)),
+        )
+    else:
+        conn.execute("DELETE FROM post_term_cues WHERE post_id = ?", (post_id,))
+
+
 def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> None:
     """The posts that hold each passage shape, and those titled so, as a post
     comes or goes; the shapes are noted in touched for boilerplate.refresh."""
@@ -186,11 +207,6 @@ def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> Non
             [(shape,) for shape in shapes],
         )
     touched |= shapes
-    if sign < 0:
-        conn.executemany(
-            "DELETE FROM shapes WHERE shape = ? AND posts <= 0",
-            [(shape,) for shape in shapes],
-        )
 
 
 def likely_boilerplate(conn, shaped: list) -> set[int]:
@@ -312,6 +328,10 @@ def forget_file(
         )
     ]
     count_cues(conn, gone, -1)
+    (cues,) = conn.execute(
+        "SELECT cues FROM post_term_cues WHERE post_id = ?", (post_id,)
+    ).fetchone() or ("[]",)
+    count_term_cues(conn, post_id, json.loads(cues), -1)
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))

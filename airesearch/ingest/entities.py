@@ -29,8 +29,9 @@ PERSON_SUFFIXES = ("氏", "さん")
 NAME_TYPES = {"人名": "person", "地名": "place", "組織名": "org"}
 # Shapes that are never names, whatever their letters: sizes, process nodes
 # and speed classes (3nm, 70B, 1.8T, 800G), versions (v7, V3.1), number
-# formats (FP16, INT8), plurals of acronyms (LLMs, LWMs), and an ordinal word
-# with its number (Level 4).
+# formats (FP16, INT8), plurals of acronyms (LLMs, LWMs), an ordinal word
+# with its number (Level 4), and the number of a bill or an order (California's
+# SB 53, AB 2013, HR 1, EO 14110).
 NOT_A_NAME = re.compile(
     r"\d+(?:\.\d+)?\s?(?:nm|µm|mm|[BMKTG]|GB|TB|PB|MB|GHz|MHz|[kMG]?W|bit|bits"
     r"|x|fps|TOPS|T?FLOPS|ms|sec|Wh|kWh)"
@@ -40,6 +41,7 @@ NOT_A_NAME = re.compile(
     r"|(?:Level|Phase|Stage|Tier|Step|Part|Type|Class|Grade|Round|Version|Gen"
     r"|Generation|Chapter|Section|Article|Figure|Table|Vol|No|Option|Plan|Case)"
     r"\s?\d+(?:\.\d+)?"
+    r"|(?:SB|AB|HB|HR|SR|EO)\s?\d+"
 )
 
 # key: canonical key (case- and width-folded); name: canonical name, or the
@@ -78,6 +80,23 @@ def find_mentions(
 
 
 NUMBER_AFTER = re.compile(r"\s?\d+(?:\.\d+)?")
+
+
+def generic_words(normal: str, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the gazetteer's generic words (AI, GPU, Cloud) in
+    NFKC text: never names, but how the corpus writes around them is what the
+    entity listing learns "a thing, not a name" from (entity_lookup)."""
+    found = []
+    for span in LATIN_SPAN.finditer(normal):
+        key = span.group().casefold()
+        if key in gazetteer.generic:
+            found.append((span.start(), span.end(), key))
+            continue
+        for word in LATIN_WORD.finditer(normal, span.start(), span.end()):
+            key = word.group().casefold()
+            if key in gazetteer.generic:
+                found.append((word.start(), word.end(), key))
+    return found
 
 
 def not_a_name(normal: str, mention: Mention) -> bool:

@@ -82,6 +82,9 @@ GLOSS_KINDS = (
     ("(人名)", re.compile("(?:氏|さん|CEO|社長|会長|教授|博士)$")),
 )  # fmt: skip
 GLOSSED = "(訳)"  # the cue of a glossed term, before or after it
+# The cue of a name listed with a generic word (カメラ、LiDAR、IoTデバイス), and of
+# a generic word listed with another: a thing's (entity_lookup.used_as_things).
+GENERIC_MATE = "[用語]列"
 # An acronym spelled out in English with function words is a term (AIaaS (AI as
 # a Service), LiDAR (Light Detection and Ranging)); with the word of an
 # organisation it is one (OECD (Organisation for Economic ...)).

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 
 from airesearch.ingest.corpus import PostFile
+from airesearch.ingest.entity_context import GENERIC_MATE
 from airesearch.models import MentionRow, Post
 
 IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
@@ -119,7 +120,10 @@ def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
     # The passages' shapes (boilerplate.py) are a pure function of their text:
     # computed here, in the workers, not by the one writer.
     shapes = [shape_of(passage.text) for passage in post.passages]
-    return post, texts, merge_repeats(figures), lexicon.rows(), shapes
+    return (
+        post, texts, merge_repeats(figures), lexicon.rows(), shapes,
+        sorted((key, cue, n) for (key, cue), n in lexicon.term_cues.items()),
+    )  # fmt: skip
 
 
 def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
@@ -133,11 +137,15 @@ def ticker_row(row: MentionRow, tickers: dict) -> MentionRow:
 class Lexicon:
     """What query expansion needs to know of a post's words (see queries/search.py): the
     written forms of its verbs and adjectives, the parts of its long katakana
-    words."""
+    words; and, for the entity listing, the context cues of its generic words
+    (generic key, "<cue" or ">cue") -> sightings."""
 
     def __init__(self) -> None:
+        from collections import Counter
+
         self.written: set[tuple[str, str]] = set()
         self.katakana: set[str] = set()
+        self.term_cues: Counter = Counter()
 
     def rows(self) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
         from airesearch.tokens import compound_parts, stem
@@ -155,7 +163,7 @@ def analyse_text(
 ) -> tuple[str, list, list]:
     """(indexed text, mentions as table rows minus the ids, money figures) of
     one passage; its words' facts go into lexicon."""
-    from airesearch.ingest.entities import find_mentions
+    from airesearch.ingest.entities import find_mentions, generic_words
     from airesearch.ingest.entity_context import context_cues
     from airesearch.ingest.figures import find_figures
     from airesearch.ingest.gazetteer import load_gazetteer
@@ -182,7 +190,15 @@ def analyse_text(
                 *context_cues(normal, mention.start, mention.end),
             )
         )  # fmt: skip
-    rows = with_list_mates(text, with_makers(text, rows), gazetteer)
+    rows = with_makers(text, rows)
+    generic = generic_words(normal, gazetteer)
+    if lexicon is not None:
+        lexicon.term_cues.update(generic_cues(normal, generic, mentions, gazetteer))
+    if rows and generic:
+        generic_spans = [(to_text(start), to_text(end)) for start, end, _ in generic]
+    else:
+        generic_spans = []
+    rows = with_list_mates(text, rows, gazetteer, generic_spans)
     return indexed, rows, find_figures(text, rows, normal, gazetteer.owners)
 
 
@@ -212,10 +228,50 @@ LIST_MATE = {"org": "[組織]列", "product": "[製品]列", "person": "[人名]
              "place": "[地名]列"}  # fmt: skip
 
 
-def with_list_mates(text: str, rows: list, gazetteer) -> list:
+def generic_cues(normal: str, generic: list, mentions: list, gazetteer):
+    """(key, "<cue" | ">cue") of each generic word (start, end, key) in NFKC
+    text, as a name's are: the words on each side, or the cue of a list mate
+    (a gazetteer name's LIST_MATE, another generic word's GENERIC_MATE)."""
+    from airesearch.ingest.entity_context import context_cues
+
+    listed = [m for m in mentions if m.key in gazetteer.by_key]
+    mates_after = {m.start: LIST_MATE.get(m.type, "") for m in listed}
+    mates_before = {m.end: LIST_MATE.get(m.type, "") for m in listed}
+    mates_after.update((start, GENERIC_MATE) for start, _, _ in generic)
+    mates_before.update((end, GENERIC_MATE) for _, end, _ in generic)
+    for start, end, key in generic:
+        before, after = context_cues(normal, start, end)
+        for separator in LIST_SEPARATORS:
+            if normal[start - len(separator) : start] == separator:
+                before = mates_before.get(start - len(separator), before)
+            if normal[end : end + len(separator)] == separator:
+                after = mates_after.get(end + len(separator), after)
+        if before:
+            yield key, "<" + before
+        if after:
+            yield key, ">" + after
+
+
+def with_list_mates(text: str, rows: list, gazetteer, generic=None) -> list:
     """The mention rows, each next to a gazetteer name in a list given the
-    LIST_MATE cue of that name's type on that side."""
+    LIST_MATE cue of that name's type on that side, and each next to a generic
+    word (generic: its (start, end) spans in text) the cue GENERIC_MATE."""
     listed = list(rows)
+    if generic:
+        starts = {start for start, _ in generic}
+        ends = {end for _, end in generic}
+        for index, row in enumerate(rows):
+            for separator in LIST_SEPARATORS:
+                if (
+                    row.start - len(separator) in ends
+                    and text[row.start - len(separator) : row.start] == separator
+                ):
+                    listed[index] = listed[index]._replace(cue_before=GENERIC_MATE)
+                if (
+                    row.end + len(separator) in starts
+                    and text[row.end : row.end + len(separator)] == separator
+                ):
+                    listed[index] = listed[index]._replace(cue_after=GENERIC_MATE)
     for index, (first, second) in enumerate(zip(rows, rows[1:], strict=False)):
         if text[first.end : second.start] not in LIST_SEPARATORS:
             continue

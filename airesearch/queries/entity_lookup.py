@@ -6,11 +6,14 @@ search.py, entities.py and deals.py all look names up here.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter, defaultdict, namedtuple
 
 from airesearch.errors import AiresearchError
+from airesearch.index.schema import TERM
 from airesearch.index.sql import rows_for
+from airesearch.ingest.entity_context import GENERIC_MATE
 from airesearch.tokens import name_key
 
 FUZZY_CUTOFF = 75  # rapidfuzz ratio below which a name is not a candidate
@@ -181,15 +184,16 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
     cue_teachers: dict[str, int] = {}
     for cue, kind, n, teachers in conn.execute(
         f"SELECT cue, type, sum(min(n, {CUE_CAP})), count(DISTINCT entity)"
-        f" FROM entity_cues WHERE n > 0 AND entity IN {gazetteer} GROUP BY 1, 2"
+        f" FROM entity_cues WHERE n > 0 AND type <> '{TERM}'"
+        f" AND entity IN {gazetteer} GROUP BY 1, 2"
     ):
-        if informative(cue):
+        if types_cue(cue):
             training[cue, kind] = n
             cue_teachers[cue] = cue_teachers.get(cue, 0) + teachers
     type_entities = dict(
         conn.execute(
             "SELECT type, count(DISTINCT entity) FROM entity_cues"
-            f" WHERE n > 0 AND entity IN {gazetteer} GROUP BY 1"
+            f" WHERE n > 0 AND type <> '{TERM}' AND entity IN {gazetteer} GROUP BY 1"
         )
     )
     type_totals: dict[str, int] = defaultdict(int)
@@ -209,7 +213,7 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
     }
     return TypeModel(
         known, cues, kinds, priors, log_share, tier_names(conn, known),
-        glossed_terms(conn, known),
+        glossed_terms(conn, known) | used_as_things(conn, known),
     )  # fmt: skip
 
 
@@ -221,14 +225,88 @@ def glossed_terms(conn: sqlite3.Connection, known: frozenset[str]) -> frozenset[
         for entity, glossed, mentions in conn.execute(
             "SELECT c.entity, sum(c.n), t.mentions FROM entity_cues c"
             " JOIN entity_totals t ON t.entity = c.entity"
-            f" WHERE c.cue IN {GLOSS_CUES} AND c.n > 0 GROUP BY c.entity"
+            f" WHERE c.cue IN {GLOSS_CUES} AND c.n > 0 AND c.type <> '{TERM}'"
+            " GROUP BY c.entity"
         )
         if entity not in known and glossed >= max(1, GLOSSED_SHARE * mentions)
     )
 
 
+# "A thing, not a name", learned from the corpus: a cue is a thing's when the
+# gazetteer's generic words (AI, GPU, Cloud: entity_cues of the type TERM) stand
+# by it THING_RATIO times as often as its names do, THING_TEACHERS generic words
+# of them. A name in no gazetteer is a thing when THING_SIGHTINGS of its cue
+# sightings are things' and they outweigh its names' cues THING_MARGIN times,
+# and nothing says it is a name (NAME_CUES).
+THING_RATIO = 3
+THING_TEACHERS = 3
+THING_SIGHTINGS = 3
+BRACKETS = re.compile(r"[<>][「」『』（）()【】]")
+THING_MARGIN = 2
+# What only a name stands by: the one who announces, buys, partners, founds or
+# invests (NVIDIAが発表), the one bought or partnered with (Cognigyを買収), a
+# company's or a person's word (社, 株式会社, CEO, 創業, 氏), a description in
+# parentheses that says what it is, a maker before it (AdobeのPhotoshop), a
+# gazetteer name it is listed with.
+NAME_CUES = re.compile(
+    r">[がはも](?:発表|買収|提携|設立|出資|創業|調達|締結|協業|合意|上場|本社)"
+    r"|>(?:を買収|に出資|と提携|と協業|と契約|社|株式会社|の?CEO|の?創業|氏|傘下|本社)"
+    r"|<(?:株式会社|創業者)"
+    r"|[<>]\((?:組織|人名|地名)\)|<\[組織\]の|[<>]\[(?:組織|製品|人名|地名)\]列"
+)
+
+
+def used_as_things(conn: sqlite3.Connection, known: frozenset[str]) -> frozenset[str]:
+    """Names in Latin letters in no gazetteer that the corpus writes only as
+    things (RPAを導入, LiDARセンサー, カメラ、LiDAR、IoTデバイス): see THING_RATIO.
+    Not a name with a digit (GPT-5.5, S25: a model's or a version's name), nor
+    one UniDic read as a name (those are in kana or kanji)."""
+    names: Counter = Counter()
+    things: Counter = Counter()
+    name_teachers: Counter = Counter()
+    thing_teachers: Counter = Counter()
+    unknown: dict[str, Counter] = defaultdict(Counter)
+    for entity, kind, cue, n in conn.execute(
+        "SELECT entity, type, cue, n FROM entity_cues WHERE n > 0"
+    ):
+        if not informative(cue) or cue in GLOSS_CUES or BRACKETS.fullmatch(cue):
+            continue  # glosses are glossed_terms' to judge
+        if kind == TERM:
+            things[cue] += min(n, CUE_CAP)
+            thing_teachers[cue] += 1
+        elif entity in known:
+            names[cue] += min(n, CUE_CAP)
+            name_teachers[cue] += 1
+        elif entity.isascii() and not any(char.isdigit() for char in entity):
+            unknown[entity][cue] += min(n, CUE_CAP)
+    if not things or not names:
+        return frozenset()
+    thing_total, name_total = sum(things.values()), sum(names.values())
+
+    def odds(cue: str) -> float:  # how much likelier next to a thing
+        return ((things[cue] + 0.5) / thing_total) / ((names[cue] + 0.5) / name_total)
+
+    thing_cues = {
+        cue for cue in things
+        if thing_teachers[cue] >= THING_TEACHERS and odds(cue) >= THING_RATIO
+    }  # fmt: skip
+    name_cues = {
+        cue for cue in names
+        if name_teachers[cue] >= THING_TEACHERS and odds(cue) <= 1 / THING_RATIO
+    }  # fmt: skip
+    found = set()
+    for entity, seen in unknown.items():
+        if any(NAME_CUES.fullmatch(cue) for cue in seen):
+            continue
+        as_thing = sum(n for cue, n in seen.items() if cue in thing_cues)
+        as_name = sum(n for cue, n in seen.items() if cue in name_cues)
+        if as_thing >= THING_SIGHTINGS and as_thing > THING_MARGIN * as_name:
+            found.add(entity)
+    return frozenset(found)
+
+
 def not_names(conn: sqlite3.Connection) -> frozenset[str]:
-    """Entity keys that are terms, not names (glossed_terms)."""
+    """Entity keys that are terms, not names (glossed_terms, used_as_things)."""
     return type_model(conn).terms
 
 
@@ -247,13 +325,14 @@ def learned_types(
     extracted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for entity, kind, cue, n in for_keys(
         conn,
-        "SELECT entity, type, cue, n FROM entity_cues WHERE n > 0 AND entity IN ({})",
+        "SELECT entity, type, cue, n FROM entity_cues"
+        f" WHERE n > 0 AND type <> '{TERM}' AND entity IN ({{}})",
         keys,
     ):
         if entity in model.gazetteer:
             continue
         extracted[entity][kind] += n
-        if informative(cue):
+        if types_cue(cue):
             unknown[entity][cue] += min(n, CUE_CAP)
     found: dict[str, str] = {}
     cues, kinds = model.cues, model.kinds
@@ -284,6 +363,12 @@ def learned_types(
     for entity in model.tiers:
         found[entity] = "product"
     return found
+
+
+def types_cue(cue: str) -> bool:
+    """A cue the type learner weighs: informative, and not the list mate of a
+    generic word (a thing, whatever its type: used_as_things' cue)."""
+    return informative(cue) and cue[1:] != GENERIC_MATE
 
 
 def informative(cue: str) -> bool:
