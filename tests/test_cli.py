@@ -370,6 +370,44 @@ def test_no_update_searches_the_index_as_it_is(messy_copy, tmp_path):
     assert run_cli("search", "セレブラス", *where, "--json").returncode == 0
 
 
+# Every command that reads the index (the others: index, which writes it).
+READ_ONLY = (
+    ["stats"], ["entities"], ["entity", "NVIDIA"], ["deals"], ["kwic", "NVIDIA"],
+    ["trend", "NVIDIA"], ["keywords", "--since", "2025-01-01"], ["graph"],
+    ["brief", "NVIDIA"], ["boilerplate"],
+)  # fmt: skip
+
+
+def test_every_read_only_command_answers_from_the_index_as_it_is(
+    messy_copy, tmp_path
+):
+    where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
+    assert invoke("stats", *where, "--json").exit_code == 0
+    (messy_copy / "later.md").write_text("NVIDIAの新チップ。", encoding="utf-8")
+    for command in READ_ONLY:
+        for run in (run_cli, invoke):
+            result = run(*command, *where, "--no-update", "--json")
+            code = getattr(result, "returncode", getattr(result, "exit_code", None))
+            assert code in (0, 1), (command, result.stderr)
+    # show finds the new post only once the index is brought up to date.
+    assert invoke("show", "later.md", *where, "--no-update").exit_code == 2
+    posts = json.loads(invoke("stats", *where, "--json", "--no-update").stdout)
+    assert json.loads(invoke("stats", *where, "--json").stdout)["posts"] == (
+        posts["posts"] + 1
+    )
+
+
+@pytest.mark.parametrize("command", (["deals"], ["graph"], ["entities"]))
+def test_top_0_means_all(bundled_where, command):
+    every = invoke(*command, *bundled_where, "--top", "0", "--json")
+    assert every.exit_code == 0, every.stderr
+    few = json.loads(invoke(*command, *bundled_where, "--top", "2", "--json").stdout)
+    every = json.loads(every.stdout)
+    if command == ["graph"]:
+        every, few = every["nodes"], few["nodes"]
+    assert len(every) > len(few) == 2
+
+
 ENTITY_FIELDS = {
     "name", "type", "aliases", "mentions", "posts", "first_date", "last_date",
     "co_mentions", "deals", "deals_usd",

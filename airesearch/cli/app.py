@@ -27,6 +27,7 @@ from airesearch.cli.options import (
     Index,
     Json,
     Jsonl,
+    NoUpdate,
     Query,
     Rate,
     Since,
@@ -97,14 +98,7 @@ def search(
         str | None, typer.Option(help="Only posts that mention this entity.")
     ] = None,
     exact: Exact = False,
-    no_update: Annotated[
-        bool,
-        typer.Option(
-            "--no-update",
-            help="Search the index as it is, without checking files for changes.",
-            metavar="",
-        ),
-    ] = False,
+    no_update: NoUpdate = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -116,8 +110,8 @@ def search(
         entity=entity,
     )  # fmt: skip
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    where = commands.Where(corpus, index, entities_file)
-    code = commands.run_search(request, where, out, color, not no_update)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
+    code = commands.run_search(request, where, out, color)
     raise typer.Exit(code)
 
 
@@ -128,11 +122,12 @@ def show(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Show a post's metadata and its cleaned passages."""
-    where = commands.Where(corpus, index, entities_file)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     root, _ = commands.locate(where)
     _, post = commands.fresh_answer(where, lambda conn: show_post(conn, root, path))
     render.emit_one(post, json_out, render.print_post, color)
@@ -144,11 +139,16 @@ def stats(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """Corpus and index figures: posts, passages, terms, size, last update."""
-    commands.run_stats(commands.Where(corpus, index, entities_file), json_out, color)
+    commands.run_stats(
+        commands.Where(corpus, index, entities_file, update=not no_update),
+        json_out,
+        color,
+    )
 
 
 @app.command()
@@ -157,6 +157,7 @@ def entities(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     type_: Annotated[
         EntityType | None, typer.Option("--type", help="Only this type.")
     ] = None,
@@ -174,8 +175,9 @@ def entities(
 ) -> None:
     """Which companies, people, places and products the posts talk about."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     commands.run_entities(
-        commands.Where(corpus, index, entities_file), out, color, rate=rate,
+        where, out, color, rate=rate,
         kind=type_ and type_.value, top=top,
         min_posts=min_posts, since=since, until=until, sort=sort.value,
         with_boilerplate=with_boilerplate,
@@ -191,13 +193,14 @@ def entity(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     rate: Rate = [],  # noqa: B006
     with_boilerplate: WithBoilerplate = False,
     json_out: Json = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """One entity's profile: spellings, mentions per month, co-mentions, posts."""
-    where = commands.Where(corpus, index, entities_file)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     commands.run_entity(
         where, name, json_out, color, rate=rate, with_boilerplate=with_boilerplate
     )
@@ -209,6 +212,7 @@ def deals(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     entity: Annotated[
         str | None, typer.Option(help="Only figures naming this entity.")
     ] = None,
@@ -250,8 +254,9 @@ def deals(
 ) -> None:
     """Money figures, as numbers, with who pays whom, largest first."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     commands.run_deals(
-        commands.Where(corpus, index, entities_file), out, color, rate=rate,
+        where, out, color, rate=rate,
         rates=rates, entity=entity,
         kind=kind and kind.value, currency=currency, minimum=minimum,
         maximum=maximum, since=since, until=until, sort=sort.value, top=top,
@@ -265,6 +270,7 @@ def boilerplate(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     top: Annotated[int, typer.Option(help="Passages to list; 0 means all.")] = 30,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
@@ -273,7 +279,7 @@ def boilerplate(
 ) -> None:
     """The blog's template: passages repeated across posts, left out of counts."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    where = commands.Where(corpus, index, entities_file)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     raise typer.Exit(commands.run_boilerplate(where, out, color, top=top))
 
 

@@ -44,9 +44,11 @@ HIT_COLUMNS = [
 # What the user chose for every command: the corpus folder, the index file and
 # a gazetteer of their own (None: the defaults); and the freshness check of
 # that corpus the console entry started before its imports (stamp.QuickCheck),
-# if it did.
+# if it did; and whether to bring the index up to date first (--no-update: no).
 Where = namedtuple(
-    "Where", "corpus index entities early", defaults=(None, None, None, None)
+    "Where",
+    "corpus index entities early update",
+    defaults=(None, None, None, None, True),
 )
 
 
@@ -69,13 +71,14 @@ def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
     return conn, root, index_path
 
 
-def fresh_answer(where: Where, ask, update: bool = True):
+def fresh_answer(where: Where, ask, update: bool | None = None):
     """(an open index that reflects the corpus as it is now, ask(it)). The
     question is asked while the freshness check runs in another process, and
     asked again after an update only if the check finds a change, so an
     unchanged corpus costs the slower of the two, not their sum. An error the
-    answer raises counts only if the corpus did not change. update=False: the
-    index as it is, without the check."""
+    answer raises counts only if the corpus did not change. update=False
+    (default: where.update): the index as it is, without the check."""
+    update = where.update if update is None else update
     root, index_path = locate(where)
     if os.path.exists(index_path):
         conn = open_index(index_path)
@@ -148,13 +151,9 @@ def run_search(
     where: Where,
     out: render.Output,
     color: render.Color,
-    update: bool = True,
 ) -> int:
-    """Search and print; the exit code is 0 when something was found, else 1.
-
-    With update=False an existing index is searched as it is, without stat-ing
-    every post file (the cost that grows with the corpus)."""
-    conn, hits = fresh_answer(where, lambda conn: search(conn, request), update)
+    """Search and print; the exit code is 0 when something was found, else 1."""
+    conn, hits = fresh_answer(where, lambda conn: search(conn, request))
     render.emit(hits, out, HIT_COLUMNS, render.print_hits, color)
     if hits:
         return 0

@@ -46,29 +46,31 @@ SPECS = {
         "words",
     ),
     "entities": Spec(
-        DATA_FORMATS | {"--with-boilerplate"},
+        DATA_FORMATS | {"--with-boilerplate", "--no-update"},
         {**COMMON, **SINCE_UNTIL, "--type": None, "--top": 30, "--min-posts": 1,
          "--sort": "mentions"},
         {"--rate"},
         None,
     ),
-    "entity": Spec({"--json", "--with-boilerplate"}, COMMON, {"--rate"}, "name"),
-    "stats": Spec({"--json"}, COMMON, set(), None),
+    "entity": Spec(
+        {"--json", "--with-boilerplate", "--no-update"}, COMMON, {"--rate"}, "name"
+    ),
+    "stats": Spec({"--json", "--no-update"}, COMMON, set(), None),
     "kwic": Spec(
-        DATA_FORMATS | {"--exact"},
+        DATA_FORMATS | {"--exact", "--no-update"},
         {**COMMON, **SINCE_UNTIL, "--width": 30, "--limit": 50, "--sort": "date"},
         {"--tag", "--category"},
         "words",
     ),
     "graph": Spec(
-        {"--json", "--with-boilerplate"},
+        {"--json", "--with-boilerplate", "--no-update"},
         {**COMMON, **SINCE_UNTIL, "--entity": None, "--depth": 1, "--edges": "all",
          "--min-weight": 2, "--top": 50, "--format": None, "--output": None},
         {"--type", "--rate"},
         None,
     ),
     "deals": Spec(
-        DATA_FORMATS | {"--each", "--rates", "--with-boilerplate"},
+        DATA_FORMATS | {"--each", "--rates", "--with-boilerplate", "--no-update"},
         {**COMMON, **SINCE_UNTIL, "--entity": None, "--kind": None,
          "--currency": None, "--min": None, "--max": None, "--sort": "amount",
          "--top": 30},
@@ -212,7 +214,7 @@ def answering(fast, early_check: bool = True):
         from airesearch.cli.commands import Where
         from airesearch.output import render
 
-        where = Where(corpus, index, entities, early)
+        where = Where(corpus, index, entities, early, not options.get("--no-update"))
         try:
             out = render.choose_output(
                 options.get("--json", False), options.get("--jsonl", False),
@@ -259,8 +261,7 @@ def fast_search(options, where, out, color) -> int:
         exact=options["--exact"],
         entity=options["--entity"],
     )
-    update = not options["--no-update"]
-    return run_search(request, where, out, color, update=update)
+    return run_search(request, where, out, color)
 
 
 @answering

@@ -52,6 +52,13 @@ Entities = Annotated[
         help="A gazetteer of your own (TOML) that extends the bundled one.",
     ),
 ]  # fmt: skip
+NoUpdate = Annotated[
+    bool,
+    typer.Option(
+        "--no-update", metavar="",
+        help="Answer from the index as it is, without checking files for changes.",
+    ),
+]  # fmt: skip
 Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.", metavar="")]
 Since = Annotated[
     str | None, typer.Option(help="Only posts dated on or after YYYY-MM-DD.")

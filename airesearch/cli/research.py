@@ -27,6 +27,7 @@ from airesearch.cli.options import (
     Jsonl,
     KeywordType,
     KwicSort,
+    NoUpdate,
     Output,
     Query,
     Rate,
@@ -46,6 +47,7 @@ def kwic(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     width: Annotated[
         int, typer.Option(help="Characters of context on each side.")
     ] = 30,
@@ -64,7 +66,7 @@ def kwic(
     """Keyword in context: each occurrence with the words around it."""
     request = filtered(query, tag, category, since, until, exact)
     out = render.choose_output(json_out, jsonl_out, csv_out)
-    where = commands.Where(corpus, index, entities_file)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     code = commands.run_kwic(
         where, request, out, color, width=width, sort=sort.value, limit=limit
     )
@@ -82,6 +84,7 @@ def trend(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     by: Annotated[TrendPeriod, typer.Option(help="Period.")] = TrendPeriod.month,
     tag: Tag = [],  # noqa: B006
     category: Category = [],  # noqa: B006
@@ -97,8 +100,9 @@ def trend(
     """How often queries or entities come up, period by period."""
     request = filtered([], tag, category, since, until, exact)
     out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     code = commands.run_trend(
-        commands.Where(corpus, index, entities_file), out, color,
+        where, out, color,
         queries=list(query or []), entities=list(entity), by=by.value,
         request=request, with_boilerplate=with_boilerplate,
     )  # fmt: skip
@@ -139,6 +143,7 @@ def keywords(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     json_out: Json = False,
     jsonl_out: Jsonl = False,
     csv_out: Csv = False,
@@ -146,8 +151,9 @@ def keywords(
 ) -> None:
     """Words and entities over-represented in a period, against a baseline."""
     out = render.choose_output(json_out, jsonl_out, csv_out)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     code = commands.run_keywords(
-        commands.Where(corpus, index, entities_file), out, color, since=since,
+        where, out, color, since=since,
         until=until, baseline=baseline.value, kind=kind.value, top=top,
         negative=negative, min_posts=min_posts, min_g2=min_g2,
         with_boilerplate=with_boilerplate,
@@ -171,7 +177,7 @@ def graph(
     ] = 2,
     since: Since = None,
     until: Until = None,
-    top: Annotated[int, typer.Option(help="Entities in the graph.")] = 50,
+    top: Annotated[int, typer.Option(help="Entities in the graph; 0 means all.")] = 50,
     fmt: Annotated[
         GraphFormat | None,
         typer.Option(
@@ -188,12 +194,14 @@ def graph(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
     color: ColorChoice = render.Color.auto,
 ) -> None:
     """The network of entities: co-mentions and money flows."""
     chosen = "json" if json_out else fmt and fmt.value
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     code = commands.run_graph(
-        commands.Where(corpus, index, entities_file), chosen, output, color, rate,
+        where, chosen, output, color, rate,
         entity=entity, depth=depth, types=tuple(k.value for k in kind),
         edges=edges.value, min_weight=min_weight, since=since, until=until, top=top,
         with_boilerplate=with_boilerplate,
@@ -224,10 +232,11 @@ def brief(
     corpus: Corpus = None,
     index: Index = None,
     entities_file: Entities = None,
+    no_update: NoUpdate = False,
 ) -> None:
     """A research brief: figures, trend, key sentences, money, partners."""
     chosen = "json" if json_out else fmt and fmt.value
-    where = commands.Where(corpus, index, entities_file)
+    where = commands.Where(corpus, index, entities_file, update=not no_update)
     code = commands.run_brief(
         where, " ".join(subject), chosen, output, rate, with_boilerplate
     )

@@ -49,8 +49,8 @@ def network(
         raise AiresearchError(f"--edges must be one of {', '.join(EDGE_KINDS)}")
     if depth not in (1, 2):
         raise AiresearchError("--depth must be 1 or 2")
-    if top < 1 or min_weight < 1:
-        raise AiresearchError("--top and --min-weight must be 1 or more")
+    if top < 0 or min_weight < 1:
+        raise AiresearchError("--top must be 0 or more and --min-weight 1 or more")
     bad = [t for t in types if t not in ENTITY_TYPES]
     if bad:
         raise AiresearchError(f"--type must be one of {', '.join(ENTITY_TYPES)}")
@@ -60,6 +60,7 @@ def network(
     figures = node_figures(conn, since, until, not with_boilerplate)
     kinds = display_names(conn) if types else {}
     allowed = {key for key in figures if not types or kinds[key][1] in types}
+    top = top or len(allowed) + 1  # 0: all
     together = None  # co-mention counts, not needed for money edges alone
     skip = not with_boilerplate
     if edges != "money":
