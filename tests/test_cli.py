@@ -378,9 +378,7 @@ READ_ONLY = (
 )  # fmt: skip
 
 
-def test_every_read_only_command_answers_from_the_index_as_it_is(
-    messy_copy, tmp_path
-):
+def test_every_read_only_command_answers_from_the_index_as_it_is(messy_copy, tmp_path):
     where = ["--corpus", str(messy_copy), "--index", str(tmp_path / "i.sqlite")]
     assert invoke("stats", *where, "--json").exit_code == 0
     (messy_copy / "later.md").write_text("NVIDIAの新チップ。", encoding="utf-8")

@@ -336,7 +336,8 @@ def test_a_name_written_only_as_a_thing_is_not_listed(things):
 
 @pytest.mark.parametrize("bill", ("SB53", "SB 53", "AB 2013"))
 def test_the_number_of_a_bill_is_not_a_name(bill):
-    assert names_in(f"カリフォルニア州の{bill}が成立した。") == [("カリフォルニア", "place")]
+    found = names_in(f"カリフォルニア州の{bill}が成立した。")
+    assert found == [("カリフォルニア", "place")]
 
 
 GLOSS_POSTS = {
