@@ -97,12 +97,14 @@ Deal = namedtuple(
     "Deal",
     "amount min max currency qualifier per usd_min usd_max kind payer payee roles"
     " parties entities mentions sentence path title date passage_seq start end"
-    " restated posts first_date last_date",
+    " restated posts first_date last_date pairs",
 )
 Deal.__doc__ = """A money figure of `deals`. amount: as written; min/max: in the
 currency's base unit; usd_min/usd_max: converted with the rate table; roles:
 "stated" where the sentence's structure gives payer or payee, else None (no
-role is guessed from names standing nearby); start/end:
+role is guessed from names standing nearby); pairs: every [payer, payee] the
+sentence states (several when payers act together), payer and payee being the
+one pair's; start/end:
 offsets of amount in the passage numbered passage_seq; restated: the author's
 restatement in another currency ({amount, min, max, currency}) or None; posts,
 first_date, last_date: the posts that give this figure (same amount, currency,

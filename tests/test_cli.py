@@ -519,7 +519,7 @@ DEAL_FIELDS = {
     "kind", "payer", "payee", "roles", "parties", "entities", "mentions", "sentence",
     "path",
     "title", "date", "passage_seq", "start", "end", "restated", "posts",
-    "first_date", "last_date",
+    "first_date", "last_date", "pairs",
 }  # fmt: skip
 
 

@@ -97,10 +97,57 @@ ROLE_CASES = (
     ("NTTデータは、Smart AI Agent™関連事業から2027年までに20億ドルの収益を目指す",
      "20億ドル", None, None),
     ("OpenAIはこのio Productsを約65億ドルという巨額の全株式取得で手に入れた。",
-     "約65億ドル", "OpenAI", None),
+     "約65億ドル", "OpenAI", "io Products"),
     ("NVIDIAの時価総額は3.66兆ドルに達し、AMDとIntelの合計を上回った。", "3.66兆ドル",
      None, None),
 )  # fmt: skip
+
+
+# The classes of stated pairs that issue 31 found missed, one row each (a
+# variant of the acceptance corpus's sentence), with every pair the sentence
+# states; and the pairs that must not be given.
+PAIR_CASES = (
+    # Sources listed with から before one verb of raising.
+    ("Blue Owlはさらに、Pimcoから約180億ドル、BlackRockからも30億ドル以上を社債で"
+     "調達した。", "約180億ドル", [["Pimco", "Blue Owl"]]),
+    # Joint payers: listed with と, or one acting with the subject (と共同で), the
+    # payee a joint venture they found.
+    ("MicrosoftとNVIDIAが共同でAnthropicに数十億ドルを投資すると発表した。",
+     "数十億ドル", [["Microsoft", "Anthropic"], ["NVIDIA", "Anthropic"]]),
+    ("Tempusは、ソフトバンクと共同で合弁会社「SB Tempus」を設立し、それぞれ150億円を"
+     "投資する。", "150億円", [["Tempus", "SB Tempus"], ["SoftBank", "SB Tempus"]]),
+    # Money provided (提供) is paid.
+    ("GoogleがFluidstackに最大32億ドルの財政支援を提供することで合意した。",
+     "最大32億ドル", [["Google", "Fluidstack"]]),
+    # An acquisition whose amount stands before the object.
+    ("Microsoftは約160億ドルという巨額を投じてNuance Communicationsを買収した。",
+     "約160億ドル", [["Microsoft", "Nuance Communications"]]),
+    # The payee owns what is bought.
+    ("Appleは、OpenAIのソリューションを自社製品に展開するために年間30億ドルを支払う。",
+     "年間30億ドル", [["Apple", "OpenAI"]]),
+    ("MetaはNVIDIA製半導体に約400億ドルを投資する計画だ。", "約400億ドル",
+     [["Meta", "NVIDIA"]]),
+    # A source inside the phrase (xAIが、: a subject, not one of a list).
+    ("xAIが、Nvidiaからの出資を含めて200億ドルの資金調達を目指している。", "200億ドル",
+     [["NVIDIA", "xAI"]]),
+    # No pair: a pronoun receives (彼ら), a list without 共同 or それぞれ.
+    ("Tether Holdings SAが筆頭株主であり、彼らはTetherから5.75億ユーロの融資を"
+     "受けています。", "5.75億ユーロ", []),
+    ("Google、Meta、Amazonなどが合計で3000億ドルをAnthropicに投資する。",
+     "3000億ドル", []),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("text, amount, pairs", PAIR_CASES)
+def test_every_pair_the_sentence_states_is_given(text, amount, pairs):
+    (figure,) = [f for f in figures_of(text) if f.surface == amount]
+    assert figure.pairs == pairs
+    if len(pairs) == 1:  # payer and payee stay for the one-pair case
+        assert [[figure.payer, figure.payee]] == pairs
+    elif pairs:
+        assert figure.payer is None and figure.payee == pairs[0][1]
+    else:
+        assert figure.payer is None or figure.payee is None
 
 
 @pytest.mark.parametrize("text, amount, payer, payee", ROLE_CASES)

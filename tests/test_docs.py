@@ -11,7 +11,7 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 COMMANDS = [command.callback.__name__ for command in app.registered_commands]
 # Options every command has, documented once at the top of "Commands".
 COMMON = {"--corpus", "--index", "--entities", "--color", "--help", "--json",
-          "--jsonl", "--csv"}  # fmt: skip
+          "--jsonl", "--csv", "--no-update"}  # fmt: skip
 
 
 def code_blocks() -> list[str]:

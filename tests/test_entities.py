@@ -296,6 +296,11 @@ def test_aggregates_after_updates_equal_a_fresh_build(tmp_path):
                     "SELECT entity, cue, n FROM entity_cues"
                     " WHERE type = 'term' AND n > 0 ORDER BY 1, 2"
                 ).fetchall(),
+                # Each deal once per entity, however many posts tell it.
+                conn.execute(
+                    "SELECT * FROM entity_deal_tellings ORDER BY 1, 2"
+                ).fetchall(),
+                conn.execute("SELECT * FROM entity_deals ORDER BY 1, 2").fetchall(),
                 entities(conn, top=0),
                 entities(conn, top=0, since="2025-09-20"),
                 entity_profile(conn, "NVIDIA"),

@@ -159,3 +159,37 @@ def test_money_ego_view_holds_only_money_partners(bundled):
     net = network(bundled, load_rates(), entity="Nscale", edges="money")
     assert {node.name for node in net.nodes} == {"Nscale", "NVIDIA", "Stargate"}
     assert {e.kind for e in net.edges} == {"money"}
+
+
+# One deal told by two posts (the blog retells news), and another deal: every
+# money total counts each deal once and says how many posts told it.
+TOLD_TWICE = "MetaはEssilorLuxotticaに35億ドルを投資した。\n"
+RETOLD = {
+    "2025-07-01-a.md": "---\ntitle: 甲\ndate: 2025-07-01\n---\n" + TOLD_TWICE,
+    "2025-07-08-b.md": "---\ntitle: 乙\ndate: 2025-07-08\n---\n"
+    "先週の話の続き。" + TOLD_TWICE,
+    "2025-08-01-c.md": "---\ntitle: 丙\ndate: 2025-08-01\n---\n"
+    "MetaはEssilorLuxotticaに10億ユーロを追加で投資した。\n",
+}
+retold = index_fixture("retold", RETOLD)
+
+
+def test_a_deal_told_by_two_posts_counts_once_in_every_total(retold):
+    from airesearch.queries.deals import deals, entity_deal_totals, totals
+    from airesearch.research.briefs import brief
+
+    rates = load_rates()
+    net = network(retold, rates, edges="money")
+    (edge,) = [e for e in net.edges if e.kind == "money"]
+    euros = 1e9 / rates["EUR"]
+    assert (edge.weight, edge.posts) == (2, 3)
+    assert edge.usd == pytest.approx(3.5e9 + euros, abs=1)
+    count, usd = entity_deal_totals(retold, rates)["meta"]
+    assert count == 2 and usd == pytest.approx(3.5e9 + euros, abs=1)
+    (flow,) = brief(retold, "Meta", rates).money
+    assert (flow["figures"], flow["posts"]) == (2, 3)
+    assert flow["usd"] == pytest.approx(3.5e9 + euros, abs=1)
+    footer = {row["currency"]: row for row in totals(deals(retold, rates, top=0))}
+    assert footer["USD"]["count"] == 1 and footer["USD"]["total"] == 3.5e9
+    listed = deals(retold, rates, top=0, currency="USD")
+    assert [(d.posts, d.pairs) for d in listed] == [(2, [["Meta", "EssilorLuxottica"]])]

@@ -28,7 +28,7 @@ ENTITY_COLUMNS = [
 DEAL_COLUMNS = [
     "amount", "min", "max", "currency", "qualifier", "per", "usd_min", "usd_max",
     "kind", "payer", "payee", "roles", "parties", "path", "title", "date", "mentions",
-    "posts", "first_date", "last_date", "restated",
+    "posts", "first_date", "last_date", "restated", "pairs",
 ]  # fmt: skip
 HIT_COLUMNS = [
     "path",

@@ -10,8 +10,11 @@ with the rest of the schema in schema.py.
 - entity_spellings: per entity, how often each (name, type, surface) was found.
 - entity_pairs: per pair of entities (entity < other), the passages that name
   both.
-- entity_deals: per entity and currency, the figures that name it and their
-  total (lower bounds), converted to USD when asked (rates change).
+- entity_deal_tellings: per entity and deal (deal_of), the figures that tell
+  that deal and name the entity.
+- entity_deals: per entity and currency, the deals that name it, each counted
+  once however many posts tell it, and their total (lower bounds), converted
+  to USD when asked (rates change).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections import Counter
 
 def add_post(conn, post_id: int, date: str | None, passages, figures) -> None:
     """passages: (passage id, mention rows) pairs, a row starting with entity
-    key, name, type, surface; figures: (entity keys, currency, min) triples."""
+    key, name, type, surface; figures: (entity keys, currency, min, deal_of)."""
     change(conn, post_id, (date or "")[:10] or None, passages, figures, +1)
 
 
@@ -36,9 +39,10 @@ def remove_post(conn, post_id: int) -> None:
     ):
         passages.setdefault(passage_id, []).append(row)
     figures = [
-        (json.loads(keys), currency, low)
-        for keys, currency, low in conn.execute(
-            "SELECT entity_keys, currency, min FROM figures WHERE post_id = ?",
+        (json.loads(keys), currency, low, deal_of(low, high, currency, per, kind, who))
+        for keys, currency, low, high, per, kind, who in conn.execute(
+            "SELECT entity_keys, currency, min, max, per, kind, parties FROM figures"
+            " WHERE post_id = ?",
             (post_id,),
         )
     ]
@@ -61,12 +65,24 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
             for other in named:
                 if key < other:  # each pair once; queries/entities.py reads both ways
                     pairs[key, other] += 1
+    tellings: Counter = Counter()
+    for keys, currency, low, deal in figures:
+        for key in set(keys):
+            tellings[key, deal, currency, low or 0] += 1
     deals: Counter = Counter()
     totals: Counter = Counter()
-    for keys, currency, low in figures:
-        for key in set(keys):
+    for (key, deal, currency, low), n in tellings.items():
+        # A deal counts when its first telling comes and goes with its last.
+        (told,) = conn.execute(
+            "INSERT INTO entity_deal_tellings (entity, deal, currency, low, tellings)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (entity, deal)"
+            " DO UPDATE SET tellings = tellings + excluded.tellings"
+            " RETURNING tellings",
+            (key, deal, currency, low, sign * n),
+        ).fetchone()
+        if told == (n if sign > 0 else 0):
             deals[key, currency] += 1
-            totals[key, currency] += low or 0
+            totals[key, currency] += low
     if sign > 0:
         conn.executemany(
             "INSERT INTO entity_posts (entity, post_id, date, mentions)"
@@ -122,6 +138,16 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
         conn.execute("DELETE FROM entity_spellings WHERE n <= 0")
         conn.execute("DELETE FROM entity_pairs WHERE n <= 0")
         conn.execute("DELETE FROM entity_deals WHERE figures <= 0")
+        conn.execute("DELETE FROM entity_deal_tellings WHERE tellings <= 0")
+
+
+def deal_of(low, high, currency, per, kind, parties: str) -> str:
+    """One deal, however many posts tell it: the figures with the same amount,
+    currency, unit, kind and parties (JSON, as stored), as `deals` groups them
+    (queries/deals.py). Numbers as SQLite gives them back (NUMERIC: 6.0 is 6)."""
+    low, high = (int(x) if isinstance(x, float) and x.is_integer() else x
+                 for x in (low, high))  # fmt: skip
+    return json.dumps([low, high, currency, per, kind, parties], ensure_ascii=False)
 
 
 def upsert(conn, table: str, key: str, rows: list[tuple]) -> None:

@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 # entity_cues' type of the cues around the gazetteer's generic words.
 TERM = "term"
 
@@ -96,7 +96,7 @@ CREATE TABLE figures (
     surface TEXT, start INTEGER, end INTEGER,
     sentence_start INTEGER, sentence_end INTEGER, kind TEXT,
     payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
-    mentions INTEGER, restated TEXT
+    mentions INTEGER, restated TEXT, pairs TEXT
 );
 CREATE INDEX figures_post ON figures (post_id);
 -- For query expansion (queries/search.py): the written forms of verbs and adjectives
@@ -125,6 +125,13 @@ CREATE TABLE entity_spellings (
 CREATE TABLE entity_pairs (
     entity TEXT NOT NULL, other TEXT NOT NULL, n INTEGER,
     PRIMARY KEY (entity, other)
+) WITHOUT ROWID;
+-- One deal, many tellings: per entity and deal (aggregates.deal_of: amount,
+-- currency, unit, kind and parties, as `deals` groups figures), the figures
+-- that tell it naming the entity; entity_deals counts each deal once.
+CREATE TABLE entity_deal_tellings (
+    entity TEXT NOT NULL, deal TEXT NOT NULL, currency TEXT, low NUMERIC,
+    tellings INTEGER, PRIMARY KEY (entity, deal)
 ) WITHOUT ROWID;
 CREATE TABLE entity_deals (
     entity TEXT NOT NULL, currency TEXT NOT NULL, figures INTEGER, total NUMERIC,

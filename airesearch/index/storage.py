@@ -11,7 +11,7 @@ import json
 import sqlite3
 import zlib
 
-from airesearch.index.aggregates import add_post, remove_post
+from airesearch.index.aggregates import add_post, deal_of, remove_post
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
     MAX_PASSAGES,
@@ -128,8 +128,8 @@ def store_file(
     conn.executemany(
         "INSERT INTO figures (post_id, passage_id, min, max, currency, qualifier,"
         " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
-        " payee, parties, entities, entity_keys, mentions, restated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " payee, parties, entities, entity_keys, mentions, restated, pairs)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (post_id, passage_id(post_id, seq), figure.min, figure.max,
              figure.currency, figure.qualifier, figure.per, figure.surface,
@@ -139,7 +139,8 @@ def store_file(
              json.dumps(figure.entities, ensure_ascii=False),
              json.dumps(figure.entity_keys, ensure_ascii=False), mentions,
              json.dumps(figure.restated, ensure_ascii=False)
-             if figure.restated else None)
+             if figure.restated else None,
+             json.dumps(figure.pairs, ensure_ascii=False) if figure.pairs else None)
             for seq, figure, mentions in figures
             if seq < MAX_PASSAGES
         ],
@@ -147,7 +148,9 @@ def store_file(
     add_post(
         conn, post_id, post.date,
         [(rowid, mentions) for rowid, _, _, mentions in rows],
-        [(figure.entity_keys, figure.currency, figure.min)
+        [(figure.entity_keys, figure.currency, figure.min,
+          deal_of(figure.min, figure.max, figure.currency, figure.per, figure.kind,
+                  json.dumps(figure.parties, ensure_ascii=False)))
          for seq, figure, _ in figures if seq < MAX_PASSAGES],
     )  # fmt: skip
     book.add_post(conn, post_id, {t for _, _, text, _ in rows for t in text.split()})

@@ -203,7 +203,12 @@ def segment_words(words: list[re.Match], gazetteer: Gazetteer) -> list[tuple]:
                 break
         else:
             word = words[index].group().rstrip(".-'")
-            kind = "name" if looks_like_name(word) else "other"
+            following = words[index + 1].group() if index + 1 < len(words) else ""
+            kind = (
+                "name"
+                if looks_like_name(word) or lower_case_lead(word, following)
+                else "other"
+            )
             if kind == "name" and segments and segments[-1][0] == "name":
                 segments[-1] = ("name", segments[-1][1], words[index])
             else:
@@ -253,6 +258,28 @@ def longest_phrase(words: list[re.Match], index: int, keys, gazetteer) -> int:
         if text.rstrip(".").casefold() in keys:
             return count
     return 1 if first.rstrip(".") in keys else 0
+
+
+# English words that are no part of a name when they lead one (by Design, of
+# America, in Japan).
+FUNCTION_WORDS = frozenset(
+    "a an the of in on at by for to and or with from as is vs via per de la le du"
+    " von van der und et all any new our my its his her not no up".split()
+)
+
+
+def lower_case_lead(word: str, following: str) -> bool:
+    """A short lower-case word that starts a name (io Products): two or three
+    letters, no English function word, before a capitalized word."""
+    return (
+        2 <= len(word) <= 3
+        and word.isalpha()
+        and word.isascii()
+        and word.islower()
+        and word not in FUNCTION_WORDS
+        and looks_like_name(following)
+        and following[:1].isupper()
+    )
 
 
 def looks_like_name(word: str) -> bool:

@@ -16,8 +16,8 @@ from airesearch.tokens import normalize, offset_mapper
 Figure = namedtuple(
     "Figure",
     "min max currency qualifier per surface start end sentence_start sentence_end"
-    " kind payer payee parties entities entity_keys restated",
-    defaults=(None,),
+    " kind payer payee parties entities entity_keys restated pairs",
+    defaults=(None, []),
 )
 
 # The kinds (models.KINDS; the README has the conventions): valuation of a
@@ -153,7 +153,7 @@ def find_figures(
         named = [m for m in mentions if s_start <= m.start and m.end <= s_end]
         others = [(a - s_start, b - s_start) for a, b in spans
                   if s_start <= a and b <= s_end and a != start]  # fmt: skip
-        payer, payee, parties = who_pays(
+        payer, payee, parties, pairs = who_pays(
             sentence, start - s_start, end - s_start, named, s_start, others,
             owners,
         )  # fmt: skip
@@ -167,9 +167,10 @@ def find_figures(
         )
         if kind not in ROLE_KINDS:  # a price, a valuation, revenue: nobody pays
             payer = payee = None
-            parties = names_before(named, start)
+            parties, pairs = names_before(named, start), []
         elif kind == "capex" and payee:  # spending on one's own: no payee
             payee, parties = None, [payer] if payer else names_before(named, start)
+            pairs = []
         if previous and CHANGE_LINK.fullmatch(normal[previous.end : money.start]):
             kind = found[-1].kind  # 700億ドルから720億ドルに: one thing, changed
         previous = money
@@ -181,7 +182,7 @@ def find_figures(
                 payer, payee, parties,
                 list(dict.fromkeys(m.name for m in named)),
                 list(dict.fromkeys(m.key for m in named)),
-                money.restated,
+                money.restated, pairs,
             )
         )  # fmt: skip
     return share_list_kinds(text, found)
@@ -231,7 +232,8 @@ def merge_repeats(figures: list[tuple[int, Figure]]) -> list[tuple[int, Figure, 
     merged: dict[tuple, list] = {}
     for seq, figure in figures:
         key = (figure.min, figure.max, figure.currency, figure.per, figure.payer,
-               figure.payee, tuple(sorted(figure.parties)))  # fmt: skip
+               figure.payee, tuple(sorted(figure.parties)),
+               tuple(map(tuple, figure.pairs)))  # fmt: skip
         if key not in merged:
             key = next((k for k in merged if same_figure(merged[k][1], figure)), key)
         if key in merged:
@@ -261,6 +263,7 @@ def richer(new: Figure, old: Figure) -> bool:
     """Whether new says more of the same figure: roles, then parties."""
 
     def said(f):
-        return (f.payer is not None) + (f.payee is not None), len(f.parties)
+        roles = (f.payer is not None) + (f.payee is not None)
+        return max(roles, len(f.pairs)), len(f.parties)
 
     return said(new) > said(old)

@@ -192,7 +192,7 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
             " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
             " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
             f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
-            " d.restated FROM figures d JOIN posts p ON p.id = d.post_id"
+            " d.restated, d.pairs FROM figures d JOIN posts p ON p.id = d.post_id"
             " WHERE d.rowid IN ({})",
             ids,
         )
@@ -201,19 +201,20 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
     for deal_id, posts, mentions, first, last in picked:
         (surface, lo, hi, cur, qualifier, per, kind_, payer, payee, parties, names,
          passage_id, s_start, s_end, path, title, day, seq, start, end,
-         restated) = rows[deal_id]  # fmt: skip
+         restated, pairs) = rows[deal_id]  # fmt: skip
         found.append(
             Deal(
                 amount=surface, min=lo, max=hi, currency=cur, qualifier=qualifier,
                 per=per, usd_min=to_usd(lo, cur, rates), usd_max=to_usd(hi, cur, rates),
                 kind=kind_, payer=payer, payee=payee,
-                roles="stated" if payer or payee else None,
+                roles="stated" if payer or payee or pairs else None,
                 parties=json.loads(parties),
                 entities=json.loads(names), mentions=mentions,
                 sentence=(passage_id, s_start, s_end), path=path, title=title,
                 date=day, passage_seq=seq, start=start, end=end,
                 restated=json.loads(restated) if restated else None,
                 posts=posts, first_date=first, last_date=last,
+                pairs=json.loads(pairs) if pairs else [],
             )
         )  # fmt: skip
     return found
@@ -280,9 +281,12 @@ def entity_deal_totals(
     keys: list[str] | None = None,
     skip: bool = False,
 ) -> dict[str, tuple[int, float]]:
-    """entity key -> (deal figures naming it, their total in USD at rates, lower
-    bounds), from the per-entity sums the index keeps (aggregates.py); skip:
-    less the figures of boilerplate passages."""
+    """entity key -> (deals naming it, their total in USD at rates, lower
+    bounds), each deal counted once however many posts tell it (the per-entity
+    sums the index keeps, aggregates.py); skip: less the deals told only in
+    boilerplate passages (the template's price of a book)."""
+    from airesearch.index.aggregates import deal_of
+
     sql = "SELECT entity, currency, figures, total FROM entity_deals"
     found: dict[str, list] = defaultdict(lambda: [0, 0.0])
     rows = (
@@ -293,15 +297,25 @@ def entity_deal_totals(
     for key, currency, figures, total in rows:
         found[key][0] += figures
         found[key][1] += to_usd(total, currency, rates) or 0.0
-    if skip:  # the template's figures (a book's price), taken off
+    if skip:  # the deals told only in the template, taken off
         wanted = set(keys) if keys else None
-        for entity_keys, currency, low in conn.execute(
-            "SELECT entity_keys, currency, min FROM figures"
+        template: dict[tuple, int] = defaultdict(int)
+        for entity_keys, low, high, currency, per, kind, parties in conn.execute(
+            "SELECT entity_keys, min, max, currency, per, kind, parties FROM figures"
             " WHERE passage_id IN (SELECT id FROM boilerplate)"
         ):
+            deal = deal_of(low, high, currency, per, kind, parties)
             for key in set(json.loads(entity_keys)):
                 if key in found and (wanted is None or key in wanted):
-                    found[key][0] -= 1
-                    found[key][1] -= to_usd(low or 0, currency, rates) or 0.0
+                    template[key, deal, currency, low or 0] += 1
+        for (key, deal, currency, low), n in template.items():
+            told = conn.execute(
+                "SELECT tellings FROM entity_deal_tellings"
+                " WHERE entity = ? AND deal = ?",
+                (key, deal),
+            ).fetchone()
+            if told and told[0] <= n:
+                found[key][0] -= 1
+                found[key][1] -= to_usd(low, currency, rates) or 0.0
         found = {k: v for k, v in found.items() if v[0] > 0}
     return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}

@@ -11,6 +11,7 @@ not head every neighbourhood.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from collections import Counter, defaultdict
@@ -241,37 +242,43 @@ def co_edge(a: str, b: str, weight: int, together, evidence) -> GraphEdge:
 
 
 def money_flows(conn, rates, since, until, skip: bool = False) -> dict:
-    """(payer, payee) -> {weight: figures, usd: their total (lower bounds),
-    dates, posts} for the deal-like figures (queries.deals.DEAL_KINDS) that name
-    both a payer and a payee."""
+    """(payer, payee) -> {weight: deals, usd: their total (lower bounds), dates,
+    posts} for the deal-like figures (queries.deals.DEAL_KINDS) whose sentence
+    states pairs, every pair of each; a deal told by several posts (the same
+    amount, currency, unit, kind and parties, as `deals` groups figures) counts
+    once, its posts all kept."""
     from airesearch.queries.deals import DEAL_KINDS, to_usd
     from airesearch.tokens import name_key
 
     dated, params = date_filter(since, until, "p")
     flows: dict[tuple, dict] = {}
-    for payer, payee, low, currency, post_id, day in conn.execute(
-        "SELECT d.payer, d.payee, d.min, d.currency, d.post_id, p.date FROM figures d"
-        " JOIN posts p ON p.id = d.post_id WHERE d.payer IS NOT NULL"
-        " AND d.payee IS NOT NULL"
+    for low, high, currency, per, kind, parties, pairs, post_id, day in conn.execute(
+        "SELECT d.min, d.max, d.currency, d.per, d.kind, d.parties, d.pairs,"
+        " d.post_id, p.date FROM figures d JOIN posts p ON p.id = d.post_id"
+        " WHERE d.pairs IS NOT NULL"
         f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"
         + (" AND d.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else "")
         + "".join(f" AND {condition}" for condition in dated),
         [*DEAL_KINDS, *params],
     ):
-        pair = (name_key(payer), name_key(payee))
-        if pair[0] == pair[1]:
-            continue
-        flow = flows.setdefault(
-            pair,
-            {"weight": 0, "usd": 0.0, "first_date": None, "last_date": None,
-             "posts": set()},
-        )  # fmt: skip
-        flow["weight"] += 1
-        flow["usd"] += to_usd(low or 0, currency, rates) or 0.0
-        flow["posts"].add(((day or "")[:10], post_id))
-        if day:
-            flow["first_date"] = min(flow["first_date"] or day[:10], day[:10])
-            flow["last_date"] = max(flow["last_date"] or day[:10], day[:10])
+        deal = (low, high, currency, per, kind, parties)
+        for payer, payee in json.loads(pairs):
+            pair = (name_key(payer), name_key(payee))
+            if pair[0] == pair[1]:
+                continue
+            flow = flows.setdefault(
+                pair,
+                {"weight": 0, "usd": 0.0, "first_date": None, "last_date": None,
+                 "posts": set(), "deals": set()},
+            )  # fmt: skip
+            if deal not in flow["deals"]:
+                flow["deals"].add(deal)
+                flow["weight"] += 1
+                flow["usd"] += to_usd(low or 0, currency, rates) or 0.0
+            flow["posts"].add(((day or "")[:10], post_id))
+            if day:
+                flow["first_date"] = min(flow["first_date"] or day[:10], day[:10])
+                flow["last_date"] = max(flow["last_date"] or day[:10], day[:10])
     return flows
 
 

@@ -314,7 +314,8 @@ def money_partners(conn, rates: dict, key: str, skip: bool = False) -> list[dict
     return sorted(
         (
             {"direction": direction, "name": names.get(other, (other,))[0],
-             "figures": stats["weight"], "usd": round(stats["usd"], 2),
+             "figures": stats["weight"], "posts": len(stats["posts"]),
+             "usd": round(stats["usd"], 2),
              "first_date": stats["first_date"], "last_date": stats["last_date"]}
             for (direction, other), stats in flows
         ),
