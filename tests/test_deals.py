@@ -122,6 +122,8 @@ PAIR_CASES = (
     # An acquisition whose amount stands before the object.
     ("Microsoftは約160億ドルという巨額を投じてNuance Communicationsを買収した。",
      "約160億ドル", [["Microsoft", "Nuance Communications"]]),
+    ("NiCEが約9億5,500万ドルという巨額を投じてCognigyを手に入れたのは布石だ。",
+     "約9億5,500万ドル", [["NiCE", "Cognigy"]]),
     # The payee owns what is bought.
     ("Appleは、OpenAIのソリューションを自社製品に展開するために年間30億ドルを支払う。",
      "年間30億ドル", [["Apple", "OpenAI"]]),
@@ -135,6 +137,8 @@ PAIR_CASES = (
      "受けています。", "5.75億ユーロ", []),
     ("Google、Meta、Amazonなどが合計で3000億ドルをAnthropicに投資する。",
      "3000億ドル", []),
+    ("YOOUSIは雲啓資本（Yunqi Partners）やBAce Capitalから数億円を調達した。",
+     "数億円", []),
 )  # fmt: skip
 
 

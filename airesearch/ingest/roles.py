@@ -18,7 +18,7 @@ SUBJECT = re.compile("(?:自身|社|氏)?[はがも]")
 # (see who_pays). Verbs that move money, by who pays: the subject (PAY,
 # ACQUIRE: the object is the payee) or the source (RAISE: the subject is paid).
 PAY = re.compile("投資|出資|拠出|支払|融資|資金提供|投じ|コミット")
-ACQUIRE = re.compile("買収|取得|買い取")
+ACQUIRE = re.compile("買収|取得|買い取|手に入れ")
 RAISE = re.compile("調達|受け|獲得")
 VERBS = (("pay", PAY), ("acquire", ACQUIRE), ("raise", RAISE))
 # After a name: the payee of a payment (Nscaleに, Mistral AIに対し、, Intelへの,
@@ -67,7 +67,7 @@ ALLOTTEE = re.compile(r"(?:社|氏)?を(?:割当|割り当て|引受|引き受�
 # A payer named inside the noun phrase: NVIDIAのSynopsysへの, XによるYへの.
 BY = re.compile(r"(?:の|による|が主導する|主導の)$")
 # A name that is one of several (A、B、Cから; AとBが): no single party.
-LISTED_BEFORE = re.compile(r"(?:^|社|氏|[」』])\s?(?:、|と|や|及び|および|,)\s?$")
+LISTED_BEFORE = re.compile(r"(?:^|社|氏|[」』）)])\s?(?:、|と|や|及び|および|,)\s?$")
 LISTED_AFTER = re.compile(r"\s?(?:、|と|や|及び|および|,)(?!し|して)")
 LATIN = re.compile(r"[A-Za-z0-9&™®]")
 # Within this many characters after the amount, "からの" still belongs to it:
