@@ -27,7 +27,7 @@ FLOORS = (
     },
     {
         "index": (
-            "stamp", "sql", "aggregates", "post_terms", "schema", "engine",
+            "stamp", "sql", "aggregates", "post_terms", "schema", "things", "engine",
             "engine_queries",
             "postings",
             "boilerplate",

@@ -80,8 +80,9 @@ CREATE TABLE entity_cues (
 ) WITHOUT ROWID;
 -- The same cues around the gazetteer's generic words (AI, GPU, Cloud) are
 -- counted in entity_cues with the type 'term': what a thing, not a name, stands
--- next to. Each post's share, to take it out again when the post goes.
-CREATE TABLE post_term_cues (post_id INTEGER PRIMARY KEY, cues TEXT NOT NULL);
+-- next to. Each post's share (zlib-compressed JSON), to take it out again when
+-- the post goes.
+CREATE TABLE post_term_cues (post_id INTEGER PRIMARY KEY, cues BLOB NOT NULL);
 CREATE INDEX mentions_post ON mentions (post_id);
 -- The mentions in the blog's template (boilerplate.entity_losses) are looked up
 -- by passage: by post they would be every mention of the index.

@@ -189,7 +189,7 @@ def count_term_cues(conn, post_id: int, cues: list, sign: int) -> None:
     if sign > 0:
         conn.execute(
             "INSERT INTO post_term_cues (post_id, cues) VALUES (?, ?)",
-            (post_id, json.dumps(cues, ensure_ascii=False)),
+            (post_id, zlib.compress(json.dumps(cues, ensure_ascii=False).encode(), 9)),
         )
     else:
         conn.execute("DELETE FROM post_term_cues WHERE post_id = ?", (post_id,))
@@ -333,8 +333,8 @@ def forget_file(
     count_cues(conn, gone, -1)
     (cues,) = conn.execute(
         "SELECT cues FROM post_term_cues WHERE post_id = ?", (post_id,)
-    ).fetchone() or ("[]",)
-    count_term_cues(conn, post_id, json.loads(cues), -1)
+    ).fetchone() or (zlib.compress(b"[]"),)
+    count_term_cues(conn, post_id, json.loads(zlib.decompress(cues)), -1)
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))

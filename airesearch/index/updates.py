@@ -21,6 +21,7 @@ from airesearch.index.storage import (
     store_aliases,
     store_file,
 )
+from airesearch.index.things import store as store_things
 from airesearch.ingest.corpus import corpus_fingerprint
 from airesearch.models import IndexReport
 
@@ -199,9 +200,11 @@ def index_report(
 
 def store_summaries(conn: sqlite3.Connection) -> dict[str, int]:
     """Keep with the index what an unchanged re-check, stats and the listings
-    read instead of counting: index_figures (returned) and what the template
-    adds to each entity (boilerplate.store_losses)."""
+    read instead of counting: index_figures (returned), what the template
+    adds to each entity (boilerplate.store_losses) and the names that are
+    things (things.store)."""
     store_losses(conn)
+    store_things(conn)
     figures = index_figures(conn)
     conn.execute(
         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
