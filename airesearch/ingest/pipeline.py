@@ -228,6 +228,20 @@ LIST_MATE = {"org": "[組織]列", "product": "[製品]列", "person": "[人名]
              "place": "[地名]列"}  # fmt: skip
 
 
+def separator_before(text: str, at: int) -> int:
+    """The length of the list separator that ends at text[at], else 0."""
+    if text[at - 1 : at] in LIST_SEPARATORS:
+        return 1
+    return 2 if text[at - 2 : at] in LIST_SEPARATORS else 0
+
+
+def separator_after(text: str, at: int) -> int:
+    """The length of the list separator that starts at text[at], else 0."""
+    if text[at : at + 2] in LIST_SEPARATORS:
+        return 2
+    return 1 if text[at : at + 1] in LIST_SEPARATORS else 0
+
+
 def generic_cues(normal: str, generic: list, mentions: list, gazetteer):
     """(key, "<cue" | ">cue") of each generic word (start, end, key) in NFKC
     text, as a name's are: the words on each side, or the cue of a list mate
@@ -241,11 +255,12 @@ def generic_cues(normal: str, generic: list, mentions: list, gazetteer):
     mates_before.update((end, GENERIC_MATE) for _, end, _ in generic)
     for start, end, key in generic:
         before, after = context_cues(normal, start, end)
-        for separator in LIST_SEPARATORS:
-            if normal[start - len(separator) : start] == separator:
-                before = mates_before.get(start - len(separator), before)
-            if normal[end : end + len(separator)] == separator:
-                after = mates_after.get(end + len(separator), after)
+        gap = separator_before(normal, start)
+        if gap:
+            before = mates_before.get(start - gap, before)
+        gap = separator_after(normal, end)
+        if gap:
+            after = mates_after.get(end + gap, after)
         if before:
             yield key, "<" + before
         if after:
@@ -261,17 +276,12 @@ def with_list_mates(text: str, rows: list, gazetteer, generic=None) -> list:
         starts = {start for start, _ in generic}
         ends = {end for _, end in generic}
         for index, row in enumerate(rows):
-            for separator in LIST_SEPARATORS:
-                if (
-                    row.start - len(separator) in ends
-                    and text[row.start - len(separator) : row.start] == separator
-                ):
-                    listed[index] = listed[index]._replace(cue_before=GENERIC_MATE)
-                if (
-                    row.end + len(separator) in starts
-                    and text[row.end : row.end + len(separator)] == separator
-                ):
-                    listed[index] = listed[index]._replace(cue_after=GENERIC_MATE)
+            gap = separator_before(text, row.start)
+            if gap and row.start - gap in ends:
+                listed[index] = listed[index]._replace(cue_before=GENERIC_MATE)
+            gap = separator_after(text, row.end)
+            if gap and row.end + gap in starts:
+                listed[index] = listed[index]._replace(cue_after=GENERIC_MATE)
     for index, (first, second) in enumerate(zip(rows, rows[1:], strict=False)):
         if text[first.end : second.start] not in LIST_SEPARATORS:
             continue
