@@ -140,11 +140,9 @@ class EngineWriter:
             for part, index in self.indexes.items()
         }
 
-    def add_post(self, post_id: int, passages: list, left_out: set[int]) -> None:
-        """passages: (passage id, kind, analysed text); left_out: passage ids
-        kept out of the post's document (the blog's template)."""
+    def add_passages(self, post_id: int, passages: list) -> None:
+        """passages: (passage id, kind, analysed text), a document each."""
         Document = self.tantivy.Document
-        parts: dict[str, list[str]] = {"title": [], "heading": [], "body": []}
         add = self.writers[PASSAGES].add_document
         for passage_id, kind, analysed in passages:
             doc = Document()
@@ -152,12 +150,16 @@ class EngineWriter:
             doc.add_unsigned("post", post_id)
             doc.add_text("head" if kind in HEAD_KINDS else "body", analysed)
             add(doc)
-            if passage_id not in left_out:
-                field = kind if kind in HEAD_KINDS else "body"
-                parts[field].append(analysed)
-        self.add_post_document(post_id, parts)
 
-    def add_post_document(self, post_id: int, parts: dict[str, list[str]]) -> None:
+    def add_post_document(
+        self, post_id: int, passages: list, left_out: set[int]
+    ) -> None:
+        """The post's document: its passages ((id, kind, analysed text)) but
+        those left out (the blog's template), by field."""
+        parts: dict[str, list[str]] = {"title": [], "heading": [], "body": []}
+        for passage_id, kind, analysed in passages:
+            if passage_id not in left_out:
+                parts[kind if kind in HEAD_KINDS else "body"].append(analysed)
         doc = self.tantivy.Document()
         doc.add_unsigned("post", post_id)
         for field_name, texts in parts.items():
@@ -168,11 +170,7 @@ class EngineWriter:
     def rewrite_post(self, post_id: int, passages: list, left_out: set[int]) -> None:
         """The post's document again, with another set of passages left out."""
         self.delete_documents(POSTS, [post_id])
-        parts: dict[str, list[str]] = {"title": [], "heading": [], "body": []}
-        for passage_id, kind, analysed in passages:
-            if passage_id not in left_out:
-                parts[kind if kind in HEAD_KINDS else "body"].append(analysed)
-        self.add_post_document(post_id, parts)
+        self.add_post_document(post_id, passages, left_out)
 
     def delete_posts(self, post_ids: list[int]) -> None:
         for part in (PASSAGES, POSTS):

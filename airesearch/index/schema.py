@@ -50,8 +50,9 @@ CREATE TABLE shapes (
 CREATE TABLE boilerplate (id INTEGER PRIMARY KEY, shape INTEGER, why TEXT);
 CREATE INDEX boilerplate_shape ON boilerplate (shape);
 -- The passages kept out of their post's engine document as the blog's
--- template (storage.likely_boilerplate), to be mended when `boilerplate` says
--- otherwise. The postings themselves live in the engine folder (engine.py).
+-- template, as `boilerplate` said when the document was written (a later
+-- update mends the documents where it says otherwise). The postings
+-- themselves live in the engine folder (engine.py).
 CREATE TABLE left_out (id INTEGER PRIMARY KEY);
 -- Every distinct term, kept up to date by the indexer (post_terms.py).
 -- id: the term in post_terms lists; posts: how many posts hold it.

@@ -21,7 +21,6 @@ from airesearch.index.schema import (
     passage_id,
     passage_range,
 )
-from airesearch.index.sql import rows_for
 from airesearch.ingest.corpus import PostFile
 from airesearch.models import MentionRow
 
@@ -112,11 +111,9 @@ def store_file(
     )
     titles = {shape for _, p, shape in shaped if p.kind == "title"}
     count_shapes(conn, {shape for _, _, shape in shaped}, titles, +1, touched)
-    left_out = likely_boilerplate(conn, shaped)
-    conn.executemany("INSERT INTO left_out (id) VALUES (?)", [(i,) for i in left_out])
-    engine.add_post(
-        post_id, [(rowid, p.kind, text) for rowid, p, text, _ in rows], left_out
-    )
+    analysed_passages = [(rowid, p.kind, text) for rowid, p, text, _ in rows]
+    engine.add_passages(post_id, analysed_passages)
+    hold_document(conn, post_id, analysed_passages)
     conn.executemany(
         "INSERT INTO mentions (passage_id, post_id, entity, name, type, surface,"
         " start, end, sentence_start, sentence_end, cue_before, cue_after)"
@@ -212,47 +209,60 @@ def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> Non
     touched |= shapes
 
 
-def likely_boilerplate(conn, shaped: list) -> set[int]:
-    """The passages of a post just counted (shaped: (id, passage, shape)) that
-    boilerplate.refresh will most likely call the blog's template, kept out of
-    the post's engine document: the title of another post, or a shape in as
-    many posts as boilerplate.threshold asks, the typical count taken from
-    this post's own passages (1 in a real corpus, k after k copies of one).
-    A guess: rewrite_post_documents mends the posts it got wrong once the
-    boilerplate table is refreshed."""
-    from statistics import median_low
+# The posts stored by this run whose engine document waits for the blog's
+# template to be known (the end of the run, after boilerplate.refresh): what
+# the template is depends on every post, and a post's document leaves it out.
+# Their analysed passages wait here, compressed, in the connection's temporary
+# database (a file, not memory: 1 GB of posts holds about 1 GB of terms).
+HELD = "temp.held_documents"
 
-    from airesearch.index.boilerplate import threshold
 
-    own_title = {shape for _, p, shape in shaped if p.kind == "title"}
-    counts = {
-        shape: (posts, titles)
-        for shape, posts, titles in rows_for(
-            conn,
-            "SELECT shape, posts, titles FROM shapes WHERE shape IN ({})",
-            list({shape for _, _, shape in shaped}),
+def hold_document(conn, post_id: int, passages: list) -> None:
+    """Keep a post's analysed passages ((id, kind, text)) until write_held."""
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {HELD}"
+        " (post_id INTEGER PRIMARY KEY, passages BLOB NOT NULL)"
+    )
+    conn.execute(
+        f"INSERT INTO {HELD} (post_id, passages) VALUES (?, ?)",
+        (post_id, zlib.compress(json.dumps(passages, ensure_ascii=False).encode())),
+    )
+
+
+def write_held_documents(conn, engine) -> int:
+    """Write the engine document of every post held by hold_document, the
+    passages of the template (the boilerplate table, refreshed) left out and
+    noted in left_out; the held passages are dropped. Returns how many."""
+    held = conn.execute(
+        "SELECT name FROM sqlite_temp_master WHERE name = 'held_documents'"
+    ).fetchone()
+    if not held:
+        return 0
+    count = 0
+    for post_id, blob in conn.execute(
+        f"SELECT post_id, passages FROM {HELD} ORDER BY post_id"
+    ).fetchall():
+        low, high = passage_range(post_id)
+        left_out = {
+            rowid
+            for (rowid,) in conn.execute(
+                "SELECT id FROM boilerplate WHERE id BETWEEN ? AND ?", (low, high)
+            )
+        }
+        conn.executemany(
+            "INSERT INTO left_out (id) VALUES (?)", [(i,) for i in sorted(left_out)]
         )
-    }
-    if not counts:
-        return set()
-    (posts,) = conn.execute("SELECT max(id) FROM posts").fetchone()
-    limit = threshold(posts or 1, median_low(n for n, _ in counts.values()))
-    return {
-        rowid
-        for rowid, p, shape in shaped
-        if p.kind != "title"
-        and shape in counts
-        and (
-            counts[shape][0] >= limit
-            or (counts[shape][1] > 0 and shape not in own_title)
-        )
-    }
+        engine.add_post_document(post_id, json.loads(zlib.decompress(blob)), left_out)
+        count += 1
+    conn.execute(f"DROP TABLE {HELD}")
+    return count
 
 
 def rewrite_post_documents(conn, engine) -> int:
-    """Write again the engine documents of the posts whose boilerplate
-    passages are not the ones their documents left out (see
-    likely_boilerplate); their passages are analysed again. Returns how many."""
+    """Write again the engine documents of the posts written before this run
+    whose boilerplate passages are not the ones their documents left out (the
+    template changed with the posts that came or went); their passages are
+    analysed again. Returns how many."""
     from airesearch.tokens import indexed_text
 
     posts = [

@@ -20,6 +20,7 @@ from airesearch.index.storage import (
     rewrite_post_documents,
     store_aliases,
     store_file,
+    write_held_documents,
 )
 from airesearch.index.things import store as store_things
 from airesearch.ingest.corpus import corpus_fingerprint
@@ -133,6 +134,7 @@ def write_changes(
             run.progress(count, len(plan.changed), done_bytes, total_bytes)
     book.save(conn)
     refresh_boilerplate(conn, touched)
+    write_held_documents(conn, writer)
     rewrite_post_documents(conn, writer)
     store_aliases(conn, changes.entities)
     return written
