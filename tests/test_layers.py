@@ -27,7 +27,8 @@ FLOORS = (
     },
     {
         "index": (
-            "stamp", "sql", "aggregates", "post_terms", "schema", "things", "engine",
+            "stamp", "sql", "aggregates", "post_terms", "schema", "post_rows",
+            "things", "engine",
             "engine_queries",
             "postings",
             "boilerplate",

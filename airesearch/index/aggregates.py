@@ -20,13 +20,17 @@ with the rest of the schema in schema.py.
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, namedtuple
+
+# What one post adds to the aggregates (count_post): mentions, (name, type,
+# surface) spellings, pairs of entities and passages naming each entity, per
+# entity key; and per (entity, deal, currency, low) the figures that tell it.
+PostCounts = namedtuple("PostCounts", "mentions spellings pairs naming tellings")
 
 
-def add_post(conn, post_id: int, date: str | None, passages, figures) -> None:
-    """passages: (passage id, mention rows) pairs, a row starting with entity
-    key, name, type, surface; figures: (entity keys, currency, min, deal_of)."""
-    change(conn, post_id, (date or "")[:10] or None, passages, figures, +1)
+def add_post(conn, post_id: int, date: str | None, counts: PostCounts) -> None:
+    """Add a post's counts (count_post, made where it was analysed)."""
+    change(conn, post_id, (date or "")[:10] or None, counts, +1)
 
 
 def remove_post(conn, post_id: int) -> None:
@@ -39,22 +43,25 @@ def remove_post(conn, post_id: int) -> None:
     ):
         passages.setdefault(passage_id, []).append(row)
     figures = [
-        (json.loads(keys), currency, low, deal_of(low, high, currency, per, kind, who))
-        for keys, currency, low, high, per, kind, who in conn.execute(
-            "SELECT entity_keys, currency, min, max, per, kind, parties FROM figures"
+        (json.loads(keys), low, high, currency, per, kind, who)
+        for keys, low, high, currency, per, kind, who in conn.execute(
+            "SELECT entity_keys, min, max, currency, per, kind, parties FROM figures"
             " WHERE post_id = ?",
             (post_id,),
         )
     ]
-    change(conn, post_id, None, passages.items(), figures, -1)
+    change(conn, post_id, None, count_post(list(passages.values()), figures), -1)
 
 
-def change(conn, post_id, date, passages, figures, sign: int) -> None:
+def count_post(passages: list, figures: list) -> PostCounts:
+    """passages: each passage's mention rows (entity key, name, type, surface,
+    …); figures: (entity keys, min, max, currency, per, kind, parties as
+    stored) of each figure."""
     mentions: Counter = Counter()
     spellings: Counter = Counter()
     pairs: Counter = Counter()
     naming: Counter = Counter()  # passages that name each entity
-    for _passage_id, rows in passages:
+    for rows in passages:
         named = set()
         for key, name, kind, surface, *_ in rows:
             mentions[key] += 1
@@ -66,9 +73,15 @@ def change(conn, post_id, date, passages, figures, sign: int) -> None:
                 if key < other:  # each pair once; queries/entities.py reads both ways
                     pairs[key, other] += 1
     tellings: Counter = Counter()
-    for keys, currency, low, deal in figures:
+    for keys, low, high, currency, per, kind, parties in figures:
+        deal = deal_of(low, high, currency, per, kind, parties)
         for key in set(keys):
             tellings[key, deal, currency, low or 0] += 1
+    return PostCounts(mentions, spellings, pairs, naming, tellings)
+
+
+def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
+    mentions, spellings, pairs, naming, tellings = counts
     deals: Counter = Counter()
     totals: Counter = Counter()
     for (key, deal, currency, low), n in tellings.items():

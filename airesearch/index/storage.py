@@ -11,7 +11,7 @@ import json
 import sqlite3
 import zlib
 
-from airesearch.index.aggregates import add_post, deal_of, remove_post
+from airesearch.index.aggregates import add_post, remove_post
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
     MAX_PASSAGES,
@@ -46,9 +46,9 @@ def store_aliases(conn, entities_file=None) -> None:
 def store_file(
     conn, engine, post_file: PostFile, outcome, book: TermBook, touched: set
 ) -> list[str]:
-    """Write one analysed post (or the reason it was skipped) into the index
-    and the engine (engine.EngineWriter), its terms counted in book, its
-    passage shapes noted in touched; return its warnings."""
+    """Write one analysed post (post_rows.PostRows, or the reason it was
+    skipped) into the index and the engine (engine.EngineWriter), its terms
+    counted in book, its passage shapes noted in touched; return its warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
@@ -56,28 +56,23 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
-    post, analysed, figures, (written, compounds), shapes, term_cues = outcome
+    post = outcome.post
     conn.executemany(
-        "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)", written
+        "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)",
+        outcome.written,
     )
     conn.executemany(
         "INSERT OR IGNORE INTO compound_parts (part, term, at) VALUES (?, ?, ?)",
-        compounds,
+        outcome.compounds,
     )
     warnings = list(post.warnings)
-    if len(post.passages) > MAX_PASSAGES:
+    if outcome.too_long:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
     cursor = conn.execute(
         "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
         " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            post.path, post.title, post.date,
-            json.dumps(post.tags, ensure_ascii=False),
-            json.dumps(post.categories, ensure_ascii=False),
-            zlib.compress(json.dumps(post.metadata, ensure_ascii=False).encode(), 9),
-            post.dropped,
-            json.dumps(warnings, ensure_ascii=False),
-        ),
+        (post.path, post.title, post.date, *outcome.columns, post.dropped,
+         json.dumps(warnings, ensure_ascii=False)),
     )  # fmt: skip
     post_id = cursor.lastrowid
     conn.execute(
@@ -91,67 +86,63 @@ def store_file(
         "INSERT INTO post_labels (post_id, field, value) VALUES (?, ?, ?)",
         [(post_id, field, value) for field, value in labels],
     )
-    rows = [
-        (passage_id(post_id, seq), passage, text, mentions)
-        for seq, (passage, (text, mentions)) in enumerate(
-            zip(post.passages, analysed, strict=True)
-        )
-        if seq < MAX_PASSAGES
-    ]
+    first = passage_id(post_id, 0)
     conn.executemany(
         "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
-        [(rowid, post_id, p.seq, p.kind, p.text) for rowid, p, _, _ in rows],
+        [(first + p.seq, post_id, p.seq, p.kind, p.text) for p in post.passages],
     )
-    shaped = [
-        (rowid, p, shape) for (rowid, p, _, _), shape in zip(rows, shapes, strict=False)
-    ]
+    shapes = outcome.shapes
     conn.executemany(
         "INSERT OR IGNORE INTO passage_shapes (shape, id) VALUES (?, ?)",
-        [(shape, rowid) for rowid, _, shape in shaped],
+        [(shape, first + seq) for seq, shape in enumerate(shapes)],
     )
-    titles = {shape for _, p, shape in shaped if p.kind == "title"}
-    count_shapes(conn, {shape for _, _, shape in shaped}, titles, +1, touched)
-    analysed_passages = [(rowid, p.kind, text) for rowid, p, text, _ in rows]
-    engine.add_passages(post_id, analysed_passages)
-    hold_document(conn, post_id, analysed_passages)
+    titles = {
+        shape for p, shape in zip(post.passages, shapes, strict=True)
+        if p.kind == "title"
+    }  # fmt: skip
+    count_shapes(conn, set(shapes), titles, +1, touched)
+    engine.add_passages(
+        post_id,
+        [(first + p.seq, p.kind, text)
+         for p, (text, _) in zip(post.passages, outcome.texts, strict=True)],
+    )  # fmt: skip
+    conn.execute(
+        f"INSERT INTO {HELD_TABLE} (post_id, passages) VALUES (?, ?)",
+        (post_id, outcome.held),
+    )
     conn.executemany(
         "INSERT INTO mentions (passage_id, post_id, entity, name, type, surface,"
         " start, end, sentence_start, sentence_end, cue_before, cue_after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(rowid, post_id, *m) for rowid, _, _, mentions in rows for m in mentions],
-    )
-    count_cues(conn, [m for _, _, _, mentions in rows for m in mentions], +1)
-    count_term_cues(conn, post_id, term_cues, +1)
+        [(first + seq, post_id, *m)
+         for seq, (_, mentions) in enumerate(outcome.texts) for m in mentions],
+    )  # fmt: skip
+    add_cues(conn, outcome.cue_counts, +1)
+    if outcome.term_cues:
+        add_cues(conn, [(key, TERM, cue, n) for key, cue, n in outcome.term_cues], +1)
+        conn.execute(
+            "INSERT INTO post_term_cues (post_id, cues) VALUES (?, ?)",
+            (post_id, outcome.term_cues_blob),
+        )
     conn.executemany(
         "INSERT INTO figures (post_id, passage_id, min, max, currency, qualifier,"
         " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
         " payee, parties, entities, entity_keys, mentions, restated, pairs)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (post_id, passage_id(post_id, seq), figure.min, figure.max,
-             figure.currency, figure.qualifier, figure.per, figure.surface,
-             figure.start, figure.end, figure.sentence_start, figure.sentence_end,
-             figure.kind, figure.payer, figure.payee,
-             json.dumps(figure.parties, ensure_ascii=False),
-             json.dumps(figure.entities, ensure_ascii=False),
-             json.dumps(figure.entity_keys, ensure_ascii=False), mentions,
-             json.dumps(figure.restated, ensure_ascii=False)
-             if figure.restated else None,
-             json.dumps(figure.pairs, ensure_ascii=False) if figure.pairs else None)
-            for seq, figure, mentions in figures
-            if seq < MAX_PASSAGES
-        ],
-    )  # fmt: skip
-    add_post(
-        conn, post_id, post.date,
-        [(rowid, mentions) for rowid, _, _, mentions in rows],
-        [(figure.entity_keys, figure.currency, figure.min,
-          deal_of(figure.min, figure.max, figure.currency, figure.per, figure.kind,
-                  json.dumps(figure.parties, ensure_ascii=False)))
-         for seq, figure, _ in figures if seq < MAX_PASSAGES],
-    )  # fmt: skip
-    book.add_post(conn, post_id, {t for _, _, text, _ in rows for t in text.split()})
+        [(post_id, first + seq, *row) for seq, *row in outcome.figure_rows],
+    )
+    add_post(conn, post_id, post.date, outcome.counts)
+    book.add_post(conn, post_id, outcome.terms)
     return warnings
+
+
+def add_cues(conn, counts: list, sign: int) -> None:
+    """Add (entity, type, cue, n) counts to entity_cues, times sign."""
+    conn.executemany(
+        "INSERT INTO entity_cues (entity, type, cue, n) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (entity, type, cue) DO UPDATE SET n = n + excluded.n",
+        [(key, kind, cue, sign * n) for key, kind, cue, n in counts],
+    )
 
 
 def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
@@ -165,31 +156,7 @@ def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
             counts[m.key, m.type, "<" + m.cue_before] += 1
         if m.cue_after:
             counts[m.key, m.type, ">" + m.cue_after] += 1
-    conn.executemany(
-        "INSERT INTO entity_cues (entity, type, cue, n) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (entity, type, cue)"
-        " DO UPDATE SET n = n + excluded.n",
-        [(key, kind, cue, sign * n) for (key, kind, cue), n in counts.items()],
-    )
-
-
-def count_term_cues(conn, post_id: int, cues: list, sign: int) -> None:
-    """Keep the generic words' cues ((key, cue, n) of one post) counted in
-    entity_cues as the type TERM, and the post's share in post_term_cues."""
-    if not cues:
-        return
-    conn.executemany(
-        "INSERT INTO entity_cues (entity, type, cue, n) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (entity, type, cue) DO UPDATE SET n = n + excluded.n",
-        [(key, TERM, cue, sign * n) for key, cue, n in cues],
-    )
-    if sign > 0:
-        conn.execute(
-            "INSERT INTO post_term_cues (post_id, cues) VALUES (?, ?)",
-            (post_id, zlib.compress(json.dumps(cues, ensure_ascii=False).encode(), 9)),
-        )
-    else:
-        conn.execute("DELETE FROM post_term_cues WHERE post_id = ?", (post_id,))
+    add_cues(conn, [(*key, n) for key, n in counts.items()], sign)
 
 
 def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> None:
@@ -212,36 +179,30 @@ def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> Non
 # The posts stored by this run whose engine document waits for the blog's
 # template to be known (the end of the run, after boilerplate.refresh): what
 # the template is depends on every post, and a post's document leaves it out.
-# Their analysed passages wait here, compressed, in the connection's temporary
-# database (a file, not memory: 1 GB of posts holds about 1 GB of terms).
-HELD = "temp.held_documents"
+# Their analysed passages wait here, compressed by the worker (post_rows.held),
+# in the connection's temporary database (a file, not memory: 1 GB of posts
+# holds about 1 GB of terms).
+HELD_TABLE = "temp.held_documents"
 
 
-def hold_document(conn, post_id: int, passages: list) -> None:
-    """Keep a post's analysed passages ((id, kind, text)) until write_held."""
+def hold_documents(conn) -> None:
+    """Start holding post documents for this run (see HELD_TABLE)."""
     conn.execute(
-        f"CREATE TABLE IF NOT EXISTS {HELD}"
+        f"CREATE TABLE IF NOT EXISTS {HELD_TABLE}"
         " (post_id INTEGER PRIMARY KEY, passages BLOB NOT NULL)"
-    )
-    conn.execute(
-        f"INSERT INTO {HELD} (post_id, passages) VALUES (?, ?)",
-        (post_id, zlib.compress(json.dumps(passages, ensure_ascii=False).encode())),
     )
 
 
 def write_held_documents(conn, engine) -> int:
-    """Write the engine document of every post held by hold_document, the
+    """Write the engine document of every post held (hold_documents), the
     passages of the template (the boilerplate table, refreshed) left out and
     noted in left_out; the held passages are dropped. Returns how many."""
-    held = conn.execute(
-        "SELECT name FROM sqlite_temp_master WHERE name = 'held_documents'"
-    ).fetchone()
-    if not held:
-        return 0
     count = 0
-    for post_id, blob in conn.execute(
-        f"SELECT post_id, passages FROM {HELD} ORDER BY post_id"
-    ).fetchall():
+    # A cursor of its own, read as it goes: the held posts of 1 GB do not fit
+    # in memory at once.
+    for post_id, blob in conn.cursor().execute(
+        f"SELECT post_id, passages FROM {HELD_TABLE} ORDER BY post_id"
+    ):
         low, high = passage_range(post_id)
         left_out = {
             rowid
@@ -252,9 +213,14 @@ def write_held_documents(conn, engine) -> int:
         conn.executemany(
             "INSERT INTO left_out (id) VALUES (?)", [(i,) for i in sorted(left_out)]
         )
-        engine.add_post_document(post_id, json.loads(zlib.decompress(blob)), left_out)
+        first = passage_id(post_id, 0)
+        passages = [
+            (first + seq, kind, text)
+            for seq, kind, text in json.loads(zlib.decompress(blob))
+        ]
+        engine.add_post_document(post_id, passages, left_out)
         count += 1
-    conn.execute(f"DROP TABLE {HELD}")
+    conn.execute(f"DROP TABLE {HELD_TABLE}")
     return count
 
 
@@ -344,7 +310,9 @@ def forget_file(
     (cues,) = conn.execute(
         "SELECT cues FROM post_term_cues WHERE post_id = ?", (post_id,)
     ).fetchone() or (zlib.compress(b"[]"),)
-    count_term_cues(conn, post_id, json.loads(zlib.decompress(cues)), -1)
+    term_cues = json.loads(zlib.decompress(cues))
+    add_cues(conn, [(key, TERM, cue, n) for key, cue, n in term_cues], -1)
+    conn.execute("DELETE FROM post_term_cues WHERE post_id = ?", (post_id,))
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))

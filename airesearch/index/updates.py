@@ -17,6 +17,7 @@ from airesearch.index.boilerplate import LOSSES_KEY, store_losses
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.storage import (
     forget_file,
+    hold_documents,
     rewrite_post_documents,
     store_aliases,
     store_file,
@@ -115,6 +116,7 @@ def write_changes(
     written = {"added": 0, "updated": 0, "warnings": []}
     written["warnings"] += [{"path": p, "message": m} for p, m in changes.problems]
     book = TermBook(conn)
+    hold_documents(conn)
     touched: set[int] = set()  # passage shapes of the posts added or removed
     for path in plan.deleted:
         forget_file(conn, writer, path, book, touched)
@@ -143,13 +145,14 @@ def write_changes(
 def analysed(root: str, files: list, entities_file, run: Run):
     """(path, analysed post | skip reason) of files, in file order: on the
     run's Dask cluster if it has one, else in local worker processes."""
+    from airesearch.index.post_rows import prepare
     from airesearch.ingest.pipeline import analyse_files
 
     if run.cluster is not None and files:
         from airesearch.ingest.cluster import analyse_on_cluster
 
-        return analyse_on_cluster(run.cluster, root, files, entities_file)
-    return analyse_files(root, files, run.workers, entities_file)
+        return analyse_on_cluster(run.cluster, root, files, entities_file, prepare)
+    return analyse_files(root, files, run.workers, entities_file, prepare)
 
 
 def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:

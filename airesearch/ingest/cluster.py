@@ -84,12 +84,13 @@ def worker_count(client) -> int:
 
 
 def analyse_on_cluster(
-    client, root: str, files: list[PostFile], entities_file=None
+    client, root: str, files: list[PostFile], entities_file=None, prepare=None
 ) -> Iterator:
     """(path, analysed post | skip reason) of each file, in file order, the
-    analysis done by the cluster's workers. Files go in batches of about
-    BATCH_BYTES (one task and one round trip per batch, not per file), at most
-    IN_FLIGHT_PER_WORKER batches per worker ahead of the writer."""
+    analysis (and prepare of it, if given) done by the cluster's workers.
+    Files go in batches of about BATCH_BYTES (one task and one round trip per
+    batch, not per file), at most IN_FLIGHT_PER_WORKER batches per worker
+    ahead of the writer."""
     gazetteer = None
     if entities_file:
         with open(entities_file, encoding="utf-8") as handle:
@@ -116,7 +117,9 @@ def analyse_on_cluster(
         if not batch:
             return False
         # pure=False: a changed file with the same name is new work.
-        future = client.submit(analyse_jobs, jobs, pure=False) if jobs else None
+        future = (
+            client.submit(analyse_jobs, jobs, prepare, pure=False) if jobs else None
+        )
         pending.append((batch, future))
         return True
 

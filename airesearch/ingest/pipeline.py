@@ -17,11 +17,13 @@ IN_PROCESS_LIMIT = 4  # fewer changed files than this: no worker processes
 
 
 def analyse_files(
-    root: str, files: list[PostFile], workers: int | None, entities_file=None
-) -> Iterator:
-    """(path, Post with analysed passages | skip reason), in file order, in
-    parallel when it pays."""
-    jobs = [(root, f.path, entities_file) for f in files]
+    root: str, files: list[PostFile], workers: int | None, entities_file=None,
+    prepare=None,
+) -> Iterator:  # fmt: skip
+    """(path, analysed post | skip reason), in file order, in parallel when it
+    pays; prepare(analysed post), if given, runs in the worker too (the rows
+    the index makes of it: index/post_rows.py)."""
+    jobs = [(root, f.path, entities_file, prepare) for f in files]
     workers = workers or os.cpu_count() or 1
     if len(jobs) < IN_PROCESS_LIMIT or workers == 1:
         yield from map(analyse_file, jobs)
@@ -37,26 +39,30 @@ def analyse_files(
 
 def analyse_file(job: tuple[str, str]) -> tuple[str, tuple[Post, list] | str]:
     """Read one file and analyse it (runs in a worker process; see
-    analyse_post). job: (root, path[, the user's gazetteer file])."""
+    analyse_post). job: (root, path[, the user's gazetteer file[, prepare]])."""
     from airesearch.ingest.corpus import SkippedFile, read_bytes
     from airesearch.ingest.gazetteer import load_gazetteer
 
     root, rel, *rest = job
-    gazetteer = load_gazetteer(rest[0] if rest else None)
+    entities_file, prepare = (*rest, None, None)[:2]
+    gazetteer = load_gazetteer(entities_file)
     try:
         data = read_bytes(root, rel)
     except SkippedFile as reason:
         return rel, str(reason)
-    return rel, analyse_post(rel, data, gazetteer)
+    analysed = analyse_post(rel, data, gazetteer)
+    return rel, prepare(analysed) if prepare else analysed
 
 
-def analyse_jobs(jobs: list[tuple]) -> list[tuple[str, tuple[Post, list] | str]]:
+def analyse_jobs(jobs: list[tuple], prepare=None) -> list[tuple]:
     """A cluster's task (cluster.py), a batch of jobs: (path, the file's bytes,
-    the user's gazetteer as text or None) -> (path, analyse_post's answer)."""
-    return [
-        (rel, analyse_post(rel, data, gazetteer_from_text(gazetteer_text)))
-        for rel, data, gazetteer_text in jobs
-    ]
+    the user's gazetteer as text or None) -> (path, analyse_post's answer, or
+    prepare's of it)."""
+    found = []
+    for rel, data, gazetteer_text in jobs:
+        analysed = analyse_post(rel, data, gazetteer_from_text(gazetteer_text))
+        found.append((rel, prepare(analysed) if prepare else analysed))
+    return found
 
 
 def gazetteer_from_text(text: str | None):
