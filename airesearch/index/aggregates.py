@@ -28,9 +28,100 @@ from collections import Counter, namedtuple
 PostCounts = namedtuple("PostCounts", "mentions spellings pairs naming tellings")
 
 
-def add_post(conn, post_id: int, date: str | None, counts: PostCounts) -> None:
-    """Add a post's counts (count_post, made where it was analysed)."""
-    change(conn, post_id, (date or "")[:10] or None, counts, +1)
+class Additions:
+    """What the posts of one run add to the aggregate tables, kept and written
+    together (flush): one upsert per key per batch of posts, not per post (the
+    frequent entities, cues and pairs come back in most posts). Deals are
+    counted at once (a deal counts when its first telling comes)."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.entity_posts: list[tuple] = []
+        self.totals: dict[str, list] = {}  # mentions, passages, posts, first, last
+        self.spellings: Counter = Counter()
+        self.pairs: Counter = Counter()
+        self.cues: Counter = Counter()  # (entity, type, cue) -> n
+        self.shapes: dict[int, list] = {}  # shape -> [posts, titles]
+
+    def add_post(self, conn, post_id: int, date: str | None, counts: PostCounts):
+        """A post's counts (count_post, made where it was analysed)."""
+        date = (date or "")[:10] or None
+        self.posts += 1
+        tell(conn, counts.tellings, +1)
+        self.entity_posts += [
+            (key, post_id, date, n) for key, n in counts.mentions.items()
+        ]
+        for key, n in counts.mentions.items():
+            total = self.totals.get(key)
+            if total is None:
+                self.totals[key] = [n, counts.naming[key], 1, date, date]
+                continue
+            total[0] += n
+            total[1] += counts.naming[key]
+            total[2] += 1
+            if date:
+                total[3] = min(total[3] or date, date)
+                total[4] = max(total[4] or date, date)
+        self.spellings.update(counts.spellings)
+        self.pairs.update(counts.pairs)
+
+    def add_cues(self, counts) -> None:
+        """(entity, type, cue, n) counts for entity_cues."""
+        for key, kind, cue, n in counts:
+            self.cues[key, kind, cue] += n
+
+    def add_shapes(self, shapes: set, titles: set) -> None:
+        """The passage shapes of one post, and which of them are its title's."""
+        for shape in shapes:
+            counts = self.shapes.setdefault(shape, [0, 0])
+            counts[0] += 1
+            counts[1] += shape in titles
+
+    def flush(self, conn) -> None:
+        """Write what the posts added since the last flush."""
+        conn.executemany(
+            "INSERT INTO entity_posts (entity, post_id, date, mentions)"
+            " VALUES (?, ?, ?, ?)",
+            self.entity_posts,
+        )
+        conn.executemany(
+            "INSERT INTO entity_totals (entity, mentions, passages, posts,"
+            " first_date, last_date) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (entity) DO UPDATE SET"
+            " mentions = mentions + excluded.mentions,"
+            " passages = passages + excluded.passages,"
+            " posts = posts + excluded.posts,"
+            " first_date = coalesce(min(first_date, excluded.first_date),"
+            " first_date, excluded.first_date),"
+            " last_date = coalesce(max(last_date, excluded.last_date),"
+            " last_date, excluded.last_date)",
+            [(key, *total) for key, total in self.totals.items()],
+        )
+        upsert(
+            conn,
+            "entity_spellings (entity, name, type, surface, n)",
+            "entity, name, type, surface",
+            [(*key, n) for key, n in self.spellings.items()],
+        )
+        upsert(
+            conn,
+            "entity_pairs (entity, other, n)",
+            "entity, other",
+            [(*key, n) for key, n in self.pairs.items()],
+        )
+        upsert(
+            conn,
+            "entity_cues (entity, type, cue, n)",
+            "entity, type, cue",
+            [(*key, n) for key, n in self.cues.items()],
+        )
+        conn.executemany(
+            "INSERT INTO shapes (shape, posts, titles) VALUES (?, ?, ?)"
+            " ON CONFLICT (shape) DO UPDATE SET posts = posts + excluded.posts,"
+            " titles = titles + excluded.titles",
+            [(shape, *counts) for shape, counts in self.shapes.items()],
+        )
+        self.__init__()
 
 
 def remove_post(conn, post_id: int) -> None:
@@ -80,12 +171,12 @@ def count_post(passages: list, figures: list) -> PostCounts:
     return PostCounts(mentions, spellings, pairs, naming, tellings)
 
 
-def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
-    mentions, spellings, pairs, naming, tellings = counts
+def tell(conn, tellings: Counter, sign: int) -> None:
+    """Count the tellings of deals in or out (entity_deal_tellings), and each
+    deal in entity_deals when its first telling comes or its last goes."""
     deals: Counter = Counter()
     totals: Counter = Counter()
     for (key, deal, currency, low), n in tellings.items():
-        # A deal counts when its first telling comes and goes with its last.
         (told,) = conn.execute(
             "INSERT INTO entity_deal_tellings (entity, deal, currency, low, tellings)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (entity, deal)"
@@ -96,38 +187,32 @@ def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
         if told == (n if sign > 0 else 0):
             deals[key, currency] += 1
             totals[key, currency] += low
-    if sign > 0:
-        conn.executemany(
-            "INSERT INTO entity_posts (entity, post_id, date, mentions)"
-            " VALUES (?, ?, ?, ?)",
-            [(key, post_id, date, n) for key, n in mentions.items()],
-        )
-        conn.executemany(
-            "INSERT INTO entity_totals (entity, mentions, passages, posts,"
-            " first_date, last_date) VALUES (?, ?, ?, 1, ?, ?)"
-            " ON CONFLICT (entity) DO UPDATE SET"
-            " mentions = mentions + excluded.mentions,"
-            " passages = passages + excluded.passages, posts = posts + 1,"
-            " first_date = coalesce(min(first_date, excluded.first_date),"
-            " first_date, excluded.first_date),"
-            " last_date = coalesce(max(last_date, excluded.last_date),"
-            " last_date, excluded.last_date)",
-            [(key, n, naming[key], date, date) for key, n in mentions.items()],
-        )
-    else:
-        conn.executemany(
-            "DELETE FROM entity_posts WHERE entity = ? AND post_id = ?",
-            [(key, post_id) for key in mentions],
-        )
-        conn.executemany(
-            "UPDATE entity_totals SET mentions = mentions - ?,"
-            " passages = passages - ?, posts = posts - 1,"
-            " first_date = (SELECT min(date) FROM entity_posts WHERE entity = ?),"
-            " last_date = (SELECT max(date) FROM entity_posts WHERE entity = ?)"
-            " WHERE entity = ?",
-            [(n, naming[key], key, key, key) for key, n in mentions.items()],
-        )
-        conn.execute("DELETE FROM entity_totals WHERE posts <= 0")
+    conn.executemany(
+        "INSERT INTO entity_deals (entity, currency, figures, total)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (entity, currency)"
+        " DO UPDATE SET figures = figures + excluded.figures,"
+        " total = total + excluded.total",
+        [(*key, sign * n, sign * totals[key]) for key, n in deals.items()],
+    )
+
+
+def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
+    """Take a post's counts out (sign -1) at once."""
+    mentions, spellings, pairs, naming, tellings = counts
+    tell(conn, tellings, sign)
+    conn.executemany(
+        "DELETE FROM entity_posts WHERE entity = ? AND post_id = ?",
+        [(key, post_id) for key in mentions],
+    )
+    conn.executemany(
+        "UPDATE entity_totals SET mentions = mentions - ?,"
+        " passages = passages - ?, posts = posts - 1,"
+        " first_date = (SELECT min(date) FROM entity_posts WHERE entity = ?),"
+        " last_date = (SELECT max(date) FROM entity_posts WHERE entity = ?)"
+        " WHERE entity = ?",
+        [(n, naming[key], key, key, key) for key, n in mentions.items()],
+    )
+    conn.execute("DELETE FROM entity_totals WHERE posts <= 0")
     upsert(
         conn,
         "entity_spellings (entity, name, type, surface, n)",
@@ -140,18 +225,10 @@ def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
         "entity, other",
         [(*key, sign * n) for key, n in pairs.items()],
     )
-    conn.executemany(
-        "INSERT INTO entity_deals (entity, currency, figures, total)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (entity, currency)"
-        " DO UPDATE SET figures = figures + excluded.figures,"
-        " total = total + excluded.total",
-        [(*key, sign * n, sign * totals[key]) for key, n in deals.items()],
-    )
-    if sign < 0:
-        conn.execute("DELETE FROM entity_spellings WHERE n <= 0")
-        conn.execute("DELETE FROM entity_pairs WHERE n <= 0")
-        conn.execute("DELETE FROM entity_deals WHERE figures <= 0")
-        conn.execute("DELETE FROM entity_deal_tellings WHERE tellings <= 0")
+    conn.execute("DELETE FROM entity_spellings WHERE n <= 0")
+    conn.execute("DELETE FROM entity_pairs WHERE n <= 0")
+    conn.execute("DELETE FROM entity_deals WHERE figures <= 0")
+    conn.execute("DELETE FROM entity_deal_tellings WHERE tellings <= 0")
 
 
 def deal_of(low, high, currency, per, kind, parties: str) -> str:

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import zlib
 
-from airesearch.index.aggregates import add_post, remove_post
+from airesearch.index.aggregates import Additions, remove_post
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
     MAX_PASSAGES,
@@ -44,11 +44,13 @@ def store_aliases(conn, entities_file=None) -> None:
 
 
 def store_file(
-    conn, engine, post_file: PostFile, outcome, book: TermBook, touched: set
-) -> list[str]:
+    conn, engine, post_file: PostFile, outcome, book: TermBook, touched: set,
+    additions: Additions,
+) -> list[str]:  # fmt: skip
     """Write one analysed post (post_rows.PostRows, or the reason it was
     skipped) into the index and the engine (engine.EngineWriter), its terms
-    counted in book, its passage shapes noted in touched; return its warnings."""
+    counted in book, its aggregates kept in additions (written by its flush),
+    its passage shapes noted in touched; return its warnings."""
     if isinstance(outcome, str):
         conn.execute(
             "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
@@ -100,7 +102,8 @@ def store_file(
         shape for p, shape in zip(post.passages, shapes, strict=True)
         if p.kind == "title"
     }  # fmt: skip
-    count_shapes(conn, set(shapes), titles, +1, touched)
+    additions.add_shapes(set(shapes), titles)
+    touched.update(shapes)
     engine.add_passages(
         post_id,
         [(first + p.seq, p.kind, text)
@@ -117,9 +120,9 @@ def store_file(
         [(first + seq, post_id, *m)
          for seq, (_, mentions) in enumerate(outcome.texts) for m in mentions],
     )  # fmt: skip
-    add_cues(conn, outcome.cue_counts, +1)
+    additions.add_cues(outcome.cue_counts)
     if outcome.term_cues:
-        add_cues(conn, [(key, TERM, cue, n) for key, cue, n in outcome.term_cues], +1)
+        additions.add_cues([(key, TERM, cue, n) for key, cue, n in outcome.term_cues])
         conn.execute(
             "INSERT INTO post_term_cues (post_id, cues) VALUES (?, ?)",
             (post_id, outcome.term_cues_blob),
@@ -131,7 +134,7 @@ def store_file(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(post_id, first + seq, *row) for seq, *row in outcome.figure_rows],
     )
-    add_post(conn, post_id, post.date, outcome.counts)
+    additions.add_post(conn, post_id, post.date, outcome.counts)
     book.add_post(conn, post_id, outcome.terms)
     return warnings
 

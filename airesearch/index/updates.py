@@ -13,6 +13,7 @@ from collections import namedtuple
 
 from airesearch.errors import damaged_index
 from airesearch.index import engine
+from airesearch.index.aggregates import Additions
 from airesearch.index.boilerplate import LOSSES_KEY, store_losses
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.storage import (
@@ -37,6 +38,8 @@ Changes = namedtuple("Changes", "files follow problems entities")
 Run = namedtuple("Run", "progress workers started index_path cluster", defaults=(None,))
 # What changed on disk since the index was last updated.
 Plan = namedtuple("Plan", "changed deleted known")
+# Posts whose aggregates are written together (aggregates.Additions).
+FLUSH_POSTS = 256
 # The meta key of index_figures, as of the last update that changed the index.
 FIGURES_KEY = "figures"
 
@@ -123,17 +126,23 @@ def write_changes(
     total_bytes = sum(f.size for f in plan.changed)
     done_bytes = 0
     by_path = {f.path: f for f in plan.changed}
+    additions = Additions()
     for count, (rel, outcome) in enumerate(
         analysed(root, plan.changed, changes.entities, run), 1
     ):
         post_file = by_path[rel]
         written["updated" if rel in plan.known else "added"] += 1
         forget_file(conn, writer, rel, book, touched)
-        warnings = store_file(conn, writer, post_file, outcome, book, touched)
+        warnings = store_file(
+            conn, writer, post_file, outcome, book, touched, additions
+        )
+        if additions.posts >= FLUSH_POSTS:
+            additions.flush(conn)
         written["warnings"] += [{"path": rel, "message": w} for w in warnings]
         done_bytes += post_file.size
         if run.progress:
             run.progress(count, len(plan.changed), done_bytes, total_bytes)
+    additions.flush(conn)
     book.save(conn)
     refresh_boilerplate(conn, touched)
     write_held_documents(conn, writer)
