@@ -54,10 +54,10 @@ class Additions:
         for key, n in counts.mentions.items():
             total = self.totals.get(key)
             if total is None:
-                self.totals[key] = [n, counts.naming[key], 1, date, date]
+                self.totals[key] = [n, counts.naming.get(key, 0), 1, date, date]
                 continue
             total[0] += n
-            total[1] += counts.naming[key]
+            total[1] += counts.naming.get(key, 0)
             total[2] += 1
             if date:
                 total[3] = min(total[3] or date, date)

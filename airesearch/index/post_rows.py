@@ -14,22 +14,25 @@ import json
 import zlib
 from collections import Counter, namedtuple
 
-from airesearch.index.aggregates import count_post
-from airesearch.index.schema import MAX_PASSAGES
+from airesearch.index.aggregates import PostCounts, count_post
+from airesearch.index.schema import MAX_PASSAGES, label_key
 
-# post: models.Post, its passages cut at MAX_PASSAGES; texts: (analysed text,
-# mention rows) per passage; figures: (seq, Figure, mentions); written,
-# compounds, shapes: as pipeline.analyse_post gives them; columns: the posts
-# row's tags, categories and metadata, ready; figure_rows: the figures table's
-# columns after post_id and passage_id, with seq first; terms: the post's
-# distinct terms; held: its passages' (seq, kind, analysed text), compressed;
-# cue_counts: (entity, type, cue, n) of its mentions; term_cues: (generic key,
-# cue, n) and the same compressed; counts: aggregates.PostCounts; too_long:
-# whether passages were cut.
+# Plain tuples, lists and dicts only (what the worker sends is pickled and
+# unpickled by the writer: a namedtuple per mention costs the writer more).
+# post: the posts row's columns from path to warnings (tags, categories,
+# metadata ready); labels: (field, value) of its tags and categories;
+# passages: (seq, kind, text); shapes: each passage's shape; held: the
+# passages' (seq, kind, analysed text), compressed (the engine's documents are
+# written from it); mentions: (seq, entity, name, type, surface, start, end,
+# sentence_start, sentence_end, cue_before, cue_after); figure_rows: the
+# figures table's columns after post_id and passage_id, seq first; terms: the
+# post's distinct terms; cue_counts: (entity, type, cue, n) of its mentions;
+# term_cues: (generic key, cue, n), and the same compressed; counts:
+# aggregates.PostCounts; written, compounds: for query expansion.
 PostRows = namedtuple(
     "PostRows",
-    "post texts figures written compounds shapes columns figure_rows terms held"
-    " cue_counts term_cues term_cues_blob counts too_long",
+    "post labels passages shapes held mentions figure_rows terms cue_counts"
+    " term_cues term_cues_blob counts written compounds",
 )
 
 
@@ -38,17 +41,22 @@ def prepare(outcome):
     if isinstance(outcome, str):
         return outcome
     post, texts, figures, (written, compounds), shapes, term_cues = outcome
-    too_long = len(post.passages) > MAX_PASSAGES
+    warnings = list(post.warnings)
+    if len(post.passages) > MAX_PASSAGES:
+        warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
     passages = post.passages[:MAX_PASSAGES]
     texts = texts[:MAX_PASSAGES]
-    shapes = shapes[:MAX_PASSAGES]
     figures = [item for item in figures if item[0] < MAX_PASSAGES]
     dumps = json.dumps
-    columns = (
+    row = (
+        post.path, post.title, post.date,
         dumps(post.tags, ensure_ascii=False),
         dumps(post.categories, ensure_ascii=False),
         zlib.compress(dumps(post.metadata, ensure_ascii=False).encode(), 9),
-    )
+        post.dropped, dumps(warnings, ensure_ascii=False),
+    )  # fmt: skip
+    labels = [("tag", label_key(t)) for t in post.tags]
+    labels += [("category", label_key(c)) for c in post.categories]
     figure_rows = [
         (seq, f.min, f.max, f.currency, f.qualifier, f.per, f.surface, f.start,
          f.end, f.sentence_start, f.sentence_end, f.kind, f.payer, f.payee,
@@ -72,12 +80,15 @@ def prepare(outcome):
           dumps(f.parties, ensure_ascii=False)) for _, f, _ in figures],
     )  # fmt: skip
     return PostRows(
-        post._replace(passages=passages), texts, figures, written, compounds,
-        shapes, columns, figure_rows,
-        sorted({term for text, _ in texts for term in text.split()}),
+        row, labels, [(p.seq, p.kind, p.text) for p in passages],
+        list(shapes[:MAX_PASSAGES]),
         zlib.compress(dumps(held, ensure_ascii=False).encode(), 1),
+        [(seq, *m) for seq, (_, mentions) in enumerate(texts) for m in mentions],
+        figure_rows,
+        sorted({term for text, _ in texts for term in text.split()}),
         [(*key, n) for key, n in cues.items()],
         term_cues,
         zlib.compress(dumps(term_cues, ensure_ascii=False).encode(), 9),
-        counts, too_long,
+        PostCounts(*(dict(counter) for counter in counts)),
+        written, compounds,
     )  # fmt: skip

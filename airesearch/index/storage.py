@@ -14,10 +14,8 @@ import zlib
 from airesearch.index.aggregates import Additions, remove_post
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
-    MAX_PASSAGES,
     PASSAGE_BITS,
     TERM,
-    label_key,
     passage_id,
     passage_range,
 )
@@ -58,7 +56,6 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
-    post = outcome.post
     conn.executemany(
         "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)",
         outcome.written,
@@ -67,48 +64,38 @@ def store_file(
         "INSERT OR IGNORE INTO compound_parts (part, term, at) VALUES (?, ?, ?)",
         outcome.compounds,
     )
-    warnings = list(post.warnings)
-    if outcome.too_long:
-        warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
     cursor = conn.execute(
         "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
         " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (post.path, post.title, post.date, *outcome.columns, post.dropped,
-         json.dumps(warnings, ensure_ascii=False)),
-    )  # fmt: skip
+        outcome.post,
+    )
     post_id = cursor.lastrowid
     conn.execute(
         "INSERT INTO files (path, size, mtime_ns, post_id, skipped)"
         " VALUES (?, ?, ?, ?, NULL)",
         (post_file.path, post_file.size, post_file.mtime_ns, post_id),
     )
-    labels = [("tag", label_key(t)) for t in post.tags]
-    labels += [("category", label_key(c)) for c in post.categories]
     conn.executemany(
         "INSERT INTO post_labels (post_id, field, value) VALUES (?, ?, ?)",
-        [(post_id, field, value) for field, value in labels],
+        [(post_id, field, value) for field, value in outcome.labels],
     )
     first = passage_id(post_id, 0)
     conn.executemany(
         "INSERT INTO passages (id, post_id, seq, kind, text) VALUES (?, ?, ?, ?, ?)",
-        [(first + p.seq, post_id, p.seq, p.kind, p.text) for p in post.passages],
-    )
+        [(first + seq, post_id, seq, kind, text)
+         for seq, kind, text in outcome.passages],
+    )  # fmt: skip
     shapes = outcome.shapes
     conn.executemany(
         "INSERT OR IGNORE INTO passage_shapes (shape, id) VALUES (?, ?)",
         [(shape, first + seq) for seq, shape in enumerate(shapes)],
     )
     titles = {
-        shape for p, shape in zip(post.passages, shapes, strict=True)
-        if p.kind == "title"
+        shape for (_, kind, _), shape in zip(outcome.passages, shapes, strict=True)
+        if kind == "title"
     }  # fmt: skip
     additions.add_shapes(set(shapes), titles)
     touched.update(shapes)
-    engine.add_passages(
-        post_id,
-        [(first + p.seq, p.kind, text)
-         for p, (text, _) in zip(post.passages, outcome.texts, strict=True)],
-    )  # fmt: skip
     conn.execute(
         f"INSERT INTO {HELD_TABLE} (post_id, passages) VALUES (?, ?)",
         (post_id, outcome.held),
@@ -117,9 +104,8 @@ def store_file(
         "INSERT INTO mentions (passage_id, post_id, entity, name, type, surface,"
         " start, end, sentence_start, sentence_end, cue_before, cue_after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(first + seq, post_id, *m)
-         for seq, (_, mentions) in enumerate(outcome.texts) for m in mentions],
-    )  # fmt: skip
+        [(first + seq, post_id, *m) for seq, *m in outcome.mentions],
+    )
     additions.add_cues(outcome.cue_counts)
     if outcome.term_cues:
         additions.add_cues([(key, TERM, cue, n) for key, cue, n in outcome.term_cues])
@@ -134,9 +120,9 @@ def store_file(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(post_id, first + seq, *row) for seq, *row in outcome.figure_rows],
     )
-    additions.add_post(conn, post_id, post.date, outcome.counts)
+    additions.add_post(conn, post_id, outcome.post[2], outcome.counts)
     book.add_post(conn, post_id, outcome.terms)
-    return warnings
+    return json.loads(outcome.post[7])
 
 
 def add_cues(conn, counts: list, sign: int) -> None:
@@ -197,9 +183,10 @@ def hold_documents(conn) -> None:
 
 
 def write_held_documents(conn, engine) -> int:
-    """Write the engine document of every post held (hold_documents), the
-    passages of the template (the boilerplate table, refreshed) left out and
-    noted in left_out; the held passages are dropped. Returns how many."""
+    """Write the engine documents of every post held (hold_documents): one
+    per passage, and the post's with the passages of the template (the
+    boilerplate table, refreshed) left out and noted in left_out; the held
+    passages are dropped. Returns how many posts."""
     count = 0
     # A cursor of its own, read as it goes: the held posts of 1 GB do not fit
     # in memory at once.
@@ -221,6 +208,7 @@ def write_held_documents(conn, engine) -> int:
             (first + seq, kind, text)
             for seq, kind, text in json.loads(zlib.decompress(blob))
         ]
+        engine.add_passages(post_id, passages)
         engine.add_post_document(post_id, passages, left_out)
         count += 1
     conn.execute(f"DROP TABLE {HELD_TABLE}")
