@@ -42,6 +42,10 @@ class Additions:
         self.pairs: Counter = Counter()
         self.cues: Counter = Counter()  # (entity, type, cue) -> n
         self.shapes: dict[int, list] = {}  # shape -> [posts, titles]
+        # For query expansion: (surface, term) and (part, term, at), most of
+        # them in many posts.
+        self.written: set[tuple] = set()
+        self.compounds: set[tuple] = set()
 
     def add_post(self, conn, post_id: int, date: str | None, counts: PostCounts):
         """A post's counts (count_post, made where it was analysed)."""
@@ -77,8 +81,21 @@ class Additions:
             counts[0] += 1
             counts[1] += shape in titles
 
+    def add_words(self, written, compounds) -> None:
+        """A post's written forms and katakana parts (pipeline.Lexicon.rows)."""
+        self.written.update(written)
+        self.compounds.update(compounds)
+
     def flush(self, conn) -> None:
         """Write what the posts added since the last flush."""
+        conn.executemany(
+            "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)",
+            sorted(self.written),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO compound_parts (part, term, at) VALUES (?, ?, ?)",
+            sorted(self.compounds),
+        )
         conn.executemany(
             "INSERT INTO entity_posts (entity, post_id, date, mentions)"
             " VALUES (?, ?, ?, ?)",

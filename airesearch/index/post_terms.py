@@ -23,7 +23,7 @@ def encode(ids: list[int]) -> bytes:
     ordered = sorted(ids)
     steps = [b - a for a, b in zip([0, *ordered], ordered, strict=False)]
     code = "H" if max(steps, default=0) < 1 << 16 else "I"
-    return code.encode() + zlib.compress(array(code, steps).tobytes(), 9)
+    return code.encode() + zlib.compress(array(code, steps).tobytes(), 6)
 
 
 def decode(blob: bytes) -> list[int]:

@@ -56,14 +56,7 @@ def store_file(
             (post_file.path, post_file.size, post_file.mtime_ns, outcome),
         )
         return []
-    conn.executemany(
-        "INSERT OR IGNORE INTO written_forms (surface, term) VALUES (?, ?)",
-        outcome.written,
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO compound_parts (part, term, at) VALUES (?, ?, ?)",
-        outcome.compounds,
-    )
+    additions.add_words(outcome.written, outcome.compounds)
     cursor = conn.execute(
         "INSERT INTO posts (path, title, date, tags, categories, metadata, dropped,"
         " warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
