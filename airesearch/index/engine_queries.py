@@ -67,6 +67,21 @@ def filtered(schema, query, keep=None, drop=(), drop_field="post"):
     return query if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
+def id_set(schema, field_name: str, ids: list[int]):
+    """The documents whose field_name is one of ids."""
+    import tantivy
+
+    return tantivy.Query.term_set_query(schema, field_name, ids)
+
+
+def minus(query, dropped):
+    """query, less the documents dropped matches."""
+    import tantivy
+
+    Occur = tantivy.Occur
+    return tantivy.Query.boolean_query([(Occur.Must, query), (Occur.MustNot, dropped)])
+
+
 def all_values(searcher, query, field_name: str) -> list[int]:
     """The field of every document that matches, in ascending order."""
     import tantivy

@@ -140,22 +140,16 @@ TEMPLATE_QUERIES: dict[tuple, object] = {}
 
 def without_template(conn: sqlite3.Connection, schema, query):
     """query less the boilerplate passages."""
-    import tantivy
+    from airesearch.index.engine_queries import id_set, minus
 
     (version,) = conn.execute("PRAGMA data_version").fetchone()
     stamp = (id(conn), conn.total_changes, version)
     if stamp not in TEMPLATE_QUERIES:
         TEMPLATE_QUERIES.clear()
         ids = [row[0] for row in conn.execute("SELECT id FROM boilerplate")]
-        TEMPLATE_QUERIES[stamp] = (
-            tantivy.Query.term_set_query(schema, "passage", ids) if ids else None
-        )
+        TEMPLATE_QUERIES[stamp] = id_set(schema, "passage", ids) if ids else None
     template = TEMPLATE_QUERIES[stamp]
-    if template is None:
-        return query
-    return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, template)]
-    )
+    return query if template is None else minus(query, template)
 
 
 def ranked(
