@@ -370,6 +370,55 @@ def test_a_kill_between_the_engine_and_the_sqlite_commit_keeps_one_generation(
     assert len(paths_found(index, "ナルヴィク")) == 3
 
 
+# An update killed inside the steps that lift the writer: after a batch of
+# aggregates was written (aggregates.Additions.flush), and after the held
+# engine documents were written (storage.write_held_documents).
+KILL_IN_STEP = """
+import os, signal, sys
+from airesearch.index import aggregates, updates
+from airesearch.index.build import update_index
+step = sys.argv[3]
+if step == "flush":
+    flush = aggregates.Additions.flush
+    def flush_then_die(self, conn):
+        flush(self, conn)
+        os.kill(os.getpid(), signal.SIGKILL)
+    aggregates.Additions.flush = flush_then_die
+else:
+    write = updates.write_held_documents
+    def write_then_die(conn, engine):
+        write(conn, engine)
+        os.kill(os.getpid(), signal.SIGKILL)
+    updates.write_held_documents = write_then_die
+update_index(sys.argv[1], sys.argv[2], workers=1)
+"""
+
+
+@pytest.mark.parametrize("step", ("flush", "held"))
+def test_a_kill_inside_the_writers_steps_keeps_the_previous_index(tmp_path, step):
+    corpus = big_corpus(tmp_path / "corpus", 1)
+    index = tmp_path / "i.sqlite"
+    update_index(corpus, index)
+    big_corpus(corpus, 3)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_IN_STEP, str(corpus), str(index), step],
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    conn = open_index(index)
+    assert conn.execute("SELECT count(*) FROM posts").fetchone() == (5,)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert postings.engine_documents(conn) == {
+        "passages": conn.execute("SELECT count(*) FROM passages").fetchone()[0],
+        "posts": 5,
+    }
+    conn.close()
+    assert paths_found(index, "ナルヴィク") == {"copy00/000_4dd06db96976100c.txt"}
+    report = update_index(corpus, index)
+    assert report.posts == 5 * 3
+    assert len(paths_found(index, "ナルヴィク")) == 3
+
+
 def test_a_missing_engine_folder_is_a_damaged_index_with_advice(tmp_path):
     corpus = big_corpus(tmp_path / "corpus", 1)
     index = tmp_path / "i.sqlite"
