@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from airesearch.index.boilerplate import listing, threshold
+from airesearch.index.boilerplate import threshold
 from airesearch.index.build import open_index, update_index
+from airesearch.index.template import listing
 
 from .conftest import write_corpus
 
@@ -259,7 +260,7 @@ def test_the_template_losses_kept_with_the_index_are_the_counted_ones(tmp_path):
     # entity_losses reads what the last change stored (count_losses costs
     # 0.1 s at 1 GB for every entities or entity); after a change that
     # moves the template, what is kept is what a count says.
-    from airesearch.index.boilerplate import count_losses, stored_losses
+    from airesearch.index.template import count_losses, stored_losses
 
     folder = write_corpus(tmp_path / "c", month_corpus())
     index = tmp_path / "i.sqlite"

@@ -31,6 +31,7 @@ FLOORS = (
             "things", "engine",
             "engine_queries",
             "postings",
+            "template",
             "boilerplate",
             "storage", "updates", "update_lock", "build", "freshness",
         ),

@@ -375,7 +375,7 @@ BOILERPLATE_COLUMNS = ["text", "why", "posts", "passages", "first_date",
 
 def run_boilerplate(where: Where, out, color, top: int = 30) -> int:
     """The repeated passages, most posts first; exit 1 when there are none."""
-    from airesearch.index.boilerplate import listing
+    from airesearch.index.template import listing
 
     if top < 0:
         raise AiresearchError("--top must be 0 or more")

@@ -41,11 +41,10 @@ PASSAGE_WEIGHTS = (("head", HEAD_WEIGHT), ("body", 1.0))
 # by path like the rest.
 TIE_MARGIN = 20
 
-# skip: leave out the blog's template (boilerplate.py), for the research views.
+# skip: leave out the blog's template (template.py), for the research views.
 Selection = namedtuple(
     "Selection", "query conditions params skip", defaults=((), (), False)
 )
-LEAVE_OUT = "passages.id NOT IN (SELECT id FROM boilerplate)"
 
 # A matching passage with its post: what kwic, brief and examples read.
 PassageRow = namedtuple("PassageRow", "passage_id seq text post_id path title date")

@@ -85,7 +85,7 @@ CREATE TABLE entity_cues (
 -- the post goes.
 CREATE TABLE post_term_cues (post_id INTEGER PRIMARY KEY, cues BLOB NOT NULL);
 CREATE INDEX mentions_post ON mentions (post_id);
--- The mentions in the blog's template (boilerplate.entity_losses) are looked up
+-- The mentions in the blog's template (template.entity_losses) are looked up
 -- by passage: by post they would be every mention of the index.
 CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without

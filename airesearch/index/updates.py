@@ -14,8 +14,8 @@ from collections import namedtuple
 from airesearch.errors import damaged_index
 from airesearch.index import engine
 from airesearch.index.aggregates import Additions
-from airesearch.index.boilerplate import LOSSES_KEY, store_losses
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
+from airesearch.index.boilerplate import store_losses
 from airesearch.index.storage import (
     forget_file,
     hold_documents,
@@ -24,6 +24,7 @@ from airesearch.index.storage import (
     store_file,
     write_held_documents,
 )
+from airesearch.index.template import LOSSES_KEY
 from airesearch.index.things import store as store_things
 from airesearch.ingest.corpus import corpus_fingerprint
 from airesearch.models import IndexReport

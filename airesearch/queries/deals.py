@@ -16,6 +16,7 @@ from collections import defaultdict
 from airesearch.errors import AiresearchError
 from airesearch.index.schema import MAX_PASSAGES
 from airesearch.index.sql import date_filter, rows_for
+from airesearch.index.template import in_template, not_template
 from airesearch.models import KINDS, Deal
 
 RATES_FILE = os.path.join(
@@ -121,7 +122,7 @@ def deals(
         where.append("d.currency = ?")
         params.append(currency.upper())
     if not with_boilerplate:
-        where.append("d.passage_id NOT IN (SELECT id FROM boilerplate)")
+        where.append(not_template("d.passage_id"))
     if entity:
         from airesearch.queries.entity_lookup import resolve_entity
 
@@ -302,7 +303,7 @@ def entity_deal_totals(
         template: dict[tuple, int] = defaultdict(int)
         for entity_keys, low, high, currency, per, kind, parties in conn.execute(
             "SELECT entity_keys, min, max, currency, per, kind, parties FROM figures"
-            " WHERE passage_id IN (SELECT id FROM boilerplate)"
+            f" WHERE {in_template('passage_id')}"
         ):
             deal = deal_of(low, high, currency, per, kind, parties)
             for key in set(json.loads(entity_keys)):

@@ -13,8 +13,8 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from airesearch.errors import AiresearchError
-from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter, rows_for
+from airesearch.index.template import entity_losses, not_template
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.queries.deals import entity_deal_totals, load_rates
 from airesearch.queries.entity_lookup import (
@@ -154,7 +154,7 @@ def co_mentions(
     named together in fewer than MIN_TOGETHER passages last. Raw counts would
     put the entities named everywhere (日本, NVIDIA, Google) first for
     everyone. names: display_names of them, looked up here if not given;
-    losses: boilerplate.entity_losses, what the template adds, taken off."""
+    losses: template.entity_losses, what the template adds, taken off."""
     losses = losses or {}
     if not keys:
         return {}
@@ -286,7 +286,7 @@ def entity_profile(
 def example_sentences(conn, key: str, limit: int, skip: bool = False) -> list[dict]:
     """Distinct sentences that name the entity, newest posts first (skip: none
     from boilerplate passages)."""
-    template = " AND m.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
+    template = f" AND {not_template('m.passage_id')}" if skip else ""
     found: dict[tuple, dict] = {}
     # The newest posts first; a few more posts than examples, in case a post
     # repeats one sentence.

@@ -30,7 +30,7 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
             raise AiresearchError(f"{rel} is not indexed: {skipped[0]}")
         raise AiresearchError(f"no post {rel} in the index of {corpus}")
     post_id, rel, title, day, tags, categories, metadata, dropped, warnings = row
-    from airesearch.index.boilerplate import TABLE as table
+    from airesearch.index.template import TABLE as table
 
     passages = [
         {"seq": seq, "kind": kind, "text": text, "boilerplate": why}
@@ -73,8 +73,8 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
         "SELECT count(*) FROM files WHERE skipped IS NOT NULL"
     ).fetchone()
     (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
-    from airesearch.index.boilerplate import figures as boilerplate_figures
     from airesearch.index.postings import engine_bytes
+    from airesearch.index.template import figures as boilerplate_figures
 
     sqlite_bytes = os.path.getsize(index_path)
     engine_size = engine_bytes(conn)

@@ -19,8 +19,8 @@ from itertools import chain, groupby
 from operator import itemgetter
 
 from airesearch.errors import AiresearchError
-from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter, rows_for
+from airesearch.index.template import entity_losses, not_template
 from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
 
@@ -130,7 +130,7 @@ class IndexPairs:
 
     def __init__(self, conn, losses: dict | None = None) -> None:
         self.conn = conn
-        self.losses = losses or {}  # boilerplate.entity_losses: taken off
+        self.losses = losses or {}  # template.entity_losses: taken off
         self.naming = dict(conn.execute("SELECT entity, passages FROM entity_totals"))
         for key, loss in self.losses.items():
             self.naming[key] = self.naming.get(key, 0) - loss["passages"]
@@ -172,7 +172,7 @@ class PassageScan:
 
     def __init__(self, conn, since, until, skip: bool = False) -> None:
         dated, params = date_filter(since, until, "posts")
-        template = " AND passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
+        template = f" AND {not_template('passage_id')}" if skip else ""
         rows = conn.execute(
             "SELECT passage_id, entity FROM mentions WHERE post_id IN"
             f" (SELECT id FROM posts WHERE {' AND '.join(dated)}){template}"
@@ -257,7 +257,7 @@ def money_flows(conn, rates, since, until, skip: bool = False) -> dict:
         " d.post_id, p.date FROM figures d JOIN posts p ON p.id = d.post_id"
         " WHERE d.pairs IS NOT NULL"
         f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"
-        + (" AND d.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else "")
+        + (f" AND {not_template('d.passage_id')}" if skip else "")
         + "".join(f" AND {condition}" for condition in dated),
         [*DEAL_KINDS, *params],
     ):

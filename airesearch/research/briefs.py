@@ -23,6 +23,7 @@ from airesearch.errors import AiresearchError
 from airesearch.index import postings
 from airesearch.index.schema import post_of
 from airesearch.index.sql import rows_for
+from airesearch.index.template import not_template
 from airesearch.ingest.passages import sentence_of, sentence_spans
 from airesearch.models import Brief, SearchRequest
 from airesearch.queries.search import match_offsets, parse_request
@@ -61,7 +62,7 @@ def brief(
 
 
 def entity_brief(conn, key: str, rates: dict, with_boilerplate=False) -> Brief:
-    from airesearch.index.boilerplate import entity_losses
+    from airesearch.index.template import entity_losses
     from airesearch.queries.deals import deals
     from airesearch.queries.entities import co_mentions, without_losses
     from airesearch.queries.entity_lookup import display_names
@@ -145,7 +146,7 @@ def months_of(points) -> list[dict]:
 def entity_sentences(conn, key: str, skip: bool = False) -> list[Candidate]:
     """Every sentence that names the entity; weight: its mentions in that post;
     skip: none from boilerplate passages (the template, links to other posts)."""
-    template = " AND m.passage_id NOT IN (SELECT id FROM boilerplate)" if skip else ""
+    template = f" AND {not_template('m.passage_id')}" if skip else ""
     weights = dict(
         conn.execute(
             "SELECT post_id, mentions FROM entity_posts WHERE entity = ?", (key,)

@@ -28,6 +28,7 @@ from airesearch.errors import AiresearchError
 from airesearch.index import postings
 from airesearch.index.post_terms import posts_per_term
 from airesearch.index.sql import check_day, date_filter
+from airesearch.index.template import not_template
 from airesearch.models import Item, Keyword, ParsedQuery
 from airesearch.queries.search import cut_snippet, match_offsets
 
@@ -55,7 +56,7 @@ def keywords(
     post's day), by G² (negative: those under-represented), each with one
     example from the period (negative: from the baseline). A post counts for a
     word or entity only through passages that are not boilerplate (the blog's
-    template, boilerplate.py), unless with_boilerplate."""
+    template, index/template.py), unless with_boilerplate."""
     period, base = periods(conn, since, until, baseline)
     if kind not in KEYWORD_TYPES:
         raise AiresearchError(f"--type must be one of {', '.join(KEYWORD_TYPES)}")
@@ -143,7 +144,7 @@ def without_boilerplate(conn, counted, period_ids, base_ids, passes) -> list:
     """The counts less the posts that hold a word or an entity only in
     boilerplate passages. Only the words that could be listed with some of
     those posts taken off (passes(a, b)) are looked up in the postings."""
-    from airesearch.index.boilerplate import entity_losses, term_losses
+    from airesearch.index.template import entity_losses, term_losses
 
     period = set(period_ids)
     base = set(base_ids) if base_ids is not None else None
@@ -313,8 +314,7 @@ def word_example(conn, term: str, span: Period, outside: bool, skip=False) -> tu
 def entity_example(conn, key: str, span: Period, outside: bool, skip=False) -> tuple:
     """The same for an entity: its first mention in the post of span (or
     outside it) that names it most (skip: outside boilerplate passages)."""
-    template = " AND mentions.passage_id NOT IN (SELECT id FROM boilerplate)"
-    template = template if skip else ""
+    template = f" AND {not_template('mentions.passage_id')}" if skip else ""
     dated, dates = date_filter(*span, "entity_posts", outside=outside)
     posts = conn.execute(
         "SELECT post_id FROM entity_posts WHERE entity = ? AND"

@@ -16,8 +16,8 @@ from collections import Counter
 
 from airesearch.errors import AiresearchError
 from airesearch.index import postings
-from airesearch.index.boilerplate import entity_losses
 from airesearch.index.sql import date_filter
+from airesearch.index.template import entity_losses
 from airesearch.models import SearchRequest, TrendPoint
 from airesearch.queries.search import parse_request
 
@@ -129,7 +129,7 @@ def query_counts(
 
 def entity_counts(conn, name, by, dated, dates, losses=None) -> tuple[str, tuple]:
     """(display name, (posts, mentions) per period) for one entity, less the
-    mentions in boilerplate passages (losses: boilerplate.entity_losses)."""
+    mentions in boilerplate passages (losses: template.entity_losses)."""
     from airesearch.queries.entity_lookup import display_names, resolve_entity
 
     key = resolve_entity(conn, name)

@@ -1,0 +1,193 @@
+"""The blog's template as the queries and views read it: the boilerplate
+passages (kept by boilerplate.py, the writer's side), the one SQL condition
+that leaves them out (not_template) or keeps only them (in_template), what they add to
+each entity's counts (entity_losses) and the posts that hold a word only
+there (term_losses); and `airesearch boilerplate`'s listing and figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter, defaultdict
+
+TABLE = "boilerplate"  # the table of boilerplate passages (id, shape, why)
+THRESHOLD_KEY = "boilerplate_threshold"  # meta: posts a shape needs
+
+
+def not_template(column: str) -> str:
+    """The SQL condition that column (a passage id) is not the template's."""
+    return f"{column} NOT IN (SELECT id FROM {TABLE})"
+
+
+def in_template(column: str) -> str:
+    """The SQL condition that column (a passage id) is the template's."""
+    return f"{column} IN (SELECT id FROM {TABLE})"
+
+
+def listing(conn: sqlite3.Connection) -> list[dict]:
+    """One row per repeated text: text (the most used spelling), why, posts,
+    passages, first_date, last_date, and a path where it stands; most posts
+    first."""
+    groups: dict[tuple, dict] = {}
+    for shape, why, text, post_id, path, day in conn.execute(
+        f"SELECT b.shape, b.why, p.text, p.post_id, posts.path, posts.date"
+        f" FROM {TABLE} b JOIN passages p ON p.id = b.id"
+        " JOIN posts ON posts.id = p.post_id ORDER BY posts.path, p.seq"
+    ):
+        group = groups.setdefault(
+            (shape, why),
+            {"texts": Counter(), "posts": set(), "passages": 0, "dates": [],
+             "path": path},
+        )  # fmt: skip
+        group["texts"][text] += 1
+        group["posts"].add(post_id)
+        group["passages"] += 1
+        if day:
+            group["dates"].append(day[:10])
+    rows = [
+        {
+            "text": group["texts"].most_common(1)[0][0],
+            "why": why,
+            "posts": len(group["posts"]),
+            "passages": group["passages"],
+            "first_date": min(group["dates"], default=None),
+            "last_date": max(group["dates"], default=None),
+            "path": group["path"],
+        }
+        for (_, why), group in groups.items()
+    ]
+    rows.sort(key=lambda row: (-row["posts"], row["text"]))
+    return rows
+
+
+def figures(conn: sqlite3.Connection) -> dict:
+    """How much of the index is boilerplate: passages and the posts holding
+    them, and the threshold in posts."""
+    row = conn.execute(
+        f"SELECT value FROM meta WHERE key = '{THRESHOLD_KEY}'"
+    ).fetchone()
+    passages, touched = conn.execute(
+        f"SELECT count(*), count(DISTINCT p.post_id) FROM {TABLE} b"
+        " JOIN passages p ON p.id = b.id"
+    ).fetchone()
+    return {
+        "boilerplate_passages": passages,
+        "boilerplate_posts": touched,
+        "boilerplate_threshold": int(row[0]) if row else None,
+    }
+
+
+# entity_losses of a connection, while the index it reads stays the same: a
+# brief or a graph asks for them several times.
+LOSSES: dict[tuple, dict] = {}
+# The meta key of count_losses as the last update that changed the index stored
+# it (store_losses): reading them back costs a few ms, counting them 0.1 s at
+# 1 GB for every entities, entity, graph or brief.
+LOSSES_KEY = "template_losses"
+
+
+def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
+    """What the boilerplate adds to each entity's counts: entity key ->
+    {mentions: {post id: mentions in boilerplate}, lost: posts that name it only
+    in boilerplate, passages: boilerplate passages naming it, pairs: other
+    entity -> boilerplate passages naming both}."""
+    (version,) = conn.execute("PRAGMA data_version").fetchone()
+    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    try:
+        on_disk = os.stat(file)
+        identity = (on_disk.st_ino, on_disk.st_mtime_ns)
+    except OSError:
+        identity = None
+    stamp = (id(conn), conn.total_changes, version, file, identity)
+    if stamp not in LOSSES:
+        LOSSES.clear()  # one connection at a time is enough for a command
+        LOSSES[stamp] = stored_losses(conn) or count_losses(conn)
+    return LOSSES[stamp]
+
+
+def stored_losses(conn: sqlite3.Connection) -> dict[str, dict] | None:
+    """count_losses as store_losses kept them; None for an index without them
+    (then they are counted). An empty dict (no template) is falsy too, and
+    counting nothing is cheap."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LOSSES_KEY,))
+    found = row.fetchone()
+    if not found:
+        return None
+    return {
+        entity: {
+            "mentions": Counter({int(post): n for post, n in mentions.items()}),
+            "lost": set(lost),
+            "passages": passages,
+            "pairs": Counter(pairs),
+        }
+        for entity, (mentions, lost, passages, pairs) in json.loads(found[0]).items()
+    }
+
+
+def count_losses(conn: sqlite3.Connection) -> dict[str, dict]:
+    per_post: dict[str, Counter] = defaultdict(Counter)
+    by_passage: dict[int, set] = defaultdict(set)
+    for passage_id, post_id, entity in conn.execute(
+        "SELECT m.passage_id, m.post_id, m.entity"
+        # CROSS JOIN: SQLite keeps this order (the template passages are few;
+        # scanning every mention would cost a second at 1 GB); NOT INDEXED:
+        # in passage order, so the lookups walk the index forward (77 ms
+        # against 132 in shape order at 1 GB).
+        " FROM boilerplate b NOT INDEXED CROSS JOIN mentions m"
+        " ON m.passage_id = b.id"
+    ):
+        per_post[entity][post_id] += 1
+        by_passage[passage_id].add(entity)
+    losses: dict[str, dict] = {}
+    for entity, counts in per_post.items():
+        everywhere = dict(
+            conn.execute(
+                "SELECT post_id, mentions FROM entity_posts WHERE entity = ?",
+                (entity,),
+            )
+        )
+        losses[entity] = {
+            "mentions": counts,
+            "lost": {p for p, n in counts.items() if everywhere.get(p) == n},
+            "passages": 0,
+            "pairs": Counter(),
+        }
+    for named in by_passage.values():
+        for entity in named:
+            losses[entity]["passages"] += 1
+            for other in named - {entity}:
+                losses[entity]["pairs"][other] += 1
+    return losses
+
+
+def term_losses(conn: sqlite3.Connection, words, worth=None) -> dict[str, set[int]]:
+    """term -> the posts that hold it only in boilerplate passages, for the
+    terms of the boilerplate texts that words(term) accepts and, if given,
+    worth(term, posts holding it in boilerplate) finds worth the look. Each
+    distinct text is analysed once; the posts that hold the term elsewhere
+    come from the postings (postings.post_ids without the boilerplate)."""
+    from airesearch.index import postings
+    from airesearch.models import Item, ParsedQuery
+    from airesearch.tokens import indexed_text
+
+    terms_of: dict[str, set[str]] = {}
+    holders: dict[str, set[int]] = defaultdict(set)
+    for text, post_id in conn.execute(
+        "SELECT p.text, p.post_id FROM boilerplate b JOIN passages p ON p.id = b.id"
+    ):
+        if text not in terms_of:
+            terms_of[text] = {t for t in indexed_text(text).split() if words(t)}
+        for term in terms_of[text]:
+            holders[term].add(post_id)
+    losses = {}
+    for term, posts in holders.items():
+        if worth is not None and not worth(term, posts):
+            continue
+        query = ParsedQuery([[Item(term, ((term,),))]])
+        elsewhere = postings.post_ids(conn, postings.Selection(query, skip=True))
+        lost = posts - elsewhere
+        if lost:
+            losses[term] = lost
+    return losses
