@@ -27,7 +27,7 @@ FLOORS = (
     },
     {
         "index": (
-            "stamp", "sql", "aggregates", "post_terms", "schema", "post_rows",
+            "stamp", "sql", "meta", "aggregates", "post_terms", "schema", "post_rows",
             "things", "engine",
             "engine_queries",
             "postings",

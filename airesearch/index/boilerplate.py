@@ -19,10 +19,10 @@ posts are deleted, and an update equals a fresh build. Titles are never boilerpl
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 
+from airesearch.index import meta
 from airesearch.index.schema import PASSAGE_BITS
 from airesearch.index.template import LOSSES_KEY, THRESHOLD_KEY, count_losses
 
@@ -54,10 +54,8 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
     shapes whose count lies between the old and the new threshold."""
     (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
     new = threshold(posts, typical_posts(conn))
-    row = conn.execute(
-        "SELECT value FROM meta WHERE key = ?", (THRESHOLD_KEY,)
-    ).fetchone()
-    old = int(row[0]) if row else new
+    stored = meta.get(conn, THRESHOLD_KEY)
+    old = int(stored) if stored else new
     conn.execute("DROP TABLE IF EXISTS temp.scope")
     conn.execute("CREATE TEMP TABLE scope (shape INTEGER PRIMARY KEY)")
     if touched is None:
@@ -94,10 +92,7 @@ def refresh(conn: sqlite3.Connection, touched: set[int] | None = None) -> None:
         f" AND t.id = (p.id >> {PASSAGE_BITS}) << {PASSAGE_BITS})"
     )
     conn.execute("DROP TABLE temp.scope")
-    conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-        (THRESHOLD_KEY, str(new)),
-    )
+    meta.put(conn, {THRESHOLD_KEY: str(new)})
 
 
 def store_losses(conn: sqlite3.Connection) -> None:
@@ -108,7 +103,4 @@ def store_losses(conn: sqlite3.Connection) -> None:
                  loss["pairs"]]
         for entity, loss in count_losses(conn).items()
     }  # fmt: skip
-    conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-        (LOSSES_KEY, json.dumps(losses, ensure_ascii=False)),
-    )
+    meta.put_json(conn, LOSSES_KEY, losses)

@@ -72,7 +72,9 @@ def open_index(path: str | os.PathLike) -> sqlite3.Connection:
 
 
 def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
-    return dict(conn.execute("SELECT key, value FROM meta"))
+    from airesearch.index import meta
+
+    return meta.read_all(conn)
 
 
 def needs_rebuild(
@@ -193,15 +195,15 @@ def stored_follow(index_path: str, default: bool) -> bool:
     """The follow-links setting an index was built with, else default."""
     if os.path.exists(index_path):
         try:
+            from airesearch.index import meta
+
             conn = sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)
             try:
-                row = conn.execute(
-                    "SELECT value FROM meta WHERE key = 'follow_links'"
-                ).fetchone()
+                follow = meta.get(conn, "follow_links")
             finally:
                 conn.close()
-            if row:
-                return row[0] == "1"
+            if follow is not None:
+                return follow == "1"
         except sqlite3.Error:
             pass  # a damaged index is reported where it is opened
     return default

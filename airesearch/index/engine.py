@@ -70,9 +70,9 @@ def new_folder_name(index_path: str) -> str:
 
 def current_folder(conn) -> str | None:
     """The name of the engine folder this index's generation uses."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (ENGINE_KEY,))
-    found = row.fetchone()
-    return found[0] if found else None
+    from airesearch.index import meta
+
+    return meta.get(conn, ENGINE_KEY)
 
 
 def start_generation(index_path: str, current: str | None, folder: str):

@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Callable
 
 from airesearch.index.build import needs_rebuild, read_meta
+from airesearch.index.meta import index_file
 from airesearch.index.stamp import QuickCheck, stamp_path, start_quick_check
 from airesearch.ingest.corpus import corpus_fingerprint, walk_posts
 
@@ -58,7 +59,7 @@ def check_in_background(
     index's setting says (else stopped and started again)."""
     meta = read_meta(conn)
     if index_path is None:
-        index_path = conn.execute("PRAGMA database_list").fetchone()[2]
+        index_path = index_file(conn)
     follow = meta.get("follow_links") == "1"
     check = early and early.take(corpus, stamp_path(index_path), follow)
     if check is None:

@@ -32,6 +32,7 @@ from airesearch.index.engine_queries import (
     query_of,
     scored_hits,
 )
+from airesearch.index.meta import generation, index_file
 from airesearch.index.schema import post_of
 
 HEAD_WEIGHT = 4.0  # a passage's BM25 weight of titles and headings against body
@@ -57,7 +58,7 @@ def engine_of(conn: sqlite3.Connection) -> Engine:
     """The engine folder this index names, opened once per process (a
     generation's folder never changes once named). A missing or damaged one
     is a damaged index."""
-    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    file = index_file(conn)
     for attempt in (1, 2):  # an update may swap generations in between
         name = engine.current_folder(conn)
         if name is None:
@@ -141,8 +142,7 @@ def without_template(conn: sqlite3.Connection, schema, query):
     """query less the boilerplate passages."""
     from airesearch.index.engine_queries import id_set, minus
 
-    (version,) = conn.execute("PRAGMA data_version").fetchone()
-    stamp = (id(conn), conn.total_changes, version)
+    stamp = generation(conn)
     if stamp not in TEMPLATE_QUERIES:
         TEMPLATE_QUERIES.clear()
         ids = [row[0] for row in conn.execute("SELECT id FROM boilerplate")]
@@ -340,7 +340,7 @@ def has_term(conn: sqlite3.Connection, term: str) -> bool:
 
 def engine_bytes(conn: sqlite3.Connection) -> int:
     """The size of the engine folder this index names."""
-    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
+    file = index_file(conn)
     name = engine.current_folder(conn)
     return engine.folder_bytes(engine.folder_for(file, name)) if name else 0
 

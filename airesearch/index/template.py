@@ -7,10 +7,11 @@ there (term_losses); and `airesearch boilerplate`'s listing and figures.
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 from collections import Counter, defaultdict
+
+from airesearch.index import meta
+from airesearch.index.meta import generation
 
 TABLE = "boilerplate"  # the table of boilerplate passages (id, shape, why)
 THRESHOLD_KEY = "boilerplate_threshold"  # meta: posts a shape needs
@@ -65,9 +66,7 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
 def figures(conn: sqlite3.Connection) -> dict:
     """How much of the index is boilerplate: passages and the posts holding
     them, and the threshold in posts."""
-    row = conn.execute(
-        f"SELECT value FROM meta WHERE key = '{THRESHOLD_KEY}'"
-    ).fetchone()
+    threshold = meta.get(conn, THRESHOLD_KEY)
     passages, touched = conn.execute(
         f"SELECT count(*), count(DISTINCT p.post_id) FROM {TABLE} b"
         " JOIN passages p ON p.id = b.id"
@@ -75,7 +74,7 @@ def figures(conn: sqlite3.Connection) -> dict:
     return {
         "boilerplate_passages": passages,
         "boilerplate_posts": touched,
-        "boilerplate_threshold": int(row[0]) if row else None,
+        "boilerplate_threshold": int(threshold) if threshold else None,
     }
 
 
@@ -93,15 +92,8 @@ def entity_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     {mentions: {post id: mentions in boilerplate}, lost: posts that name it only
     in boilerplate, passages: boilerplate passages naming it, pairs: other
     entity -> boilerplate passages naming both}."""
-    (version,) = conn.execute("PRAGMA data_version").fetchone()
-    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
-    try:
-        on_disk = os.stat(file)
-        identity = (on_disk.st_ino, on_disk.st_mtime_ns)
-    except OSError:
-        identity = None
-    stamp = (id(conn), conn.total_changes, version, file, identity)
-    if stamp not in LOSSES:
+    stamp = generation(conn)
+    if not stamp[0] or stamp not in LOSSES:
         LOSSES.clear()  # one connection at a time is enough for a command
         LOSSES[stamp] = stored_losses(conn) or count_losses(conn)
     return LOSSES[stamp]
@@ -111,9 +103,8 @@ def stored_losses(conn: sqlite3.Connection) -> dict[str, dict] | None:
     """count_losses as store_losses kept them; None for an index without them
     (then they are counted). An empty dict (no template) is falsy too, and
     counting nothing is cheap."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LOSSES_KEY,))
-    found = row.fetchone()
-    if not found:
+    found = meta.get_json(conn, LOSSES_KEY)
+    if found is None:
         return None
     return {
         entity: {
@@ -122,7 +113,7 @@ def stored_losses(conn: sqlite3.Connection) -> dict[str, dict] | None:
             "passages": passages,
             "pairs": Counter(pairs),
         }
-        for entity, (mentions, lost, passages, pairs) in json.loads(found[0]).items()
+        for entity, (mentions, lost, passages, pairs) in found.items()
     }
 
 

@@ -8,11 +8,11 @@ reads it (things_of).
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections import Counter, defaultdict
 
+from airesearch.index import meta
 from airesearch.index.schema import TERM
 from airesearch.ingest.entity_context import GLOSSED
 
@@ -107,15 +107,11 @@ def informative(cue: str) -> bool:
 
 def store(conn: sqlite3.Connection) -> None:
     """Keep used_as_things with the index (in the caller's transaction)."""
-    conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-        (THINGS_KEY, json.dumps(sorted(used_as_things(conn)), ensure_ascii=False)),
-    )
+    meta.put_json(conn, THINGS_KEY, sorted(used_as_things(conn)))
 
 
 def things_of(conn: sqlite3.Connection) -> frozenset[str]:
     """used_as_things as the last update kept it, or counted for an index
     without it."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (THINGS_KEY,))
-    found = row.fetchone()
-    return frozenset(json.loads(found[0])) if found else used_as_things(conn)
+    found = meta.get_json(conn, THINGS_KEY)
+    return frozenset(found) if found is not None else used_as_things(conn)

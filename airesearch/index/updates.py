@@ -6,13 +6,12 @@ decides between an update and a new build, and calls apply_changes.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections import namedtuple
 
 from airesearch.errors import damaged_index
-from airesearch.index import engine
+from airesearch.index import engine, meta
 from airesearch.index.aggregates import Additions
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.boilerplate import store_losses
@@ -77,12 +76,9 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
                 raise damaged_index(error, run.index_path) from None
             written = write_changes(conn, writer, root, changes, plan, run)
             writer.commit()
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                (engine.ENGINE_KEY, name),
-            )
+            meta.put(conn, {engine.ENGINE_KEY: name})
         write_meta(conn, root, changes, plan)
-        if figures is None or not has_meta(conn, LOSSES_KEY):
+        if figures is None or meta.get(conn, LOSSES_KEY) is None:
             figures = store_summaries(conn)
         conn.execute("COMMIT")
     except BaseException:
@@ -171,7 +167,7 @@ def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
     from airesearch.tokens import dictionary_version
 
     now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-    meta = {
+    built_from = {
         "corpus": str(root),
         "analysis": dictionary_version(),
         "entities": gazetteer_digest(changes.entities),
@@ -180,10 +176,8 @@ def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
         "updated_at": now,
     }
     if plan.changed or plan.deleted:
-        meta["changed_at"] = now
-    conn.executemany(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items()
-    )
+        built_from["changed_at"] = now
+    meta.put(conn, built_from)
 
 
 def index_report(
@@ -221,24 +215,14 @@ def store_summaries(conn: sqlite3.Connection) -> dict[str, int]:
     store_losses(conn)
     store_things(conn)
     figures = index_figures(conn)
-    conn.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-        (FIGURES_KEY, json.dumps(figures)),
-    )
+    meta.put_json(conn, FIGURES_KEY, figures)
     return figures
-
-
-def has_meta(conn: sqlite3.Connection, key: str) -> bool:
-    row = conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,))
-    return row.fetchone() is not None
 
 
 def stored_figures(conn: sqlite3.Connection) -> dict[str, int] | None:
     """index_figures as the last update that changed something stored them
     (counting 1 M passages again would be most of an unchanged re-check)."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (FIGURES_KEY,))
-    stored = row.fetchone()
-    return json.loads(stored[0]) if stored else None
+    return meta.get_json(conn, FIGURES_KEY)
 
 
 def index_figures(conn: sqlite3.Connection) -> dict[str, int]:

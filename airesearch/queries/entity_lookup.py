@@ -10,6 +10,7 @@ import sqlite3
 from collections import Counter, defaultdict, namedtuple
 
 from airesearch.errors import AiresearchError
+from airesearch.index.meta import generation
 from airesearch.index.schema import TERM
 from airesearch.index.sql import rows_for
 from airesearch.index.things import CUE_CAP, GLOSS_CUES, informative, things_of
@@ -154,19 +155,10 @@ TYPE_MODELS: dict[tuple, TypeModel] = {}
 
 
 def type_model(conn: sqlite3.Connection) -> TypeModel:
-    """The model of this index generation, trained once per process: the cache
-    key is the index file and what it was last built from (meta)."""
-    import os
-
-    file = next(row[2] for row in conn.execute("PRAGMA database_list"))
-    try:
-        inode = os.stat(file).st_ino if file else None
-    except OSError:
-        inode = None
-    stamp = (file, inode, *conn.execute(
-        "SELECT key, value FROM meta WHERE key <> 'updated_at' ORDER BY key"
-    ))  # fmt: skip
-    if not file or stamp not in TYPE_MODELS:
+    """The model of this index generation (meta.generation), trained once per
+    process."""
+    stamp = generation(conn)
+    if not stamp[0] or stamp not in TYPE_MODELS:
         TYPE_MODELS[stamp] = train_types(conn)
     return TYPE_MODELS[stamp]
 
