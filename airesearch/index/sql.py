@@ -39,6 +39,13 @@ def rows_for(
         )
 
 
+def one_of(column: str, values) -> tuple[str, list]:
+    """The condition that column is one of a few fixed values (kinds, cues),
+    and its parameters; a long list of ids goes through rows_for."""
+    values = list(values)
+    return f"{column} IN ({','.join('?' * len(values))})", values
+
+
 def date_filter(
     since: str | None, until: str | None, posts: str = "posts", outside=False
 ) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from airesearch.errors import AiresearchError
 from airesearch.index.schema import MAX_PASSAGES
-from airesearch.index.sql import date_filter, rows_for
+from airesearch.index.sql import date_filter, one_of, rows_for
 from airesearch.index.template import in_template, not_template
 from airesearch.models import KINDS, Deal
 
@@ -116,8 +116,9 @@ def deals(
     where = ["1", *dated]
     chosen = DEAL_KINDS if kind is None else () if kind == "all" else (kind,)
     if chosen:
-        where.append(f"d.kind IN ({','.join('?' * len(chosen))})")
-        params += chosen
+        condition, kinds = one_of("d.kind", chosen)
+        where.append(condition)
+        params += kinds
     if currency:
         where.append("d.currency = ?")
         params.append(currency.upper())

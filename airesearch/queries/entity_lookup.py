@@ -12,7 +12,7 @@ from collections import Counter, defaultdict, namedtuple
 from airesearch.errors import AiresearchError
 from airesearch.index.meta import generation
 from airesearch.index.schema import TERM
-from airesearch.index.sql import rows_for
+from airesearch.index.sql import one_of, rows_for
 from airesearch.index.things import CUE_CAP, GLOSS_CUES, informative, things_of
 from airesearch.ingest.entity_context import GENERIC_MATE
 from airesearch.tokens import name_key
@@ -173,9 +173,10 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
     training: dict[tuple[str, str], int] = {}
     cue_teachers: dict[str, int] = {}
     for cue, kind, n, teachers in conn.execute(
-        f"SELECT cue, type, sum(min(n, {CUE_CAP})), count(DISTINCT entity)"
-        f" FROM entity_cues WHERE n > 0 AND type <> '{TERM}'"
-        f" AND entity IN {gazetteer} GROUP BY 1, 2"
+        "SELECT cue, type, sum(min(n, ?)), count(DISTINCT entity)"
+        " FROM entity_cues WHERE n > 0 AND type <> ?"
+        f" AND entity IN {gazetteer} GROUP BY 1, 2",
+        (CUE_CAP, TERM),
     ):
         if types_cue(cue):
             training[cue, kind] = n
@@ -183,7 +184,8 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
     type_entities = dict(
         conn.execute(
             "SELECT type, count(DISTINCT entity) FROM entity_cues"
-            f" WHERE n > 0 AND type <> '{TERM}' AND entity IN {gazetteer} GROUP BY 1"
+            f" WHERE n > 0 AND type <> ? AND entity IN {gazetteer} GROUP BY 1",
+            (TERM,),
         )
     )
     type_totals: dict[str, int] = defaultdict(int)
@@ -210,13 +212,14 @@ def train_types(conn: sqlite3.Connection) -> TypeModel:
 def glossed_terms(conn: sqlite3.Connection, known: frozenset[str]) -> frozenset[str]:
     """Entities in no gazetteer that the corpus glosses as terms (see
     GLOSSED_SHARE): concept acronyms and English words, not names."""
+    glossing, cues = one_of("c.cue", GLOSS_CUES)
     return frozenset(
         entity
         for entity, glossed, mentions in conn.execute(
             "SELECT c.entity, sum(c.n), t.mentions FROM entity_cues c"
             " JOIN entity_totals t ON t.entity = c.entity"
-            f" WHERE c.cue IN {GLOSS_CUES} AND c.n > 0 AND c.type <> '{TERM}'"
-            " GROUP BY c.entity"
+            f" WHERE {glossing} AND c.n > 0 AND c.type <> ? GROUP BY c.entity",
+            (*cues, TERM),
         )
         if entity not in known and glossed >= max(1, GLOSSED_SHARE * mentions)
     )
@@ -244,8 +247,9 @@ def learned_types(
     for entity, kind, cue, n in for_keys(
         conn,
         "SELECT entity, type, cue, n FROM entity_cues"
-        f" WHERE n > 0 AND type <> '{TERM}' AND entity IN ({{}})",
+        " WHERE n > 0 AND entity IN ({}) AND type <> ?",
         keys,
+        (TERM,),
     ):
         if entity in model.gazetteer:
             continue

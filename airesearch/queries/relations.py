@@ -19,7 +19,7 @@ from itertools import chain, groupby
 from operator import itemgetter
 
 from airesearch.errors import AiresearchError
-from airesearch.index.sql import date_filter, rows_for
+from airesearch.index.sql import date_filter, one_of, rows_for
 from airesearch.index.template import entity_losses, not_template
 from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
@@ -251,15 +251,16 @@ def money_flows(conn, rates, since, until, skip: bool = False) -> dict:
     from airesearch.tokens import name_key
 
     dated, params = date_filter(since, until, "p")
+    deal_like, kinds = one_of("d.kind", DEAL_KINDS)
     flows: dict[tuple, dict] = {}
     for low, high, currency, per, kind, parties, pairs, post_id, day in conn.execute(
         "SELECT d.min, d.max, d.currency, d.per, d.kind, d.parties, d.pairs,"
         " d.post_id, p.date FROM figures d JOIN posts p ON p.id = d.post_id"
         " WHERE d.pairs IS NOT NULL"
-        f" AND d.kind IN ({','.join('?' * len(DEAL_KINDS))})"
+        f" AND {deal_like}"
         + (f" AND {not_template('d.passage_id')}" if skip else "")
         + "".join(f" AND {condition}" for condition in dated),
-        [*DEAL_KINDS, *params],
+        [*kinds, *params],
     ):
         deal = (low, high, currency, per, kind, parties)
         for payer, payee in json.loads(pairs):

@@ -132,10 +132,11 @@ def describe(period: Period | None) -> str:
 
 
 def post_ids(conn, period: Period) -> list[int]:
+    dated, params = date_filter(*period)
     return [
         post_id
         for (post_id,) in conn.execute(
-            "SELECT id FROM posts WHERE substr(date, 1, 10) BETWEEN ? AND ?", period
+            f"SELECT id FROM posts WHERE {' AND '.join(dated)}", params
         )
     ]
 
@@ -177,17 +178,24 @@ def without_boilerplate(conn, counted, period_ids, base_ids, passes) -> list:
 def entity_counts(conn, period: Period, base: Period | None) -> list[tuple]:
     """(entity key, "entity", period posts, baseline posts) of every entity;
     against the rest, the baseline's are the entity's posts less the period's."""
-    query = (
-        "SELECT entity, count(*) FROM entity_posts"
-        " WHERE substr(date, 1, 10) BETWEEN ? AND ? GROUP BY entity"
-    )
-    in_period = dict(conn.execute(query, period))
+
+    def in_range(span: Period) -> dict[str, int]:
+        dated, params = date_filter(*span, "entity_posts")
+        return dict(
+            conn.execute(
+                "SELECT entity, count(*) FROM entity_posts"
+                f" WHERE {' AND '.join(dated)} GROUP BY entity",
+                params,
+            )
+        )
+
+    in_period = in_range(period)
     if base is None:
         return [
             (key, "entity", in_period.get(key, 0), posts - in_period.get(key, 0))
             for key, posts in conn.execute("SELECT entity, posts FROM entity_totals")
         ]
-    in_base = dict(conn.execute(query, base))
+    in_base = in_range(base)
     return [
         (key, "entity", in_period.get(key, 0), in_base.get(key, 0))
         for key in in_period.keys() | in_base.keys()
