@@ -174,15 +174,15 @@ def test_the_check_started_before_the_imports_is_the_one_answered(
     assert stamp_follows(str(index)) is False
     root = str(messy_copy.resolve())
     conn = open_index(index)
-    early = start_early_check(str(messy_copy), str(index))
+    early = start_early_check(str(messy_copy), str(index), str(tmp_path))
     assert early is not None and early.corpus == root
     assert check_in_background(conn, root, str(index), early)() is False
     assert early.taken and early.take(root, early.stamp, False) is None  # once
     CHANGES[change](messy_copy)
-    early = start_early_check(str(messy_copy), str(index))
+    early = start_early_check(str(messy_copy), str(index), str(tmp_path))
     assert check_in_background(conn, root, str(index), early)() is True
     # A check that looks otherwise (links followed) is stopped, another started.
-    other = start_early_check(str(messy_copy), str(index))
+    other = start_early_check(str(messy_copy), str(index), str(tmp_path))
     other.follow = True
     assert check_in_background(conn, root, str(index), other)() is True
     assert other.taken and other.pid is None
@@ -190,13 +190,17 @@ def test_the_check_started_before_the_imports_is_the_one_answered(
 
 def test_no_early_check_without_a_stamp_that_says_how_it_listed(messy_copy, tmp_path):
     index = tmp_path / "i.sqlite"
-    assert start_early_check(str(messy_copy), str(index)) is None  # no index yet
+    assert (
+        start_early_check(str(messy_copy), str(index), str(tmp_path)) is None
+    )  # no index yet
     update_index(messy_copy, index)
     Path(f"{index}.listed").write_text("files modified after this file …\n")
     assert stamp_follows(str(index)) is None
-    assert start_early_check(str(messy_copy), str(index)) is None
-    assert start_early_check(str(tmp_path / "nowhere"), str(index)) is None
-    assert start_early_check(None, str(index)) is None
+    assert start_early_check(str(messy_copy), str(index), str(tmp_path)) is None
+    assert (
+        start_early_check(str(tmp_path / "nowhere"), str(index), str(tmp_path)) is None
+    )
+    assert start_early_check(None, str(index), str(tmp_path)) is None
 
 
 def test_without_a_stamp_the_fingerprint_is_checked(messy_copy, tmp_path):

@@ -46,7 +46,7 @@ FLOORS = (
         "research": ("concordance", "trends", "keywords", "graph_views", "briefs"),
         "output": ("readable", "render", "research_render", "brief_pages"),
     },
-    {"cli": ("commands", "options", "research", "app", "launch")},
+    {"cli": ("environment", "commands", "options", "research", "app", "launch")},
     {"": ("__main__",)},
 )  # fmt: skip
 # module (dotted, under airesearch) -> (floor, place inside its folder)

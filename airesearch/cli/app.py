@@ -6,13 +6,13 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated
 
 import typer
 
 from airesearch.cli import commands, research
+from airesearch.cli.environment import scheduler_default
 from airesearch.cli.options import (
     Category,
     ColorChoice,
@@ -75,7 +75,7 @@ def index(
     """Build or update the index: only new and changed files are analysed."""
     commands.index_and_report(
         commands.Where(corpus, index, entities_file), rebuild, follow,
-        scheduler or os.environ.get("AIRESEARCH_SCHEDULER") or None, json_out,
+        scheduler or scheduler_default(), json_out,
     )  # fmt: skip
 
 

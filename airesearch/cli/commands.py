@@ -12,6 +12,12 @@ import sqlite3
 import sys
 from collections import namedtuple
 
+from airesearch.cli.environment import (
+    cache_home,
+    follow_links_default,
+    in_ci,
+    update_wait,
+)
 from airesearch.errors import AiresearchError
 from airesearch.index.build import needs_rebuild, open_index, update_index
 from airesearch.index.freshness import check_in_background
@@ -55,13 +61,7 @@ Where = namedtuple(
 def locate(where: Where) -> tuple[str, str]:
     """(corpus folder, index file): by default the bundled posts and a cache file."""
     root = check_corpus(where.corpus or bundled_corpus())
-    return root, index_path_for(root, where.index)
-
-
-def follow_links_default() -> bool:
-    """AIRESEARCH_FOLLOW_LINKS: whether a new index follows symbolic links."""
-    setting = os.environ.get("AIRESEARCH_FOLLOW_LINKS", "")
-    return setting.lower() in ("1", "yes", "true")
+    return root, index_path_for(root, where.index, cache_home())
 
 
 def fresh_index(where: Where) -> tuple[sqlite3.Connection, str, str]:
@@ -134,13 +134,14 @@ def build(
 ):
     """Run the indexer with a progress bar on stderr (a terminal, not CI); on
     the Dask cluster of scheduler if given."""
-    bar = render.ProgressBar(sys.stderr.isatty() and not os.environ.get("CI"))
+    bar = render.ProgressBar(sys.stderr.isatty() and not in_ci())
     try:
         return update_index(
             root, index_path, rebuild=rebuild, progress=bar, follow=follow,
             entities_file=entities, follow_default=follow_links_default(),
             scheduler=scheduler, on_cluster=render.print_cluster,
             on_wait=render.print_waiting if sys.stderr.isatty() else None,
+            wait_seconds=update_wait(),
         )  # fmt: skip
     finally:
         bar.close()

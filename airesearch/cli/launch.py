@@ -208,9 +208,10 @@ def answering(fast, early_check: bool = True):
         early = None
         if early_check and not options.get("--no-update"):
             # First, so that find stats the corpus while this process imports.
+            from airesearch.cli.environment import cache_home
             from airesearch.index.stamp import start_early_check
 
-            early = start_early_check(corpus, index)
+            early = start_early_check(corpus, index, cache_home())
         from airesearch.cli.commands import Where
         from airesearch.output import render
 
@@ -232,12 +233,13 @@ def answering(fast, early_check: bool = True):
 
 
 def index_command(options, where, out, color) -> None:
+    from airesearch.cli import environment
     from airesearch.cli.commands import index_and_report
 
     follow = True if options["--follow"] else False if options["--no-follow"] else None
     index_and_report(
         where, options["--rebuild"], follow,
-        options["--scheduler"] or os.environ.get("AIRESEARCH_SCHEDULER") or None,
+        options["--scheduler"] or environment.scheduler_default(),
         json_out=options["--json"],
     )  # fmt: skip
 

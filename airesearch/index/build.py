@@ -108,6 +108,7 @@ def update_index(
     scheduler: str | None = None,
     on_cluster: Callable[[str, int], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    wait_seconds: float | None = None,
 ) -> IndexReport:
     """Bring the index of corpus up to date: analyse new and changed files only.
     follow: follow symbolic links; None keeps the index's setting (a new
@@ -117,9 +118,13 @@ def update_index(
     anything is written; on_cluster(address, workers) is told of them).
     One update of an index at a time (update_lock.py): a run that finds
     another one under way waits for it (on_wait(its pid) is told), then finds
-    only what that one left to do."""
+    only what that one left to do, waiting at most wait_seconds (default:
+    update_lock.WAIT_SECONDS)."""
     lock_for = os.path.abspath(index_path)
-    with cluster_for(scheduler, on_cluster) as cluster, update_lock(lock_for, on_wait):
+    with (
+        cluster_for(scheduler, on_cluster) as cluster,
+        update_lock(lock_for, on_wait, wait_seconds),
+    ):
         return update_on(
             corpus, index_path, rebuild, progress, workers, follow, entities_file,
             follow_default, cluster,

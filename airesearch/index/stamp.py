@@ -25,12 +25,12 @@ def default_index_path(corpus: str, cache_home: str) -> str:
     return os.path.join(cache_home, "airesearch", f"{name}-{digest}.sqlite")
 
 
-def index_path_for(root: str, index: str | os.PathLike | None) -> str:
-    """The index file: the one asked for, else the corpus's in the cache."""
+def index_path_for(root: str, index: str | os.PathLike | None, cache_home: str) -> str:
+    """The index file: the one asked for, else the corpus's in cache_home (the
+    user's cache folder, which cli/ reads from the environment)."""
     if index:
         return os.path.abspath(index)
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return default_index_path(root, cache)
+    return default_index_path(root, cache_home)
 
 
 def stamp_path(index_path: str) -> str:
@@ -153,7 +153,9 @@ def start_quick_check(corpus: str, index_path: str, follow: bool) -> QuickCheck 
     return QuickCheck(corpus, stamp, follow, pid, read_end)
 
 
-def start_early_check(corpus: str | None, index: str | None) -> QuickCheck | None:
+def start_early_check(
+    corpus: str | None, index: str | None, cache_home: str
+) -> QuickCheck | None:
     """The quick check of a corpus given by path, started before the heavy
     imports (the console entry's fast path); the follow setting is the one the
     stamp records. Nothing is started without a corpus path or a stamp that
@@ -161,7 +163,7 @@ def start_early_check(corpus: str | None, index: str | None) -> QuickCheck | Non
     if not corpus or not os.path.isdir(corpus):
         return None
     root = os.path.realpath(corpus)
-    index_path = index_path_for(root, index)
+    index_path = index_path_for(root, index, cache_home)
     follow = stamp_follows(index_path)
     if follow is None:
         return None

@@ -24,22 +24,17 @@ def lock_path(index_path: str) -> str:
     return index_path + ".lock"
 
 
-def wait_limit() -> float:
-    """AIRESEARCH_UPDATE_WAIT (seconds), else WAIT_SECONDS."""
-    try:
-        return float(os.environ.get("AIRESEARCH_UPDATE_WAIT", WAIT_SECONDS))
-    except ValueError:
-        return WAIT_SECONDS
-
-
 @contextmanager
 def update_lock(
-    index_path: str, on_wait: Callable[[str], None] | None = None
+    index_path: str,
+    on_wait: Callable[[str], None] | None = None,
+    wait_seconds: float | None = None,
 ) -> Iterator[bool]:
     """Hold the index's update lock; yields whether another update had it
     first (then the caller's view of the index is that update's). on_wait
     (holder's pid) is called once when waiting starts. Waiting longer than
-    wait_limit() is an error naming the holder."""
+    wait_seconds (default WAIT_SECONDS) is an error naming the holder."""
+    limit = WAIT_SECONDS if wait_seconds is None else wait_seconds
     import fcntl
 
     os.makedirs(os.path.dirname(index_path) or ".", exist_ok=True)
@@ -60,13 +55,13 @@ def update_lock(
                 holder = holder_of(handle)
                 if not waited:
                     waited = True
-                    deadline = time.monotonic() + wait_limit()
+                    deadline = time.monotonic() + limit
                     if on_wait:
                         on_wait(holder)
                 elif time.monotonic() > deadline:
                     raise AiresearchError(
                         f"another update of {index_path} (process {holder}) has"
-                        f" not finished after {wait_limit():g} s; try again later"
+                        f" not finished after {limit:g} s; try again later"
                         f" or stop that process"
                     ) from None
                 time.sleep(POLL_SECONDS)

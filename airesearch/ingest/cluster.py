@@ -11,7 +11,6 @@ by the people allowed to use it (Dask's TLS settings apply to tls:// addresses).
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterator
 
@@ -138,8 +137,3 @@ def analyse_on_cluster(
         send_batch()
         for rel, skipped in batch:
             yield rel, skipped if skipped is not None else results[rel]
-
-
-def scheduler_from_environment() -> str | None:
-    """AIRESEARCH_SCHEDULER: the default --scheduler."""
-    return os.environ.get("AIRESEARCH_SCHEDULER") or None
