@@ -41,6 +41,8 @@ PASSAGE_WEIGHTS = (("head", HEAD_WEIGHT), ("body", 1.0))
 # Hits fetched beyond the limit, so that posts tied at the limit are ordered
 # by path like the rest.
 TIE_MARGIN = 20
+# Hits fetched by best_passage before it drops the template's (see there).
+TEMPLATE_MARGIN = 100
 
 # skip: leave out the blog's template (template.py), for the research views.
 Selection = namedtuple(
@@ -119,8 +121,9 @@ class Matcher:
         )
         return {post_id for (post_id,) in rows}
 
-    def passages_matching(self, with_conditions: bool = True):
-        """The passage query with every filter of the selection."""
+    def passages_matching(self, with_conditions: bool = True, skip=None):
+        """The passage query with every filter of the selection (skip: leave
+        the template out; default: as the selection says)."""
         keep = self.allowed_posts() if with_conditions else None
         query = filtered(
             self.passage_schema,
@@ -128,26 +131,37 @@ class Matcher:
             keep,
             self.excluded_posts(),
         )
-        if self.selection.skip:
+        if self.selection.skip if skip is None else skip:
             query = without_template(self.conn, self.passage_schema, query)
         return query
 
 
-# The query that leaves the blog's template out, for one connection while the
-# index it reads stays the same: a view asks the engine a dozen times.
-TEMPLATE_QUERIES: dict[tuple, object] = {}
+# The template's passage ids and the query that leaves them out, for one index
+# generation: a view asks the engine a dozen times.
+TEMPLATES: dict[tuple, tuple] = {}
+
+
+def template_of(conn: sqlite3.Connection, schema) -> tuple[frozenset, object]:
+    """(the boilerplate passage ids, the engine query that matches them or
+    None)."""
+    from airesearch.index.engine_queries import id_set
+
+    stamp = generation(conn)
+    if stamp not in TEMPLATES:
+        TEMPLATES.clear()
+        ids = [row[0] for row in conn.execute("SELECT id FROM boilerplate")]
+        TEMPLATES[stamp] = (
+            frozenset(ids),
+            id_set(schema, "passage", ids) if ids else None,
+        )
+    return TEMPLATES[stamp]
 
 
 def without_template(conn: sqlite3.Connection, schema, query):
     """query less the boilerplate passages."""
-    from airesearch.index.engine_queries import id_set, minus
+    from airesearch.index.engine_queries import minus
 
-    stamp = generation(conn)
-    if stamp not in TEMPLATE_QUERIES:
-        TEMPLATE_QUERIES.clear()
-        ids = [row[0] for row in conn.execute("SELECT id FROM boilerplate")]
-        TEMPLATE_QUERIES[stamp] = id_set(schema, "passage", ids) if ids else None
-    template = TEMPLATE_QUERIES[stamp]
+    template = template_of(conn, schema)[1]
     return query if template is None else minus(query, template)
 
 
@@ -282,12 +296,26 @@ def best_passage(conn: sqlite3.Connection, selection: Selection) -> PassageRow |
     """The passage that holds the query best (BM25, titles weighted as in
     search)."""
     matcher = Matcher(conn, selection)
-    hits = scored_hits(
-        matcher.engine.passage_searcher,
-        matcher.passages_matching(),
-        "passage",
-        TIE_MARGIN,
-    )
+    searcher = matcher.engine.passage_searcher
+    hits = None
+    if selection.skip:
+        # Asked without the template's exclusion (a large set of ids, costly
+        # to the engine) and the template's hits dropped here: the same answer
+        # whenever the best hit that is not the template, and every hit tied
+        # with it, are among those fetched.
+        fetched = scored_hits(
+            searcher, matcher.passages_matching(skip=False), "passage",
+            TEMPLATE_MARGIN,
+        )  # fmt: skip
+        template = template_of(conn, matcher.passage_schema)[0]
+        kept = [hit for hit in fetched if hit[1] not in template][:TIE_MARGIN]
+        last = round(min((s for s, _ in fetched), default=0), 5)
+        if len(fetched) < TEMPLATE_MARGIN or (
+            kept and round(max(s for s, _ in kept), 5) > last
+        ):
+            hits = kept
+    if hits is None:
+        hits = scored_hits(searcher, matcher.passages_matching(), "passage", TIE_MARGIN)
     if not hits:
         return None
     top = round(max(score for score, _ in hits), 5)

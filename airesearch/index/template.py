@@ -163,15 +163,15 @@ def term_losses(conn: sqlite3.Connection, words, worth=None) -> dict[str, set[in
     from airesearch.models import Item, ParsedQuery
     from airesearch.tokens import indexed_text
 
-    terms_of: dict[str, set[str]] = {}
-    holders: dict[str, set[int]] = defaultdict(set)
+    posts_of: dict[str, list[int]] = defaultdict(list)
     for text, post_id in conn.execute(
         "SELECT p.text, p.post_id FROM boilerplate b JOIN passages p ON p.id = b.id"
     ):
-        if text not in terms_of:
-            terms_of[text] = {t for t in indexed_text(text).split() if words(t)}
-        for term in terms_of[text]:
-            holders[term].add(post_id)
+        posts_of[text].append(post_id)
+    holders: dict[str, set[int]] = defaultdict(set)
+    for text, posts in posts_of.items():  # a term's posts added text by text
+        for term in {t for t in indexed_text(text).split() if words(t)}:
+            holders[term].update(posts)
     losses = {}
     for term, posts in holders.items():
         if worth is not None and not worth(term, posts):
