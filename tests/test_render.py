@@ -76,3 +76,14 @@ def test_status_lines_are_text_not_markup(capsys):
         "analysing on 2 workers of tcp://[::1]:8786",
         "waiting for another update of this index (process 4321)…",
     ]
+
+
+def test_csv_cells_join_lists_and_pairs():
+    from airesearch.output.render import csv_cell
+
+    assert csv_cell(["NVIDIA", "Nscale"]) == "NVIDIA;Nscale"
+    assert csv_cell([["Microsoft", "Anthropic"], ["NVIDIA", "Anthropic"]]) == (
+        "Microsoft→Anthropic;NVIDIA→Anthropic"
+    )
+    assert csv_cell([]) == ""
+    assert csv_cell({"amount": "1兆円"}) == '{"amount": "1兆円"}'

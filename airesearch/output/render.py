@@ -88,12 +88,14 @@ def emit_data(records: list, out: Output, columns: list[str]) -> None:
 
 
 def csv_cell(value: object) -> object:
+    """A list as one cell: items joined by ";", a list of pairs as
+    "payer→payee;…" (deals' pairs), anything deeper as JSON."""
     if isinstance(value, list):
-        return (
-            ";".join(map(str, value))
-            if all(not isinstance(v, list) for v in value)
-            else json.dumps(value, ensure_ascii=False)
-        )
+        if all(not isinstance(v, list) for v in value):
+            return ";".join(map(str, value))
+        if all(isinstance(v, list) and len(v) == 2 for v in value):
+            return ";".join(f"{a}→{b}" for a, b in value)
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return value
