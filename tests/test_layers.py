@@ -28,7 +28,7 @@ FLOORS = (
     {
         "index": (
             "stamp", "sql", "meta", "aggregates", "post_terms", "schema", "post_rows",
-            "things", "engine",
+            "things", "name_types", "engine",
             "engine_queries",
             "postings",
             "template",

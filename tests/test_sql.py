@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 
 from airesearch.errors import index_error
+from airesearch.index import name_types
 from airesearch.index.build import open_index, update_index
 from airesearch.index.sql import rows_for
 from airesearch.output.render import exit_code
@@ -27,7 +28,7 @@ def answers(conn):
         deals(conn, rates, top=0),
         network(conn, rates, top=500, min_weight=1),
         network(conn, rates, entity="NVIDIA", depth=2, top=500, min_weight=1),
-        entity_lookup.display_names(conn, sorted(entity_lookup.learned_types(conn))),
+        entity_lookup.display_names(conn, sorted(name_types.learned_types(conn))),
     )
 
 
@@ -95,25 +96,28 @@ def test_a_damaged_file_is_called_damaged(tmp_path):
     assert "is damaged" in str(index_error(missing))
 
 
-def test_the_type_model_is_trained_once_per_index_generation(monkeypatch, tmp_path):
+def test_the_type_model_is_trained_where_the_index_is_written(monkeypatch, tmp_path):
+    # An update trains it and keeps what it learned; listings only read that.
     corpus = write_corpus(tmp_path / "corpus")
-    update_index(corpus, tmp_path / "i.sqlite", workers=1)
     trained = []
-    train = entity_lookup.train_types
+    train = name_types.train_types
     monkeypatch.setattr(
-        entity_lookup, "train_types", lambda conn: trained.append(1) or train(conn)
+        name_types, "train_types", lambda conn: trained.append(1) or train(conn)
     )
-    monkeypatch.setattr(entity_lookup, "TYPE_MODELS", {})
+    monkeypatch.setattr(name_types, "TYPE_MODELS", {})
+    update_index(corpus, tmp_path / "i.sqlite", workers=1)
+    assert len(trained) == 1
     conn = open_index(tmp_path / "i.sqlite")
     first = entity_lookup.display_names(conn)
     for _ in range(3):
         assert entity_lookup.display_names(conn) == first
-    entity_lookup.learned_types(conn, ["nvidia"])
-    assert len(trained) == 1
+    assert name_types.not_names(conn) is not None
+    assert len(trained) == 1  # read, not trained again
     conn.close()
     (corpus / "new.md").write_text("# 新しい記事\n\nエヌビディアの話。\n", "utf-8")
     update_index(corpus, tmp_path / "i.sqlite", workers=1)
+    assert len(trained) == 2  # the index changed: trained again, by the update
     conn = open_index(tmp_path / "i.sqlite")
-    entity_lookup.display_names(conn)
-    assert len(trained) == 2  # the index changed: trained again
+    # What is kept is what training says.
+    assert name_types.types_of(conn) == name_types.learned_types(conn)
     conn.close()

@@ -11,7 +11,7 @@ import time
 from collections import namedtuple
 
 from airesearch.errors import damaged_index
-from airesearch.index import engine, meta
+from airesearch.index import engine, meta, name_types
 from airesearch.index.aggregates import Additions
 from airesearch.index.boilerplate import refresh as refresh_boilerplate
 from airesearch.index.boilerplate import store_losses
@@ -210,10 +210,11 @@ def index_report(
 def store_summaries(conn: sqlite3.Connection) -> dict[str, int]:
     """Keep with the index what an unchanged re-check, stats and the listings
     read instead of counting: index_figures (returned), what the template
-    adds to each entity (boilerplate.store_losses) and the names that are
-    things (things.store)."""
+    adds to each entity (boilerplate.store_losses), the names that are
+    things (things.store) and the learned types (name_types.store)."""
     store_losses(conn)
     store_things(conn)
+    name_types.store(conn)
     figures = index_figures(conn)
     meta.put_json(conn, FIGURES_KEY, figures)
     return figures

@@ -72,7 +72,7 @@ GLOSS_BEFORE = re.compile(
 )
 GLOSS_REST = re.compile(r"[A-Za-z0-9 :,&'\-]*\)")
 # What a gloss that names something ends with, and the cue it gives: the type
-# learner reads them as it reads 社 or 氏 (entity_lookup.learned_types).
+# learner reads them as it reads 社 or 氏 (index/name_types.learned_types).
 GLOSS_KINDS = (
     ("(組織)", re.compile(
         "(?:社|会社|協会|機構|機関|局|省|庁|委員会|団体|連合|連盟|財団|研究所|大学"
@@ -99,7 +99,7 @@ ORGANISATION_WORDS = re.compile(
 
 def context_cues(normal: str, start: int, end: int) -> tuple[str, str]:
     """The words on each side of a name, as the type learner reads them (see
-    entity_lookup.learned_types): the run after it (社, 氏, CEO, 株価; の and
+    index/name_types.learned_types): the run after it (社, 氏, CEO, 株価; の and
     the run after a particle: のモデル, を搭載), and the run before it (米, 「).
     A term glossed in Japanese (QOL（生活の質）) or glossing a Japanese term
     (推論（Reasoning）) gets the cue GLOSSED on that side; a name described in

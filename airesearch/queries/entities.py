@@ -13,6 +13,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from airesearch.errors import AiresearchError
+from airesearch.index.name_types import not_names
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.index.template import entity_losses, not_template
 from airesearch.models import EntityProfile, EntitySummary
@@ -20,7 +21,6 @@ from airesearch.queries.deals import entity_deal_totals, load_rates
 from airesearch.queries.entity_lookup import (
     display_names,
     most_common,
-    not_names,
     resolve_entity,
 )
 
