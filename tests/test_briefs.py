@@ -10,9 +10,9 @@ from airesearch.models import SearchRequest
 from airesearch.output.brief_pages import html, markdown
 from airesearch.queries.deals import load_rates
 from airesearch.queries.search import search
-from airesearch.research.briefs import (
+from airesearch.research.briefs import brief
+from airesearch.research.key_sentences import (
     Candidate,
-    brief,
     key_sentences,
     lexrank,
     news_weight,

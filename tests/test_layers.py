@@ -43,7 +43,10 @@ FLOORS = (
         ),
     },
     {
-        "research": ("concordance", "trends", "keywords", "graph_views", "briefs"),
+        "research": (
+            "concordance", "trends", "keywords", "graph_views", "key_sentences",
+            "briefs",
+        ),
         "output": ("readable", "render", "research_render", "brief_pages"),
     },
     {"cli": ("environment", "commands", "options", "research", "app", "launch")},
