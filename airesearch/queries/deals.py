@@ -95,13 +95,15 @@ def deals(
     top: int = 30,
     each: bool = False,
     with_boilerplate: bool = False,
+    entity_key: str | None = None,
 ) -> list[Deal]:
     """Money figures, largest (in USD) or newest first, filtered. kind: None
     for the deal-like kinds (DEAL_KINDS), "all" for every kind. A figure that
     recurs across posts (same amount, currency, kind and parties) is one record
     with its number of posts and first and last date, unless each. Figures of
     boilerplate passages (the blog's template) are left out unless
-    with_boilerplate."""
+    with_boilerplate. entity: a name as the user gives it (looked up);
+    entity_key: an entity key already looked up."""
     if sort not in SORTS:
         raise AiresearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if top < 0:
@@ -124,11 +126,13 @@ def deals(
         params.append(currency.upper())
     if not with_boilerplate:
         where.append(not_template("d.passage_id"))
-    if entity:
+    if entity and not entity_key:
         from airesearch.queries.entity_lookup import resolve_entity
 
+        entity_key = resolve_entity(conn, entity)
+    if entity_key:
         where.append("EXISTS (SELECT 1 FROM json_each(d.entity_keys) WHERE value = ?)")
-        params.append(resolve_entity(conn, entity))
+        params.append(entity_key)
     # USD in SQL, so that filtering, grouping, sorting and the limit happen
     # there and only the figures listed are read in full (71,000 figures per GB).
     # The rates written into the statement (codes checked by load_rates, rates

@@ -66,7 +66,7 @@ def entity_brief(conn, key: str, rates: dict, with_boilerplate=False) -> Brief:
         posts=posts, first_date=first, last_date=last,
         months=months_of(trend(conn, entities=[key], with_boilerplate=not skip)),
         key_sentences=key_sentences(entity_sentences(conn, key, skip)),
-        deals=deals(conn, rates, entity=key, top=15, with_boilerplate=not skip),
+        deals=deals(conn, rates, entity_key=key, top=15, with_boilerplate=not skip),
         partners=co_mentions(conn, [key], limit=PARTNERS, losses=losses).get(key, []),
         money=money_partners(conn, rates, key, skip),
     )  # fmt: skip
