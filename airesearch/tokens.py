@@ -228,7 +228,7 @@ def terms(text: str) -> list[str]:
 
 
 def indexed_text(text: str) -> str:
-    """What FTS5 indexes for a passage: its terms, separated by spaces."""
+    """What the engine indexes for a passage: its terms, separated by spaces."""
     return " ".join(analyse(normalize(text)).terms)
 
 

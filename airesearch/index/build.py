@@ -1,10 +1,11 @@
 """The SQLite index: opening and checking it, and incremental, atomic, parallel
 updates (the tables are in schema.py).
 
-One file holds the posts, their cleaned passages and an FTS5 table over the
-analysed text (see tokens.py). FTS5 is contentless, so the text is stored once:
-to delete a changed post from FTS5 its passages are analysed again, which gives
-the same terms because an index made by another analysis is rebuilt instead.
+One file holds the posts, their cleaned passages and what was found in them;
+the analysed text (see tokens.py) is indexed by the search engine in a folder
+beside it (engine.py), one generation of the folder named by each committed
+state of the file. An index made by another analysis or schema is rebuilt,
+not patched.
 
 A full build writes a new file and renames it over the old one; an incremental
 update runs in one transaction. Either way, killing the process at any moment

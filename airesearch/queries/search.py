@@ -1,12 +1,14 @@
 """Read-only questions to the index: search.
 
 A query is parsed into words, phrases, OR groups and exclusions. Every word
-becomes the FTS5 phrases that can spell it in the index, ORed: the terms of its
+becomes the phrases of index terms that can spell it, ORed: the terms of its
 own analysis (投資した -> 投資 為る, see tokens.py) and the other spellings the
 index holds (製品 also as 製 + 品, コンピューター also inside
 スーパーコンピューター; see spellings.py), so a word matches wherever its
 characters start and end at token boundaries, whatever MeCab chose there.
-Terms are always quoted before MATCH, so no user text is read as FTS5 syntax.
+The engine (tantivy, behind index/postings.py) is given term and phrase
+queries built from these terms, never the user's text to parse, so no query
+text is read as the engine's syntax.
 """
 
 from __future__ import annotations
