@@ -18,13 +18,13 @@ from airesearch.index.build import (
     update_index,
 )
 from airesearch.index.freshness import check_in_background, corpus_changed
+from airesearch.index.meta import index_counts
 from airesearch.index.post_terms import decode
 from airesearch.index.stamp import (
     default_index_path,
     stamp_follows,
     start_early_check,
 )
-from airesearch.index.updates import index_figures
 from airesearch.models import SearchRequest
 from airesearch.queries.search import search
 
@@ -93,7 +93,7 @@ def test_update_analyses_only_changed_files_and_forgets_deleted_ones(
     # are the index's counts after that change.
     again = update_index(messy_copy, index)
     with sqlite3.connect(index) as counting:
-        counted = index_figures(counting)
+        counted = index_counts(counting)
     for found in (report, again):
         assert (found.posts, found.passages, found.dropped, found.terms) == (
             counted["posts"], counted["passages"], counted["dropped"],

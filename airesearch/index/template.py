@@ -63,7 +63,7 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     return rows
 
 
-def figures(conn: sqlite3.Connection) -> dict:
+def counts(conn: sqlite3.Connection) -> dict:
     """How much of the index is boilerplate: passages and the posts holding
     them, and the threshold in posts."""
     threshold = meta.get(conn, THRESHOLD_KEY)

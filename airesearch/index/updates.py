@@ -40,8 +40,6 @@ Run = namedtuple("Run", "progress workers started index_path cluster", defaults=
 Plan = namedtuple("Plan", "changed deleted known")
 # Posts whose aggregates are written together (aggregates.Additions).
 FLUSH_POSTS = 256
-# The meta key of index_figures, as of the last update that changed the index.
-FIGURES_KEY = "figures"
 
 
 def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
@@ -57,15 +55,15 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
     try:
         plan = plan_changes(conn, changes.files)
         current = engine.current_folder(conn)
-        figures = None
+        counts = None
         if current and not (plan.changed or plan.deleted):
             # Nothing to write: the engine, the aliases (the gazetteer is the
-            # index's, else it would be rebuilt) and the figures stay.
+            # index's, else it would be rebuilt) and the stored counts stay.
             written = {"added": 0, "updated": 0, "warnings": []}
             written["warnings"] += [
                 {"path": p, "message": m} for p, m in changes.problems
             ]
-            figures = stored_figures(conn)
+            counts = meta.stored_counts(conn)
         else:
             load_gazetteer(changes.entities)  # before workers fork: they share it
             name = engine.new_folder_name(run.index_path)
@@ -78,8 +76,8 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
             writer.commit()
             meta.put(conn, {engine.ENGINE_KEY: name})
         write_meta(conn, root, changes, plan)
-        if figures is None or meta.get(conn, LOSSES_KEY) is None:
-            figures = store_summaries(conn)
+        if counts is None or meta.get(conn, LOSSES_KEY) is None:
+            counts = store_summaries(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -88,7 +86,7 @@ def apply_changes(conn, root: str, changes: Changes, run: Run) -> IndexReport:
         if folder is not None:
             engine.remove_folder(folder)
         raise
-    return index_report(conn, root, changes, plan, written, run, figures)
+    return index_report(conn, root, changes, plan, written, run, counts)
 
 
 def plan_changes(conn, files: list) -> Plan:
@@ -181,7 +179,7 @@ def write_meta(conn, root: str, changes: Changes, plan: Plan) -> None:
 
 
 def index_report(
-    conn, root: str, changes, plan: Plan, written: dict, run: Run, figures: dict
+    conn, root: str, changes, plan: Plan, written: dict, run: Run, counts: dict
 ):
     skipped = [
         {"path": path, "reason": reason}
@@ -192,10 +190,10 @@ def index_report(
     return IndexReport(
         index_path=run.index_path,
         corpus=root,
-        posts=figures["posts"],
-        passages=figures["passages"],
-        dropped=figures["dropped"],
-        terms=figures["terms"],
+        posts=counts["posts"],
+        passages=counts["passages"],
+        dropped=counts["dropped"],
+        terms=counts["terms"],
         added=written["added"],
         updated=written["updated"],
         deleted=len(plan.deleted),
@@ -209,33 +207,12 @@ def index_report(
 
 def store_summaries(conn: sqlite3.Connection) -> dict[str, int]:
     """Keep with the index what an unchanged re-check, stats and the listings
-    read instead of counting: index_figures (returned), what the template
+    read instead of counting: meta.index_counts (returned), what the template
     adds to each entity (boilerplate.store_losses), the names that are
     things (things.store) and the learned types (name_types.store)."""
     store_losses(conn)
     store_things(conn)
     name_types.store(conn)
-    figures = index_figures(conn)
-    meta.put_json(conn, FIGURES_KEY, figures)
-    return figures
-
-
-def stored_figures(conn: sqlite3.Connection) -> dict[str, int] | None:
-    """index_figures as the last update that changed something stored them
-    (counting 1 M passages again would be most of an unchanged re-check)."""
-    return meta.get_json(conn, FIGURES_KEY)
-
-
-def index_figures(conn: sqlite3.Connection) -> dict[str, int]:
-    """Posts, passages, dropped repeats and distinct terms in the index."""
-    posts, dropped = conn.execute(
-        "SELECT count(*), total(dropped) FROM posts"
-    ).fetchone()
-    (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
-    (terms,) = conn.execute("SELECT count(*) FROM vocabulary").fetchone()
-    return {
-        "posts": posts,
-        "passages": passages,
-        "dropped": int(dropped),
-        "terms": terms,
-    }
+    counts = meta.index_counts(conn)
+    meta.put_json(conn, meta.COUNTS_KEY, counts)
+    return counts

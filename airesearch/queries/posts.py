@@ -64,17 +64,16 @@ def relative_path(corpus: str, path: str) -> str:
 
 
 def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
-    """Corpus and index figures."""
-    from airesearch.index.build import read_meta
-    from airesearch.index.updates import index_figures, stored_figures
+    """Corpus and index counts and sizes."""
+    from airesearch.index.meta import index_counts, read_all, stored_counts
 
-    meta = read_meta(conn)
+    meta = read_all(conn)
     (skipped,) = conn.execute(
         "SELECT count(*) FROM files WHERE skipped IS NOT NULL"
     ).fetchone()
     (corpus_bytes,) = conn.execute("SELECT total(size) FROM files").fetchone()
     from airesearch.index.postings import engine_bytes
-    from airesearch.index.template import figures as boilerplate_figures
+    from airesearch.index.template import counts as template_counts
 
     sqlite_bytes = os.path.getsize(index_path)
     engine_size = engine_bytes(conn)
@@ -82,8 +81,8 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
         "corpus": meta.get("corpus"),
         "index": os.fspath(index_path),
         # As the last change stored them: counting again costs 0.2 s at 1 GB.
-        **(stored_figures(conn) or index_figures(conn)),
-        **boilerplate_figures(conn),
+        **(stored_counts(conn) or index_counts(conn)),
+        **template_counts(conn),
         "skipped_files": skipped,
         "corpus_bytes": int(corpus_bytes),
         "index_bytes": sqlite_bytes + engine_size,

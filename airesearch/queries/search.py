@@ -6,7 +6,7 @@ own analysis (投資した -> 投資 為る, see tokens.py) and the other spelli
 index holds (製品 also as 製 + 品, コンピューター also inside
 スーパーコンピューター; see spellings.py), so a word matches wherever its
 characters start and end at token boundaries, whatever MeCab chose there.
-The engine (tantivy, behind index/postings.py) is given term and phrase
+The search engine (behind index/postings.py) is given term and phrase
 queries built from these terms, never the user's text to parse, so no query
 text is read as the engine's syntax.
 """
