@@ -9,6 +9,7 @@ name, or for a name in no gazetteer, its spelling folded for case and width.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from collections import Counter, defaultdict
 
@@ -189,7 +190,7 @@ def co_mentions(
                 "passages": -minus_both,
                 "jaccard": round(score, 3),
             }
-            for _, _, minus_both, name, kind, score in sorted(items)[:limit]
+            for _, _, minus_both, name, kind, score in heapq.nsmallest(limit, items)
         ]
         for key, items in found.items()
     }
