@@ -36,6 +36,18 @@ PostRows = namedtuple(
 )
 
 
+def cue_counts(mentions) -> list[tuple]:
+    """(entity, type, "<cue" | ">cue", n) of mention rows (models.MentionRow),
+    as entity_cues counts them."""
+    counts: Counter = Counter()
+    for m in mentions:
+        if m.cue_before:
+            counts[m.key, m.type, "<" + m.cue_before] += 1
+        if m.cue_after:
+            counts[m.key, m.type, ">" + m.cue_after] += 1
+    return [(*key, n) for key, n in counts.items()]
+
+
 def prepare(outcome):
     """pipeline.analyse_post's answer as PostRows (a skip reason stays as it is)."""
     if isinstance(outcome, str):
@@ -67,13 +79,6 @@ def prepare(outcome):
         for seq, f, mentions in figures
     ]  # fmt: skip
     held = [(p.seq, p.kind, text) for p, (text, _) in zip(passages, texts, strict=True)]
-    cues: Counter = Counter()
-    for _, mentions in texts:
-        for m in mentions:
-            if m.cue_before:
-                cues[m.key, m.type, "<" + m.cue_before] += 1
-            if m.cue_after:
-                cues[m.key, m.type, ">" + m.cue_after] += 1
     counts = count_post(
         [mentions for _, mentions in texts],
         [(f.entity_keys, f.min, f.max, f.currency, f.per, f.kind,
@@ -86,7 +91,7 @@ def prepare(outcome):
         [(seq, *m) for seq, (_, mentions) in enumerate(texts) for m in mentions],
         figure_rows,
         sorted({term for text, _ in texts for term in text.split()}),
-        [(*key, n) for key, n in cues.items()],
+        cue_counts(m for _, mentions in texts for m in mentions),
         term_cues,
         zlib.compress(dumps(term_cues, ensure_ascii=False).encode(), 9),
         PostCounts(*(dict(counter) for counter in counts)),

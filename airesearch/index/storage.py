@@ -12,6 +12,7 @@ import sqlite3
 import zlib
 
 from airesearch.index.aggregates import Additions, remove_post
+from airesearch.index.post_rows import cue_counts
 from airesearch.index.post_terms import TermBook
 from airesearch.index.schema import (
     PASSAGE_BITS,
@@ -130,15 +131,7 @@ def add_cues(conn, counts: list, sign: int) -> None:
 def count_cues(conn, mentions: list[MentionRow], sign: int) -> None:
     """Keep entity_cues (entity, type, cue) counts in step with the mentions
     added (sign +1) or removed (-1)."""
-    from collections import Counter
-
-    counts = Counter()
-    for m in mentions:
-        if m.cue_before:
-            counts[m.key, m.type, "<" + m.cue_before] += 1
-        if m.cue_after:
-            counts[m.key, m.type, ">" + m.cue_after] += 1
-    add_cues(conn, [(*key, n) for key, n in counts.items()], sign)
+    add_cues(conn, cue_counts(mentions), sign)
 
 
 def count_shapes(conn, shapes: set, titles: set, sign: int, touched: set) -> None:
