@@ -158,7 +158,7 @@ def remove_post(conn, post_id: int) -> None:
             (post_id,),
         )
     ]
-    change(conn, post_id, None, count_post(list(passages.values()), figures), -1)
+    take_out(conn, post_id, count_post(list(passages.values()), figures))
 
 
 def count_post(passages: list, figures: list) -> PostCounts:
@@ -213,10 +213,11 @@ def tell(conn, tellings: Counter, sign: int) -> None:
     )
 
 
-def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
-    """Take a post's counts out (sign -1) at once."""
+def take_out(conn, post_id, counts: PostCounts) -> None:
+    """Take a post's counts out, at once (additions wait for a batch:
+    Additions)."""
     mentions, spellings, pairs, naming, tellings = counts
-    tell(conn, tellings, sign)
+    tell(conn, tellings, -1)
     conn.executemany(
         "DELETE FROM entity_posts WHERE entity = ? AND post_id = ?",
         [(key, post_id) for key in mentions],
@@ -234,13 +235,13 @@ def change(conn, post_id, date, counts: PostCounts, sign: int) -> None:
         conn,
         "entity_spellings (entity, name, type, surface, n)",
         "entity, name, type, surface",
-        [(*key, sign * n) for key, n in spellings.items()],
+        [(*key, -n) for key, n in spellings.items()],
     )
     upsert(
         conn,
         "entity_pairs (entity, other, n)",
         "entity, other",
-        [(*key, sign * n) for key, n in pairs.items()],
+        [(*key, -n) for key, n in pairs.items()],
     )
     conn.execute("DELETE FROM entity_spellings WHERE n <= 0")
     conn.execute("DELETE FROM entity_pairs WHERE n <= 0")
