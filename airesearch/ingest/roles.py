@@ -250,14 +250,11 @@ def owner_of_purchase(sentence, names, floor, start):
 def joint_venture(sentence, names, floor, start):
     """The joint venture founded to take the money: 「合弁会社「SB Tempus」を設立
     し、それぞれ150億円…を投資」."""
-    for n in reversed(names):
-        if n.start < floor or n.end > start:
-            continue
-        if JOINT_VENTURE.search(sentence[max(0, n.start - 6) : n.start]) and (
-            FOUNDED.match(sentence, n.end)
-        ):
-            return n
-    return None
+    return next(
+        (n for n in reversed(names)
+         if floor <= n.start and n.end <= start and founded(sentence, n)),
+        None,
+    )  # fmt: skip
 
 
 def founded(sentence, n) -> bool:
