@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 # entity_cues' type of the cues around the gazetteer's generic words.
 TERM = "term"
 
@@ -65,6 +65,11 @@ CREATE TABLE vocabulary (
 CREATE INDEX vocabulary_backwards ON vocabulary (backwards);
 -- Each post's distinct term ids (post_terms.py), for keywords.
 CREATE TABLE post_terms (post_id INTEGER PRIMARY KEY, terms BLOB NOT NULL);
+-- The terms a post holds only in the blog's template (its left_out passages),
+-- space-separated; no row when there are none. Kept with the post's engine
+-- document (storage.py), so that keywords leaves the template out without
+-- asking the engine once per word (template.term_losses).
+CREATE TABLE template_terms (post_id INTEGER PRIMARY KEY, terms TEXT NOT NULL);
 -- Entity mentions (ingest/entities.py); offsets are in the passage text.
 CREATE TABLE mentions (
     passage_id INTEGER NOT NULL, post_id INTEGER NOT NULL,

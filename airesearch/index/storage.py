@@ -196,6 +196,7 @@ def write_held_documents(conn, engine) -> int:
         ]
         engine.add_passages(post_id, passages)
         engine.add_post_document(post_id, passages, left_out)
+        store_template_terms(conn, post_id, passages, left_out)
         count += 1
     conn.execute(f"DROP TABLE {HELD_TABLE}")
     return count
@@ -239,7 +240,24 @@ def rewrite_post_documents(conn, engine) -> int:
             )
         ]
         engine.rewrite_post(post_id, passages, left_out)
+        store_template_terms(conn, post_id, passages, left_out)
     return len(posts)
+
+
+def store_template_terms(conn, post_id: int, passages: list, left_out: set) -> None:
+    """Keep the terms the post holds only in its left-out passages (the
+    template): passages are (id, kind, analysed text), as its engine document
+    is made of."""
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for rowid, _, analysed in passages:
+        (inside if rowid in left_out else outside).update(analysed.split())
+    conn.execute("DELETE FROM template_terms WHERE post_id = ?", (post_id,))
+    if only := inside - outside:
+        conn.execute(
+            "INSERT INTO template_terms (post_id, terms) VALUES (?, ?)",
+            (post_id, " ".join(sorted(only))),
+        )
 
 
 def forget_file(
@@ -290,6 +308,7 @@ def forget_file(
     term_cues = json.loads(zlib.decompress(cues))
     add_cues(conn, [(key, TERM, cue, n) for key, cue, n in term_cues], -1)
     conn.execute("DELETE FROM post_term_cues WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM template_terms WHERE post_id = ?", (post_id,))
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))

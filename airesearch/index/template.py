@@ -1,8 +1,9 @@
 """The blog's template as the queries and views read it: the boilerplate
 passages (kept by boilerplate.py, the writer's side), the one SQL condition
-that leaves them out (not_template) or keeps only them (in_template), what they add to
-each entity's counts (entity_losses) and the posts that hold a word only
-there (term_losses); and `airesearch boilerplate`'s listing and figures.
+that leaves them out (not_template) or keeps only them (in_template), what
+they add to each entity's counts (entity_losses) and the posts that hold a
+word only there (term_losses, kept by the writer in template_terms); and
+`airesearch boilerplate`'s listing and figures.
 """
 
 from __future__ import annotations
@@ -153,32 +154,12 @@ def count_losses(conn: sqlite3.Connection) -> dict[str, dict]:
     return losses
 
 
-def term_losses(conn: sqlite3.Connection, words, worth=None) -> dict[str, set[int]]:
+def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:
     """term -> the posts that hold it only in boilerplate passages, for the
-    terms of the boilerplate texts that words(term) accepts and, if given,
-    worth(term, posts holding it in boilerplate) finds worth the look. Each
-    distinct text is analysed once; the posts that hold the term elsewhere
-    come from the postings (postings.post_ids without the boilerplate)."""
-    from airesearch.index import postings
-    from airesearch.models import Item, ParsedQuery
-    from airesearch.tokens import indexed_text
-
-    posts_of: dict[str, list[int]] = defaultdict(list)
-    for text, post_id in conn.execute(
-        "SELECT p.text, p.post_id FROM boilerplate b JOIN passages p ON p.id = b.id"
-    ):
-        posts_of[text].append(post_id)
-    holders: dict[str, set[int]] = defaultdict(set)
-    for text, posts in posts_of.items():  # a term's posts added text by text
-        for term in {t for t in indexed_text(text).split() if words(t)}:
-            holders[term].update(posts)
-    losses = {}
-    for term, posts in holders.items():
-        if worth is not None and not worth(term, posts):
-            continue
-        query = ParsedQuery([[Item(term, ((term,),))]])
-        elsewhere = postings.post_ids(conn, postings.Selection(query, skip=True))
-        lost = posts - elsewhere
-        if lost:
-            losses[term] = lost
-    return losses
+    terms words(term) accepts (kept by the writer in template_terms)."""
+    losses: dict[str, set[int]] = defaultdict(set)
+    for post_id, terms in conn.execute("SELECT post_id, terms FROM template_terms"):
+        for term in terms.split():
+            if words(term):
+                losses[term].add(post_id)
+    return dict(losses)

@@ -84,7 +84,7 @@ def keywords(
                 and log_likelihood(a, b, c, d) >= min_g2)  # fmt: skip
 
     if not with_boilerplate:
-        counted = without_boilerplate(conn, counted, period_ids, base_ids, passes)
+        counted = without_boilerplate(conn, counted, period_ids, base_ids)
     rows = [
         (log_likelihood(a, b, c, d), a, key, what, b)
         for key, what, a, b in counted
@@ -141,25 +141,15 @@ def post_ids(conn, period: Period) -> list[int]:
     ]
 
 
-def without_boilerplate(conn, counted, period_ids, base_ids, passes) -> list:
+def without_boilerplate(conn, counted, period_ids, base_ids) -> list:
     """The counts less the posts that hold a word or an entity only in
-    boilerplate passages. Only the words that could be listed with some of
-    those posts taken off (passes(a, b)) are looked up in the postings."""
+    boilerplate passages."""
     from airesearch.index.template import entity_losses, term_losses
 
     period = set(period_ids)
     base = set(base_ids) if base_ids is not None else None
-    counts = {key: (a, b) for key, what, a, b in counted if what == "word"}
-
-    def worth(term: str, posts: set[int]) -> bool:
-        a, b = counts[term]
-        in_period = len(posts & period)
-        in_base = len(posts & base) if base is not None else len(posts) - in_period
-        corners = ((a, b), (a - in_period, b), (a, b - in_base),
-                   (a - in_period, b - in_base))  # fmt: skip
-        return any(passes(x, y) for x, y in corners)
-
-    terms = term_losses(conn, counts.__contains__, worth)
+    words = {key for key, what, _, _ in counted if what == "word"}
+    terms = term_losses(conn, words.__contains__)
     lost = {("word", term): posts for term, posts in terms.items()}
     lost |= {("entity", key): loss["lost"] for key, loss in entity_losses(conn).items()}
     if not lost:
