@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from airesearch.cli.app import app
-from airesearch.cli.launch import parse_search
+from airesearch.cli.launch import parse_options
 
 ANSI = re.compile(r"\x1b\[")
 HIT_FIELDS = {
@@ -179,15 +179,15 @@ def test_every_command_has_help(command):
 
 
 FAST_PATH_CASES = (
-    (["データ", "--json"], {"words": ["データ"], "--json": True}),
-    (["--tag=a", "--tag", "b", "x", "--jsonl"], {"--tag": ["a", "b"], "words": ["x"]}),
-    (["--limit", "0", "--", "-x", "y"], {"--limit": 0, "words": ["-x", "y"]}),
+    (["データ", "--json"], {"query": ["データ"], "json_out": True}),
+    (["--tag=a", "--tag", "b", "x", "--jsonl"], {"tag": ["a", "b"], "query": ["x"]}),
+    (["--limit", "0", "--", "-x", "y"], {"limit": 0, "query": ["-x", "y"]}),
 )
 
 
 @pytest.mark.parametrize("args, expected", FAST_PATH_CASES)
 def test_fast_path_parses_search_options(args, expected):
-    options = parse_search(args)
+    options = parse_options("search", args)
     assert options is not None
     for key, value in expected.items():
         assert options[key] == value
@@ -204,7 +204,7 @@ def test_fast_path_parses_search_options(args, expected):
     ),
 )
 def test_fast_path_defers_anything_unusual_to_typer(args):
-    assert parse_search(args) is None
+    assert parse_options("search", args) is None
 
 
 def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:

@@ -49,7 +49,12 @@ FLOORS = (
         ),
         "output": ("readable", "render", "research_render", "brief_pages"),
     },
-    {"cli": ("environment", "commands", "options", "research", "app", "launch")},
+    {
+        "cli": (
+            "environment", "option_table", "commands", "bodies", "options", "app",
+            "launch",
+        ),
+    },
     {"": ("__main__",)},
 )  # fmt: skip
 # module (dotted, under airesearch) -> (floor, place inside its folder)
@@ -64,7 +69,7 @@ FOLDERS = {folder for floor in FLOORS for folder in floor if folder}
 # start-up stays cheap.
 ONLY_IN = {
     "fugashi": {"tokens"},
-    "typer": {"cli.app", "cli.options", "cli.research"},
+    "typer": {"cli.app", "cli.options"},
     "rich": {"output.render", "output.research_render"},
     "networkx": {"research.graph_views"},
     "tantivy": {"index.engine", "index.engine_queries"},

@@ -1,25 +1,35 @@
-"""What every command shares: the Typer app, the options (corpus, index,
-output formats, dates), the choices taken from the modules that check them,
-and the wrapper that turns a user's error into one line and an exit code.
+"""The Typer app, built from the option table (cli/option_table.py): one
+command per entry, its signature made from the table's options, its body
+cli/bodies.py's; and the wrapper that turns a user's error into one line and an
+exit code.
 """
 
 from __future__ import annotations
 
 import functools
-from enum import StrEnum
+import inspect
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from airesearch.models import ENTITY_TYPES, KINDS, SearchRequest
+from airesearch.cli import bodies
+from airesearch.cli.option_table import (
+    COMMANDS,
+    FLAG,
+    FLOAT,
+    INT,
+    MAYBE_WORDS,
+    NAME,
+    PAIR,
+    POSITIONAL,
+    REPEAT,
+    Command,
+    Option,
+    choices_of,
+)
 from airesearch.output import render
-from airesearch.queries.deals import SORTS as DEAL_SORTS
-from airesearch.queries.entities import SORTS as ENTITY_SORTS
-from airesearch.queries.relations import EDGE_KINDS, GRAPH_FORMATS
-from airesearch.research.concordance import SORTS as KWIC_SORTS
-from airesearch.research.keywords import BASELINES, KEYWORD_TYPES
-from airesearch.research.trends import PERIODS as TREND_PERIODS
 
 app = typer.Typer(
     name="airesearch",
@@ -30,98 +40,6 @@ app = typer.Typer(
     # Plain help (as ripgrep and gh print it): no boxes, no <bool> after flags.
     rich_markup_mode=None,
 )
-
-Corpus = Annotated[
-    Path | None,
-    typer.Option(
-        "--corpus", envvar="AIRESEARCH_CORPUS", show_default=False,
-        help="Folder of posts (.md, .markdown, .txt). Default: the bundled posts.",
-    ),
-]  # fmt: skip
-Index = Annotated[
-    Path | None,
-    typer.Option(
-        "--index", envvar="AIRESEARCH_INDEX", show_default=False,
-        help="Index file. Default: one per corpus in ~/.cache/airesearch.",
-    ),
-]  # fmt: skip
-Entities = Annotated[
-    Path | None,
-    typer.Option(
-        "--entities", envvar="AIRESEARCH_ENTITIES", show_default=False,
-        help="A gazetteer of your own (TOML) that extends the bundled one.",
-    ),
-]  # fmt: skip
-NoUpdate = Annotated[
-    bool,
-    typer.Option(
-        "--no-update", metavar="",
-        help="Answer from the index as it is, without checking files for changes.",
-    ),
-]  # fmt: skip
-Json = Annotated[bool, typer.Option("--json", help="Output a JSON array.", metavar="")]
-Since = Annotated[
-    str | None, typer.Option(help="Only posts dated on or after YYYY-MM-DD.")
-]
-Until = Annotated[
-    str | None, typer.Option(help="Only posts dated on or before YYYY-MM-DD.")
-]
-Output = Annotated[
-    Path | None,
-    typer.Option("-o", "--output", help="Write to this file.", show_default=False),
-]
-WithBoilerplate = Annotated[
-    bool,
-    typer.Option(
-        "--with-boilerplate",
-        help="Count the blog's template too (see `airesearch boilerplate`).",
-        metavar="",
-    ),
-]
-Rate = Annotated[
-    list[str],
-    typer.Option(help="Override a USD rate: JPY=150 (units per USD); repeatable."),
-]
-Query = Annotated[list[str], typer.Argument(help='Words, "a phrase", a OR b, -word.')]
-Tag = Annotated[list[str], typer.Option(help="Only posts with this tag.")]
-Category = Annotated[list[str], typer.Option(help="Only posts in this category.")]
-Exact = Annotated[
-    bool,
-    typer.Option(
-        "--exact", help="Do not expand aliases (エヌビディア = NVIDIA).", metavar=""
-    ),
-]
-Jsonl = Annotated[
-    bool, typer.Option("--jsonl", help="Output one JSON object per line.", metavar="")
-]
-Csv = Annotated[
-    bool, typer.Option("--csv", help="Output CSV with a header row.", metavar="")
-]
-ColorChoice = Annotated[
-    render.Color,
-    typer.Option(
-        "--color", help="Colour: auto (terminal, no NO_COLOR), always, never."
-    ),
-]
-
-
-# The choices of --type, --kind and --sort come from the modules that check them.
-EntityType = StrEnum("EntityType", {name: name for name in ENTITY_TYPES})
-
-
-# --kind: all, or one kind of models.KINDS.
-DealKind = StrEnum("DealKind", {kind: kind for kind in ("all", *KINDS)})
-
-
-DealSort = StrEnum("DealSort", {name: name for name in DEAL_SORTS})
-EntitySort = StrEnum("EntitySort", {name: name for name in ENTITY_SORTS})
-KwicSort = StrEnum("KwicSort", {name: name for name in KWIC_SORTS})
-TrendPeriod = StrEnum("TrendPeriod", {name: name for name in TREND_PERIODS})
-Baseline = StrEnum("Baseline", {name: name for name in BASELINES})
-KeywordType = StrEnum("KeywordType", {name: name for name in KEYWORD_TYPES})
-EdgeKind = StrEnum("EdgeKind", {name: name for name in EDGE_KINDS})
-GraphFormat = StrEnum("GraphFormat", {name: name for name in GRAPH_FORMATS})
-BriefFormat = StrEnum("BriefFormat", {n: n for n in ("markdown", "html", "json")})
 
 
 def show_version(asked: bool) -> None:
@@ -148,14 +66,6 @@ def main(
     """Search Japanese articles about the AI industry."""
 
 
-def filtered(query, tag, category, since, until, exact, **more) -> SearchRequest:
-    """The SearchRequest of the options search, kwic and trend share."""
-    return SearchRequest(
-        query=" ".join(query), tags=tuple(tag), categories=tuple(category),
-        since=since, until=until, exact=exact, **more,
-    )  # fmt: skip
-
-
 def reports_errors(command):
     """Turn the errors a user can meet into one line and an exit code
     (render.exit_code)."""
@@ -168,3 +78,82 @@ def reports_errors(command):
             raise typer.Exit(render.exit_code(error)) from None
 
     return wrapper
+
+
+def value_type(option: Option):
+    """The Python type Typer parses the option's value into: a choice is an
+    enum of the values the checking module accepts."""
+    if option.choices:
+        names = choices_of(option)
+        return StrEnum(option.param.title().replace("_", ""), {n: n for n in names})
+    if option.path:
+        return Path
+    return {INT: int, FLOAT: float, FLAG: bool, PAIR: bool}.get(option.kind, str)
+
+
+def parameter(option: Option) -> inspect.Parameter:
+    """The signature parameter Typer reads the option from."""
+    kind = value_type(option)
+    if option.kind in POSITIONAL:
+        annotation = list[kind] if option.kind != NAME else kind
+        if option.kind == MAYBE_WORDS:
+            annotation = annotation | None
+        info = typer.Argument(help=option.help, show_default=False)
+        default = None if option.kind == MAYBE_WORDS else inspect.Parameter.empty
+    else:
+        names = option.names if option.kind != PAIR else ("/".join(option.names),)
+        info = typer.Option(
+            *names, help=option.help, envvar=option.envvar,
+            show_default=option.show_default,
+            # Flags show no <bool> after them, as ripgrep's and gh's do.
+            **({"metavar": ""} if option.kind in (FLAG, PAIR) else {}),
+        )  # fmt: skip
+        if option.kind == REPEAT:
+            annotation, default = list[kind], []
+        elif option.kind == PAIR:
+            annotation, default = bool | None, None
+        else:
+            annotation = kind if option.default is not None else kind | None
+            default = option.default
+            if option.choices and default is not None:
+                default = kind(default)
+        if option.required:
+            default = inspect.Parameter.empty
+    return inspect.Parameter(
+        option.param, inspect.Parameter.KEYWORD_ONLY,
+        default=default, annotation=Annotated[annotation, info],
+    )  # fmt: skip
+
+
+def plain(value):
+    """A value as the body reads it: an enum by its value, a path as a string,
+    a sequence as a list."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def typer_command(name: str, command: Command):
+    """The command's function for Typer: the table's signature, the body's work."""
+
+    def run(**values) -> None:
+        values = {param: plain(value) for param, value in values.items()}
+        for option in command.options:
+            if option.kind == MAYBE_WORDS and values[option.param] is None:
+                values[option.param] = []
+        raise typer.Exit(getattr(bodies, name)(values) or 0)
+
+    run.__name__ = run.__qualname__ = name
+    run.__doc__ = command.help
+    run.__signature__ = inspect.Signature(
+        [parameter(option) for option in command.options]
+    )
+    return reports_errors(run)
+
+
+for _name, _command in COMMANDS.items():
+    app.command(_name, help=_command.help)(typer_command(_name, _command))
