@@ -7,20 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from airesearch.cli import bodies
+from airesearch.cli import option_table as table
 from airesearch.cli.app import app
 from airesearch.cli.launch import parse_options
-from airesearch.cli.option_table import (
-    COMMANDS,
-    FLAG,
-    FLOAT,
-    INT,
-    MAYBE_WORDS,
-    NAME,
-    PAIR,
-    REPEAT,
-    WORDS,
-    choices_of,
-)
+from airesearch.cli.option_table import COMMANDS, choices_of
 
 
 @pytest.mark.parametrize(
@@ -89,19 +79,19 @@ def every_option(command: str) -> list[str]:
         sample = f"/tmp/{option.param}" if option.path else f"{option.param}-1"
         if option.choices:
             sample = choices_of(option)[-1]
-        if option.kind in (WORDS, MAYBE_WORDS):
+        if option.kind in (table.WORDS, table.MAYBE_WORDS):
             positional += ["w1", "w2"]
-        elif option.kind == NAME:
+        elif option.kind == table.NAME:
             positional.append("n1")
-        elif option.kind == FLAG:
+        elif option.kind == table.FLAG:
             args.append(option.flag)
-        elif option.kind == PAIR:
+        elif option.kind == table.PAIR:
             args.append(option.names[1])
-        elif option.kind == REPEAT:
+        elif option.kind == table.REPEAT:
             second = choices_of(option)[0] if option.choices else "r2"
             args += [option.flag, sample, f"{option.flag}={second}"]
         else:
-            value = {INT: "7", FLOAT: "2.5"}.get(option.kind, sample)
+            value = {table.INT: "7", table.FLOAT: "2.5"}.get(option.kind, sample)
             args += [option.names[0], value]
     return [*positional, *args]
 
@@ -110,7 +100,7 @@ def fewest(command: str) -> list[str]:
     """The arguments the command cannot do without."""
     args = []
     for option in COMMANDS[command].options:
-        if option.kind in (WORDS, NAME):
+        if option.kind in (table.WORDS, table.NAME):
             args.append("w1")
         elif option.required:
             args += [option.flag, "2026-04-01"]
@@ -154,5 +144,5 @@ def test_every_option_of_the_sample_differs_from_its_default():
         given = parse_options(command, every_option(command))
         default = parse_options(command, fewest(command))
         for option in COMMANDS[command].options:
-            if option.kind not in (WORDS, NAME) and not option.required:
+            if option.kind not in (table.WORDS, table.NAME) and not option.required:
                 assert given[option.param] != default[option.param], option

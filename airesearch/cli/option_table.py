@@ -77,121 +77,107 @@ def all_kinds() -> tuple[str, ...]:
 COLORS = ("auto", "always", "never")
 BRIEF_FORMATS = ("markdown", "html", "json")
 
-CORPUS = Option(
-    "corpus",
-    ("--corpus",),
-    TEXT,
-    envvar="AIRESEARCH_CORPUS",
-    show_default=False,
-    path=True,
+
+def flag(param: str, name: str, help: str) -> Option:
+    return Option(param, (name,), FLAG, False, help)
+
+
+def text(param: str, name: str, help: str, default=None, **more) -> Option:
+    return Option(param, (name,), TEXT, default, help, **more)
+
+
+def number(param: str, name: str, default: int, help: str) -> Option:
+    return Option(param, (name,), INT, default, help)
+
+
+def choice(param: str, name: str, default, help: str, choices: str) -> Option:
+    return Option(param, (name,), TEXT, default, help, choices=choices)
+
+
+def path(param: str, names: tuple[str, ...], help: str, envvar=None) -> Option:
+    return Option(
+        param, names, TEXT, None, help, envvar=envvar, show_default=False, path=True
+    )
+
+
+def top(default: int, what: str) -> Option:
+    return number("top", "--top", default, f"{what} to list; 0 means all.")
+
+
+def sort(default: str, module: str) -> Option:
+    return choice("sort", "--sort", default, "Order.", f"airesearch.{module}:SORTS")
+
+
+def words(param: str, help: str, kind: str = WORDS) -> Option:
+    return Option(param, (param,), kind, help=help)
+
+
+CORPUS = path(
+    "corpus", ("--corpus",), envvar="AIRESEARCH_CORPUS",
     help="Folder of posts (.md, .markdown, .txt). Default: the bundled posts.",
-)
-INDEX = Option(
-    "index",
-    ("--index",),
-    TEXT,
-    envvar="AIRESEARCH_INDEX",
-    show_default=False,
-    path=True,
+)  # fmt: skip
+INDEX = path(
+    "index", ("--index",), envvar="AIRESEARCH_INDEX",
     help="Index file. Default: one per corpus in ~/.cache/airesearch.",
-)
-ENTITIES = Option(
-    "entities_file",
-    ("--entities",),
-    TEXT,
-    envvar="AIRESEARCH_ENTITIES",
-    show_default=False,
-    path=True,
+)  # fmt: skip
+ENTITIES = path(
+    "entities_file", ("--entities",), envvar="AIRESEARCH_ENTITIES",
     help="A gazetteer of your own (TOML) that extends the bundled one.",
-)
-NO_UPDATE = Option(
-    "no_update",
-    ("--no-update",),
-    FLAG,
-    False,
+)  # fmt: skip
+NO_UPDATE = flag(
+    "no_update", "--no-update",
     "Answer from the index as it is, without checking files for changes.",
-)
-JSON = Option("json_out", ("--json",), FLAG, False, "Output a JSON array.")
-JSONL = Option(
-    "jsonl_out", ("--jsonl",), FLAG, False, "Output one JSON object per line."
-)
-CSV = Option("csv_out", ("--csv",), FLAG, False, "Output CSV with a header row.")
-COLOR = Option(
-    "color",
-    ("--color",),
-    TEXT,
-    "auto",
-    "Colour: auto (terminal, no NO_COLOR), always, never.",
-    choices="airesearch.cli.option_table:COLORS",
-)
-SINCE = Option(
-    "since", ("--since",), TEXT, None, "Only posts dated on or after YYYY-MM-DD."
-)
-UNTIL = Option(
-    "until", ("--until",), TEXT, None, "Only posts dated on or before YYYY-MM-DD."
-)
-OUTPUT = Option(
-    "output",
-    ("-o", "--output"),
-    TEXT,
-    None,
-    "Write to this file.",
-    show_default=False,
-    path=True,
-)
-WITH_BOILERPLATE = Option(
-    "with_boilerplate",
-    ("--with-boilerplate",),
-    FLAG,
-    False,
+)  # fmt: skip
+JSON = flag("json_out", "--json", "Output a JSON array.")
+COLOR = choice(
+    "color", "--color", "auto", "Colour: auto (terminal, no NO_COLOR), always, never.",
+    "airesearch.cli.option_table:COLORS",
+)  # fmt: skip
+SINCE = text("since", "--since", "Only posts dated on or after YYYY-MM-DD.")
+UNTIL = text("until", "--until", "Only posts dated on or before YYYY-MM-DD.")
+OUTPUT = path("output", ("-o", "--output"), "Write to this file.")
+WITH_BOILERPLATE = flag(
+    "with_boilerplate", "--with-boilerplate",
     "Count the blog's template too (see `airesearch boilerplate`).",
-)
+)  # fmt: skip
 RATE = Option(
-    "rate",
-    ("--rate",),
-    REPEAT,
-    (),
+    "rate", ("--rate",), REPEAT, (),
     "Override a USD rate: JPY=150 (units per USD); repeatable.",
-)
-QUERY = Option("query", ("query",), WORDS, help='Words, "a phrase", a OR b, -word.')
+)  # fmt: skip
+QUERY = words("query", 'Words, "a phrase", a OR b, -word.')
 TAG = Option("tag", ("--tag",), REPEAT, (), "Only posts with this tag.")
 CATEGORY = Option(
     "category", ("--category",), REPEAT, (), "Only posts in this category."
 )
-EXACT = Option(
-    "exact", ("--exact",), FLAG, False, "Do not expand aliases (エヌビディア = NVIDIA)."
-)
+EXACT = flag("exact", "--exact", "Do not expand aliases (エヌビディア = NVIDIA).")
+ENTITY_TYPE = "airesearch.models:ENTITY_TYPES"
 
 WHERE = (CORPUS, INDEX, ENTITIES)
 READ = (*WHERE, NO_UPDATE)  # every command that reads the index
-DATA = (JSON, JSONL, CSV)
+OUT = (
+    JSON,
+    flag("jsonl_out", "--jsonl", "Output one JSON object per line."),
+    flag("csv_out", "--csv", "Output CSV with a header row."),
+    COLOR,
+)  # every output format of a listing
 FILTERS = (TAG, CATEGORY, SINCE, UNTIL, EXACT)
 
-
-def top(default: int, what: str) -> Option:
-    return Option("top", ("--top",), INT, default, f"{what} to list; 0 means all.")
-
-
+# The commands in the order of `airesearch --help`, each option in the order
+# of its command's help.
 COMMANDS = {
     "index": Command(
         "Build or update the index: only new and changed files are analysed.",
         (
             *WHERE,
-            Option("rebuild", ("--rebuild",), FLAG, False, "Start from scratch."),
+            flag("rebuild", "--rebuild", "Start from scratch."),
             Option(
-                "follow",
-                ("--follow", "--no-follow"),
-                PAIR,
-                None,
+                "follow", ("--follow", "--no-follow"), PAIR, None,
                 "Follow symbolic links (kept for later updates). Default: the"
                 " index's setting, else AIRESEARCH_FOLLOW_LINKS, else no.",
                 show_default=False,
             ),
-            Option(
-                "scheduler",
-                ("--scheduler",),
-                TEXT,
-                None,
+            text(
+                "scheduler", "--scheduler",
                 "Analyse on the Dask cluster of this scheduler (tcp://HOST:8786;"
                 " default: AIRESEARCH_SCHEDULER); needs airesearch[cluster].",
                 show_default=False,
@@ -203,37 +189,19 @@ COMMANDS = {
     "search": Command(
         "Search the posts; exit 0 if something was found, 1 if not.",
         (
-            QUERY,
-            *WHERE,
-            TAG,
-            CATEGORY,
-            SINCE,
-            UNTIL,
-            Option("limit", ("--limit",), INT, 10, "Results to show; 0 means all."),
-            Option("passages", ("--passages",), FLAG, False, "One result per passage."),
-            Option(
-                "entity",
-                ("--entity",),
-                TEXT,
-                None,
-                "Only posts that mention this entity.",
-            ),
-            EXACT,
-            NO_UPDATE,
-            *DATA,
-            COLOR,
+            QUERY, *WHERE, TAG, CATEGORY, SINCE, UNTIL,
+            number("limit", "--limit", 10, "Results to show; 0 means all."),
+            flag("passages", "--passages", "One result per passage."),
+            text("entity", "--entity", "Only posts that mention this entity."),
+            EXACT, NO_UPDATE, *OUT,
         ),
         fast="data",
     ),
     "show": Command(
         "Show a post's metadata and its cleaned passages.",
         (
-            Option(
-                "path", ("path",), NAME, help="A post, relative to the corpus folder."
-            ),
-            *READ,
-            JSON,
-            COLOR,
+            words("path", "A post, relative to the corpus folder.", NAME),
+            *READ, JSON, COLOR,
         ),
         fast="data",
     ),
@@ -246,44 +214,19 @@ COMMANDS = {
         "Which companies, people, places and products the posts talk about.",
         (
             *READ,
-            Option(
-                "type_",
-                ("--type",),
-                TEXT,
-                None,
-                "Only this type.",
-                choices="airesearch.models:ENTITY_TYPES",
-            ),
+            choice("type_", "--type", None, "Only this type.", ENTITY_TYPE),
             top(30, "Entities"),
-            Option("min_posts", ("--min-posts",), INT, 1, "Only entities in N posts."),
-            SINCE,
-            UNTIL,
-            Option(
-                "sort",
-                ("--sort",),
-                TEXT,
-                "mentions",
-                "Order.",
-                choices="airesearch.queries.entities:SORTS",
-            ),
-            RATE,
-            WITH_BOILERPLATE,
-            *DATA,
-            COLOR,
+            number("min_posts", "--min-posts", 1, "Only entities in N posts."),
+            SINCE, UNTIL, sort("mentions", "queries.entities"), RATE,
+            WITH_BOILERPLATE, *OUT,
         ),
         fast="data",
     ),
     "entity": Command(
         "One entity's profile: spellings, mentions per month, co-mentions, posts.",
         (
-            Option(
-                "name", ("name",), NAME, help="A name, in any case, width or spelling."
-            ),
-            *READ,
-            RATE,
-            WITH_BOILERPLATE,
-            JSON,
-            COLOR,
+            words("name", "A name, in any case, width or spelling.", NAME),
+            *READ, RATE, WITH_BOILERPLATE, JSON, COLOR,
         ),
         fast="data",
     ),
@@ -291,258 +234,139 @@ COMMANDS = {
         "Money figures, as numbers, with who pays whom, largest first.",
         (
             *READ,
-            Option(
-                "entity", ("--entity",), TEXT, None, "Only figures naming this entity."
-            ),
-            Option(
-                "kind",
-                ("--kind",),
-                TEXT,
-                None,
+            text("entity", "--entity", "Only figures naming this entity."),
+            choice(
+                "kind", "--kind", None,
                 "Only this kind; all for every figure. Default: deal, capex and"
-                " valuation.",
-                choices="airesearch.cli.option_table:all_kinds",
+                " valuation.", "airesearch.cli.option_table:all_kinds",
             ),
-            Option(
-                "each",
-                ("--each",),
-                FLAG,
-                False,
-                "One row per figure and post, not per figure.",
-            ),
-            Option(
-                "currency",
-                ("--currency",),
-                TEXT,
-                None,
-                "Only this currency (USD, JPY…).",
-            ),
-            Option("minimum", ("--min",), TEXT, None, "At least: USD, or 10億ドル."),
-            Option("maximum", ("--max",), TEXT, None, "At most: USD, or 1兆円."),
-            SINCE,
-            UNTIL,
-            Option(
-                "sort",
-                ("--sort",),
-                TEXT,
-                "amount",
-                "Order.",
-                choices="airesearch.queries.deals:SORTS",
-            ),
-            top(30, "Figures"),
-            RATE,
-            Option("rates", ("--rates",), FLAG, False, "Show the rate table."),
-            WITH_BOILERPLATE,
-            *DATA,
-            COLOR,
+            flag("each", "--each", "One row per figure and post, not per figure."),
+            text("currency", "--currency", "Only this currency (USD, JPY…)."),
+            text("minimum", "--min", "At least: USD, or 10億ドル."),
+            text("maximum", "--max", "At most: USD, or 1兆円."),
+            SINCE, UNTIL, sort("amount", "queries.deals"), top(30, "Figures"), RATE,
+            flag("rates", "--rates", "Show the rate table."),
+            WITH_BOILERPLATE, *OUT,
         ),
         fast="data",
     ),
     "boilerplate": Command(
         "The blog's template: passages repeated across posts, left out of counts.",
-        (*READ, top(30, "Passages"), *DATA, COLOR),
+        (*READ, top(30, "Passages"), *OUT),
         fast="data",
     ),
     "kwic": Command(
         "Keyword in context: each occurrence with the words around it.",
         (
-            QUERY,
-            *READ,
-            Option(
-                "width", ("--width",), INT, 30, "Characters of context on each side."
-            ),
-            Option(
-                "sort",
-                ("--sort",),
-                TEXT,
-                "date",
-                "Order.",
-                choices="airesearch.research.concordance:SORTS",
-            ),
-            Option("limit", ("--limit",), INT, 50, "Lines to show; 0 means all."),
-            *FILTERS,
-            *DATA,
-            COLOR,
+            QUERY, *READ,
+            number("width", "--width", 30, "Characters of context on each side."),
+            sort("date", "research.concordance"),
+            number("limit", "--limit", 50, "Lines to show; 0 means all."),
+            *FILTERS, *OUT,
         ),
         fast="data",
     ),
     "trend": Command(
         "How often queries or entities come up, period by period.",
         (
-            Option(
-                "query",
-                ("query",),
+            words(
+                "query", "Queries, one series each (quote a query of words).",
                 MAYBE_WORDS,
-                help="Queries, one series each (quote a query of words).",
             ),
             Option(
-                "entity",
-                ("--entity",),
-                REPEAT,
-                (),
+                "entity", ("--entity",), REPEAT, (),
                 "An entity, one series (repeatable).",
             ),
             *READ,
-            Option(
-                "by",
-                ("--by",),
-                TEXT,
-                "month",
-                "Period.",
-                choices="airesearch.research.trends:PERIODS",
+            choice(
+                "by", "--by", "month", "Period.", "airesearch.research.trends:PERIODS"
             ),
-            *FILTERS,
-            WITH_BOILERPLATE,
-            *DATA,
-            COLOR,
+            *FILTERS, WITH_BOILERPLATE, *OUT,
         ),
         fast="data",
     ),
     "keywords": Command(
         "Words and entities over-represented in a period, against a baseline.",
         (
-            Option(
-                "since",
-                ("--since",),
-                TEXT,
-                None,
-                "First day of the period, YYYY-MM-DD.",
-                required=True,
-                show_default=False,
+            text(
+                "since", "--since", "First day of the period, YYYY-MM-DD.",
+                required=True, show_default=False,
             ),
-            Option(
-                "until",
-                ("--until",),
-                TEXT,
-                None,
+            text(
+                "until", "--until",
                 "Last day of the period. Default: the newest post's day.",
             ),
-            Option(
-                "baseline",
-                ("--baseline",),
-                TEXT,
-                "rest",
+            choice(
+                "baseline", "--baseline", "rest",
                 "rest: every other post; previous: as many days just before.",
-                choices="airesearch.research.keywords:BASELINES",
+                "airesearch.research.keywords:BASELINES",
             ),
-            Option(
-                "kind",
-                ("--type",),
-                TEXT,
-                "all",
-                "Words, entities or both.",
-                choices="airesearch.research.keywords:KEYWORD_TYPES",
+            choice(
+                "kind", "--type", "all", "Words, entities or both.",
+                "airesearch.research.keywords:KEYWORD_TYPES",
             ),
-            Option("top", ("--top",), INT, 20, "Rows to show; 0 means all."),
-            Option(
-                "negative",
-                ("--negative",),
-                FLAG,
-                False,
-                "What fell out of use instead.",
-            ),
-            Option(
-                "min_posts",
-                ("--min-posts",),
-                INT,
-                3,
+            number("top", "--top", 20, "Rows to show; 0 means all."),
+            flag("negative", "--negative", "What fell out of use instead."),
+            number(
+                "min_posts", "--min-posts", 3,
                 "Posts a row needs on its side (period or baseline).",
             ),
             Option(
                 "min_g2", ("--min-g2",), FLOAT, 6.63, "Smallest G² (6.63: p < 0.01)."
             ),
-            WITH_BOILERPLATE,
-            *READ,
-            *DATA,
-            COLOR,
+            WITH_BOILERPLATE, *READ, *OUT,
         ),
         fast="data",
     ),
     "graph": Command(
         "The network of entities: co-mentions and money flows.",
         (
-            Option(
-                "entity",
-                ("--entity",),
-                TEXT,
-                None,
-                "One entity's neighbourhood.",
-                show_default=False,
+            text(
+                "entity", "--entity", "One entity's neighbourhood.", show_default=False
             ),
-            Option("depth", ("--depth",), INT, 1, "With --entity: 1 or 2 steps."),
+            number("depth", "--depth", 1, "With --entity: 1 or 2 steps."),
             Option(
-                "types",
-                ("--type",),
-                REPEAT,
-                (),
-                "Only entities of this type.",
-                choices="airesearch.models:ENTITY_TYPES",
+                "types", ("--type",), REPEAT, (), "Only entities of this type.",
+                choices=ENTITY_TYPE,
             ),
-            Option(
-                "edges",
-                ("--edges",),
-                TEXT,
-                "all",
+            choice(
+                "edges", "--edges", "all",
                 "co: co-mentions, money: payer → payee, or all.",
-                choices="airesearch.queries.relations:EDGE_KINDS",
+                "airesearch.queries.relations:EDGE_KINDS",
             ),
-            Option(
-                "min_weight",
-                ("--min-weight",),
-                INT,
-                2,
+            number(
+                "min_weight", "--min-weight", 2,
                 "Passages naming both, for a co-mention edge.",
             ),
-            SINCE,
-            UNTIL,
-            Option("top", ("--top",), INT, 50, "Entities in the graph; 0 means all."),
-            Option(
-                "fmt",
-                ("--format",),
-                TEXT,
-                None,
+            SINCE, UNTIL,
+            number("top", "--top", 50, "Entities in the graph; 0 means all."),
+            text(
+                "fmt", "--format",
                 "table, json, gexf (Gephi), graphml, dot (Graphviz), cytoscape."
                 " Default: from the -o suffix, else table.",
                 choices="airesearch.queries.relations:GRAPH_FORMATS",
                 show_default=False,
             ),
-            OUTPUT,
-            RATE,
-            WITH_BOILERPLATE,
-            JSON,
-            *READ,
-            COLOR,
+            OUTPUT, RATE, WITH_BOILERPLATE, JSON, *READ, COLOR,
         ),
         fast="data",
     ),
     "brief": Command(
         "A research brief: figures, trend, key sentences, money, partners.",
         (
-            Option(
-                "subject",
-                ("subject",),
-                WORDS,
-                help="An entity (as for `entity`) or a query.",
-            ),
-            Option(
-                "fmt",
-                ("--format",),
-                TEXT,
-                None,
+            words("subject", "An entity (as for `entity`) or a query."),
+            text(
+                "fmt", "--format",
                 "markdown, html (one self-contained page) or json. Default: from"
                 " the -o suffix (.html, .json), else markdown.",
                 choices="airesearch.cli.option_table:BRIEF_FORMATS",
                 show_default=False,
             ),
-            OUTPUT,
-            RATE,
-            WITH_BOILERPLATE,
-            JSON,
-            *READ,
+            OUTPUT, RATE, WITH_BOILERPLATE, JSON, *READ,
         ),
         fast="data",
     ),
-}
+}  # fmt: skip
 
 
 def option_named(command: str, name: str) -> Option | None:
