@@ -1,9 +1,10 @@
 """The blog's template as the queries and views read it: the boilerplate
 passages (kept by boilerplate.py, the writer's side), the one SQL condition
 that leaves them out (not_template) or keeps only them (in_template), what
-they add to each entity's counts (entity_losses) and the posts that hold a
-word only there (term_losses, kept by the writer in template_terms); and
-`airesearch boilerplate`'s listing and figures.
+they add to each entity's counts (entity_losses, taken off by Share: the one
+subtraction every query and view uses) and the posts that hold a word only
+there (term_losses, kept by the writer in template_terms); and `airesearch
+boilerplate`'s listing and figures.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter, defaultdict
 
 from airesearch.index import meta
 from airesearch.index.meta import generation
+from airesearch.index.sql import rows_for
 
 TABLE = "boilerplate"  # the table of boilerplate passages (id, shape, why)
 THRESHOLD_KEY = "boilerplate_threshold"  # meta: posts a shape needs
@@ -152,6 +154,74 @@ def count_losses(conn: sqlite3.Connection) -> dict[str, dict]:
             for other in named - {entity}:
                 losses[entity]["pairs"][other] += 1
     return losses
+
+
+class Share:
+    """What the blog's template adds to the entities' counts (entity_losses),
+    and the one place it is taken off them. An empty share (with_boilerplate)
+    takes nothing off."""
+
+    def __init__(self, losses: dict[str, dict]) -> None:
+        self.losses = losses
+
+    def totals(self, conn, figures, conditions=(), params=()) -> list[tuple]:
+        """(entity, mentions, posts, first, last) rows less what the template
+        adds; conditions on posts p (a date range): only the posts in it."""
+        if not self.losses:
+            return list(figures)
+        in_range = None
+        if conditions:
+            touched = sorted(
+                {p for loss in self.losses.values() for p in loss["mentions"]}
+            )
+            in_range = {
+                post_id
+                for (post_id,) in rows_for(
+                    conn,
+                    "SELECT id FROM posts p WHERE id IN ({})"
+                    + "".join(f" AND {c}" for c in conditions),
+                    touched,
+                    after=list(params),
+                )
+            }
+        fixed = []
+        for key, mentions, posts, first, last in figures:
+            loss = self.losses.get(key)
+            if loss:
+                counted = [
+                    p for p in loss["mentions"] if in_range is None or p in in_range
+                ]
+                mentions -= sum(loss["mentions"][p] for p in counted)
+                posts -= sum(1 for p in counted if p in loss["lost"])
+            fixed.append((key, mentions, posts, first, last))
+        return fixed
+
+    def post_mentions(self, key: str, post_id: int, mentions: int) -> int:
+        """One post's mentions of an entity less the template's (0: the post
+        names it only there)."""
+        loss = self.losses.get(key)
+        if not loss:
+            return mentions
+        if post_id in loss["lost"]:
+            return 0
+        return mentions - loss["mentions"].get(post_id, 0)
+
+    def passages(self, key: str) -> int:
+        """The template's passages naming the entity."""
+        return self.losses.get(key, {}).get("passages", 0)
+
+    def pair(self, key: str, other: str) -> int:
+        """The template's passages naming both."""
+        return self.losses.get(key, {}).get("pairs", {}).get(other, 0)
+
+    def lost_posts(self) -> dict[str, set[int]]:
+        """entity -> the posts that name it only in the template."""
+        return {key: loss["lost"] for key, loss in self.losses.items()}
+
+
+def template_share(conn: sqlite3.Connection, skip: bool = True) -> Share:
+    """The template's share of the counts (skip: False for none)."""
+    return Share(entity_losses(conn) if skip else {})
 
 
 def term_losses(conn: sqlite3.Connection, words) -> dict[str, set[int]]:

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from airesearch.errors import AiresearchError
 from airesearch.index.name_types import not_names
 from airesearch.index.sql import date_filter, rows_for
-from airesearch.index.template import entity_losses, not_template
+from airesearch.index.template import Share, not_template, template_share
 from airesearch.models import EntityProfile, EntitySummary
 from airesearch.queries.deals import entity_deal_totals, load_rates
 from airesearch.queries.entity_lookup import (
@@ -61,9 +61,8 @@ def entities(
         figures = conn.execute(
             "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         ).fetchall()
-    losses = {} if with_boilerplate else entity_losses(conn)
-    if losses:
-        figures = without_losses(conn, figures, losses, conditions, params)
+    template = template_share(conn, not with_boilerplate)
+    figures = template.totals(conn, figures, conditions, params)
     names = display_names(conn)
     terms = not_names(conn)
     rows = [
@@ -84,7 +83,7 @@ def entities(
         rows = rows[:top]
     keys = [row[0] for row in rows]
     spellings = spellings_seen(conn, keys)
-    co = co_mentions(conn, keys, names, losses=losses)
+    co = co_mentions(conn, keys, names, template=template)
     money = entity_deal_totals(conn, rates or load_rates(), skip=not with_boilerplate)
     return [
         EntitySummary(
@@ -101,33 +100,6 @@ def entities(
         )
         for key, name, kind_, mentions, posts, first, last in rows
     ]
-
-
-def without_losses(conn, figures, losses, conditions, params) -> list[tuple]:
-    """(entity, mentions, posts, first, last) rows less what boilerplate
-    passages add (for a date range, only the posts in it)."""
-    in_range = None
-    if conditions:
-        touched = sorted({p for loss in losses.values() for p in loss["mentions"]})
-        in_range = {
-            post_id
-            for (post_id,) in rows_for(
-                conn,
-                "SELECT id FROM posts p WHERE id IN ({})"
-                + "".join(f" AND {c}" for c in conditions),
-                touched,
-                after=params,
-            )
-        }
-    fixed = []
-    for key, mentions, posts, first, last in figures:
-        loss = losses.get(key)
-        if loss:
-            counted = [p for p in loss["mentions"] if in_range is None or p in in_range]
-            mentions -= sum(loss["mentions"][p] for p in counted)
-            posts -= sum(1 for p in counted if p in loss["lost"])
-        fixed.append((key, mentions, posts, first, last))
-    return fixed
 
 
 def spellings_seen(conn, keys: list[str]) -> dict[str, Counter]:
@@ -148,15 +120,15 @@ def co_mentions(
     keys: list[str],
     names: dict | None = None,
     limit: int = CO_MENTIONS,
-    losses: dict | None = None,
+    template: Share | None = None,
 ) -> dict[str, list[dict]]:
     """For each key, the entities most associated with it: named in the same
     passages, ranked by Jaccard (passages naming both / naming either), those
     named together in fewer than MIN_TOGETHER passages last. Raw counts would
     put the entities named everywhere (日本, NVIDIA, Google) first for
     everyone. names: display_names of them, looked up here if not given;
-    losses: template.entity_losses, what the template adds, taken off."""
-    losses = losses or {}
+    template: the template's share of the counts, taken off."""
+    template = template or Share({})
     if not keys:
         return {}
     pairs = list(
@@ -172,12 +144,11 @@ def co_mentions(
     if names is None:
         names = display_names(conn, involved)
     naming = passages_naming(conn, involved)
-    for key, loss in losses.items():
-        if key in naming:
-            naming[key] -= loss["passages"]
+    for key in naming:
+        naming[key] -= template.passages(key)
     found: dict[str, list] = defaultdict(list)
     for key, other, both in pairs:
-        both -= losses.get(key, {}).get("pairs", {}).get(other, 0)
+        both -= template.pair(key, other)
         if both <= 0:
             continue
         score = jaccard(both, naming[key], naming[other])
@@ -234,16 +205,15 @@ def entity_profile(
         )
     ]
     names = display_names(conn, [key, *others])  # one lookup for all of them
-    losses = {} if with_boilerplate else entity_losses(conn)
-    co = co_mentions(conn, [key], names, losses=losses).get(key, [])
+    template = template_share(conn, not with_boilerplate)
+    co = co_mentions(conn, [key], names, template=template).get(key, [])
     display, kind = names[key]
     totals = conn.execute(
         "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         " WHERE entity = ?",
         (key,),
     ).fetchall()
-    if losses:
-        totals = without_losses(conn, totals, losses, [], [])
+    totals = template.totals(conn, totals)
     _, mentions, posts, first, last = totals[0]
     money = entity_deal_totals(
         conn, rates or load_rates(), [key], skip=not with_boilerplate

@@ -20,7 +20,7 @@ from operator import itemgetter
 
 from airesearch.errors import AiresearchError
 from airesearch.index.sql import date_filter, one_of, rows_for
-from airesearch.index.template import entity_losses, not_template
+from airesearch.index.template import Share, not_template, template_share
 from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
 
@@ -68,7 +68,7 @@ def network(
         together = (
             PassageScan(conn, since, until, skip)
             if since or until
-            else IndexPairs(conn, entity_losses(conn) if skip else {})
+            else IndexPairs(conn, template_share(conn, skip))
         )
     money = money_flows(conn, rates, since, until, skip) if edges != "co" else {}
     if center:
@@ -102,7 +102,6 @@ def network(
 def node_figures(conn, since, until, skip: bool = False) -> dict[str, tuple]:
     """entity -> (mentions, posts, first date, last date) in range (skip: less
     what boilerplate passages add; entities named only there left out)."""
-    from airesearch.queries.entities import without_losses
 
     dated, params = date_filter(since, until, "e")
     if not dated:
@@ -116,11 +115,8 @@ def node_figures(conn, since, until, skip: bool = False) -> dict[str, tuple]:
             " GROUP BY entity",
             params,
         ).fetchall()
-    if skip:
-        losses = entity_losses(conn)
-        if losses:
-            conditions, values = date_filter(since, until, "p")
-            rows = without_losses(conn, rows, losses, conditions, values)
+    conditions, values = date_filter(since, until, "p")
+    rows = template_share(conn, skip).totals(conn, rows, conditions, values)
     return {key: tuple(rest) for key, *rest in rows if rest[1] > 0}
 
 
@@ -128,18 +124,19 @@ class IndexPairs:
     """Co-mentions over the whole corpus, as the index keeps them: passages
     naming each pair (entity_pairs) and each entity (entity_totals)."""
 
-    def __init__(self, conn, losses: dict | None = None) -> None:
+    def __init__(self, conn, template: Share | None = None) -> None:
         self.conn = conn
-        self.losses = losses or {}  # template.entity_losses: taken off
-        self.naming = dict(conn.execute("SELECT entity, passages FROM entity_totals"))
-        for key, loss in self.losses.items():
-            self.naming[key] = self.naming.get(key, 0) - loss["passages"]
+        self.template = template or Share({})  # the template's share: taken off
+        self.naming = {
+            key: n - self.template.passages(key)
+            for key, n in conn.execute("SELECT entity, passages FROM entity_totals")
+        }
         (self.total,) = conn.execute(
             "SELECT count(DISTINCT passage_id) FROM mentions"
         ).fetchone()
 
     def taken_off(self, a: str, b: str) -> int:
-        return self.losses.get(a, {}).get("pairs", {}).get(b, 0)
+        return self.template.pair(a, b)
 
     def partners(self, key: str) -> dict[str, int]:
         found = {

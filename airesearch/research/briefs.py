@@ -46,28 +46,30 @@ def brief(
 
 
 def entity_brief(conn, key: str, rates: dict, with_boilerplate=False) -> Brief:
-    from airesearch.index.template import entity_losses
+    from airesearch.index.template import template_share
     from airesearch.queries.deals import deals
-    from airesearch.queries.entities import co_mentions, without_losses
+    from airesearch.queries.entities import co_mentions
     from airesearch.queries.entity_lookup import display_names
     from airesearch.research.trends import trend
 
     skip = not with_boilerplate
-    losses = entity_losses(conn) if skip else {}
+    template = template_share(conn, skip)
     name, kind = display_names(conn, [key])[key]
     totals = conn.execute(
         "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
         " WHERE entity = ?",
         (key,),
     ).fetchall()
-    _, mentions, posts, first, last = without_losses(conn, totals, losses, [], [])[0]
+    _, mentions, posts, first, last = template.totals(conn, totals)[0]
     return Brief(
         subject=name, kind="entity", name=name, type=kind, mentions=mentions,
         posts=posts, first_date=first, last_date=last,
         months=months_of(trend(conn, entities=[key], with_boilerplate=not skip)),
         key_sentences=key_sentences(entity_sentences(conn, key, skip)),
         deals=deals(conn, rates, entity_key=key, top=15, with_boilerplate=not skip),
-        partners=co_mentions(conn, [key], limit=PARTNERS, losses=losses).get(key, []),
+        partners=co_mentions(conn, [key], limit=PARTNERS, template=template).get(
+            key, []
+        ),
         money=money_partners(conn, rates, key, skip),
     )  # fmt: skip
 

@@ -144,14 +144,17 @@ def post_ids(conn, period: Period) -> list[int]:
 def without_boilerplate(conn, counted, period_ids, base_ids) -> list:
     """The counts less the posts that hold a word or an entity only in
     boilerplate passages."""
-    from airesearch.index.template import entity_losses, term_losses
+    from airesearch.index.template import template_share, term_losses
 
     period = set(period_ids)
     base = set(base_ids) if base_ids is not None else None
     words = {key for key, what, _, _ in counted if what == "word"}
     terms = term_losses(conn, words.__contains__)
     lost = {("word", term): posts for term, posts in terms.items()}
-    lost |= {("entity", key): loss["lost"] for key, loss in entity_losses(conn).items()}
+    lost |= {
+        ("entity", key): posts
+        for key, posts in template_share(conn).lost_posts().items()
+    }
     if not lost:
         return counted
     fixed = []

@@ -17,7 +17,7 @@ from collections import Counter
 from airesearch.errors import AiresearchError
 from airesearch.index import postings
 from airesearch.index.sql import date_filter
-from airesearch.index.template import entity_losses
+from airesearch.index.template import Share, template_share
 from airesearch.models import SearchRequest, TrendPoint
 from airesearch.queries.search import parse_request
 
@@ -88,8 +88,8 @@ def trend(
     skip = not with_boilerplate
     series = [(query, query_counts(conn, request._replace(query=query), by, skip))
               for query in queries]  # fmt: skip
-    losses = entity_losses(conn) if skip and entities else {}
-    series += [entity_counts(conn, name, by, dated, dates, losses)
+    template = template_share(conn, skip and bool(entities))
+    series += [entity_counts(conn, name, by, dated, dates, template)
                for name in entities]  # fmt: skip
     points = []
     for name, (matched, mentions) in series:
@@ -127,25 +127,24 @@ def query_counts(
     return posts, passages
 
 
-def entity_counts(conn, name, by, dated, dates, losses=None) -> tuple[str, tuple]:
+def entity_counts(conn, name, by, dated, dates, template: Share) -> tuple[str, tuple]:
     """(display name, (posts, mentions) per period) for one entity, less the
-    mentions in boilerplate passages (losses: template.entity_losses)."""
+    mentions in boilerplate passages (template: its share, taken off)."""
     from airesearch.queries.entity_lookup import display_names, resolve_entity
 
     key = resolve_entity(conn, name)
     posts: Counter = Counter()
     mentions: Counter = Counter()
     conditions = "".join(f" AND {c}" for c in dated)
-    loss = (losses or {}).get(key, {"mentions": {}, "lost": set()})
     for post_id, day, count in conn.execute(
         "SELECT posts.id, posts.date, entity_posts.mentions FROM entity_posts"
         " JOIN posts ON posts.id = entity_posts.post_id"
         f" WHERE entity_posts.entity = ? AND posts.date IS NOT NULL{conditions}",
         [key, *dates],
     ):
-        if post_id in loss["lost"]:
+        count = template.post_mentions(key, post_id, count)
+        if not count:  # named only in the template
             continue
-        count -= loss["mentions"].get(post_id, 0)
         label = period_of(day, by)[0]
         posts[label] += 1
         mentions[label] += count
