@@ -128,7 +128,7 @@ def table_counts(index: str) -> dict[str, int]:
     try:
         return {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("posts", "passages", "mentions", "figures", "vocabulary")
+            for table in ("posts", "passages", "mentions", "deals", "vocabulary")
         }
     finally:
         conn.close()

@@ -34,7 +34,7 @@ TABLES = {
     "vocabulary": "SELECT term, posts FROM vocabulary",
     "post_terms": "SELECT post_id, terms FROM post_terms",
     "mentions": "SELECT * FROM mentions",
-    "figures": "SELECT * FROM figures",
+    "deals": "SELECT * FROM deals",
     "entity_totals": "SELECT * FROM entity_totals",
     "entity_posts": "SELECT * FROM entity_posts",
     "entity_cues": "SELECT * FROM entity_cues",

@@ -13,7 +13,7 @@ POSTS = {
     "b.md": "---\ntitle: B\n---\nMetaとGoogleが提携した。\n",
 }
 COUNTED = (
-    "posts", "passages", "mentions", "figures", "post_labels", "entity_posts",
+    "posts", "passages", "mentions", "deals", "post_labels", "entity_posts",
     "entity_totals", "entity_spellings", "entity_pairs", "entity_deals",
 )  # fmt: skip
 
@@ -45,7 +45,7 @@ def test_a_deleted_post_leaves_no_rows_and_no_engine_documents(tmp_path):
     without_a = counts(index)
     assert with_both["matches"] == 1 and without_a["matches"] == 0
     assert without_a["posts"] == 1 and without_a["passages"] < with_both["passages"]
-    assert without_a["figures"] == 0 and without_a["entity_deals"] == 0
+    assert without_a["deals"] == 0 and without_a["entity_deals"] == 0
     fresh = tmp_path / "fresh.sqlite"
     update_index(corpus, fresh, workers=1)
     assert without_a == counts(fresh)

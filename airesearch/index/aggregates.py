@@ -153,7 +153,7 @@ def remove_post(conn, post_id: int) -> None:
     figures = [
         (json.loads(keys), low, high, currency, per, kind, who)
         for keys, low, high, currency, per, kind, who in conn.execute(
-            "SELECT entity_keys, min, max, currency, per, kind, parties FROM figures"
+            "SELECT entity_keys, min, max, currency, per, kind, parties FROM deals"
             " WHERE post_id = ?",
             (post_id,),
         )

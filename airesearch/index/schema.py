@@ -95,9 +95,9 @@ CREATE INDEX mentions_post ON mentions (post_id);
 CREATE INDEX mentions_passage ON mentions (passage_id);
 -- The gazetteer's spellings, so that search can expand an alias without
 -- reading the gazetteer: alias key -> entity key.
--- Money figures (ingest/figures.py), one row per figure and parties in a post;
--- `deals` lists the deal-like ones.
-CREATE TABLE figures (
+-- Every money figure (ingest/figures.py), one row per figure and parties in a
+-- post: what `deals` lists (the deal-like kinds unless --kind all).
+CREATE TABLE deals (
     post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
     min NUMERIC, max NUMERIC, currency TEXT, qualifier TEXT, per TEXT,
     surface TEXT, start INTEGER, end INTEGER,
@@ -105,7 +105,7 @@ CREATE TABLE figures (
     payer TEXT, payee TEXT, parties TEXT, entities TEXT, entity_keys TEXT,
     mentions INTEGER, restated TEXT, pairs TEXT
 );
-CREATE INDEX figures_post ON figures (post_id);
+CREATE INDEX deals_post ON deals (post_id);
 -- For query expansion (queries/search.py): the written forms of verbs and adjectives
 -- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
 -- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query

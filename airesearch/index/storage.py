@@ -108,7 +108,7 @@ def store_file(
             (post_id, outcome.term_cues_blob),
         )
     conn.executemany(
-        "INSERT INTO figures (post_id, passage_id, min, max, currency, qualifier,"
+        "INSERT INTO deals (post_id, passage_id, min, max, currency, qualifier,"
         " per, surface, start, end, sentence_start, sentence_end, kind, payer,"
         " payee, parties, entities, entity_keys, mentions, restated, pairs)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -311,7 +311,7 @@ def forget_file(
     conn.execute("DELETE FROM template_terms WHERE post_id = ?", (post_id,))
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
-    conn.execute("DELETE FROM figures WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     book.remove_post(conn, post_id)

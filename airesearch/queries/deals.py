@@ -154,7 +154,7 @@ def deals(
         f" d.min / {rate} AS usd_min, d.max / {rate} AS usd_max,"
         " coalesce(p.date, '9999') || char(1) || p.path || char(1)"
         " || printf('%020d', d.passage_id) || printf('%09d', d.start) AS sort_key"
-        " FROM figures d JOIN posts p ON p.id = d.post_id"
+        " FROM deals d JOIN posts p ON p.id = d.post_id"
         f" WHERE {' AND '.join(where)}"
     )
     rated = f"SELECT * FROM ({rated}) WHERE {' AND '.join(usd_where) or '1'}"
@@ -198,7 +198,7 @@ def full_deals(conn: sqlite3.Connection, picked: list[tuple], rates) -> list[Dea
             " d.per, d.kind, d.payer, d.payee, d.parties, d.entities,"
             " d.passage_id, d.sentence_start, d.sentence_end, p.path, p.title,"
             f" p.date, d.passage_id & {MAX_PASSAGES - 1}, d.start, d.end,"
-            " d.restated, d.pairs FROM figures d JOIN posts p ON p.id = d.post_id"
+            " d.restated, d.pairs FROM deals d JOIN posts p ON p.id = d.post_id"
             " WHERE d.rowid IN ({})",
             ids,
         )
@@ -310,7 +310,7 @@ def entity_deal_totals(
         # book's price) told by thousands of posts.
         for entity_keys, low, high, currency, per, kind, parties, n in conn.execute(
             "SELECT entity_keys, min, max, currency, per, kind, parties, count(*)"
-            f" FROM figures WHERE {in_template('passage_id')}"
+            f" FROM deals WHERE {in_template('passage_id')}"
             " GROUP BY entity_keys, min, max, currency, per, kind, parties"
         ):
             deal = deal_of(low, high, currency, per, kind, parties)
@@ -328,3 +328,19 @@ def entity_deal_totals(
                 found[key][1] -= to_usd(low, currency, rates) or 0.0
         found = {k: v for k, v in found.items() if v[0] > 0}
     return {key: (count, round(usd, 2)) for key, (count, usd) in found.items()}
+
+
+def deal_rows_in(conn: sqlite3.Connection, passage_ids) -> list[tuple]:
+    """full_deals rows (id, posts, mentions, first, last) of the deal-like
+    figures inside these passages."""
+    from airesearch.queries.posts import in_passages
+
+    deal_like, kinds = one_of("d.kind", DEAL_KINDS)
+    rows = in_passages(
+        conn,
+        "SELECT d.rowid, 1, d.mentions, p.date, p.date, d.passage_id FROM deals d"
+        f" JOIN posts p ON p.id = d.post_id WHERE d.post_id IN ({{}}) AND {deal_like}",
+        passage_ids,
+        after=kinds,
+    )
+    return [row[:5] for row in rows]

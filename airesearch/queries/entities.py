@@ -208,13 +208,7 @@ def entity_profile(
     template = template_share(conn, not with_boilerplate)
     co = co_mentions(conn, [key], names, template=template).get(key, [])
     display, kind = names[key]
-    totals = conn.execute(
-        "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
-        " WHERE entity = ?",
-        (key,),
-    ).fetchall()
-    totals = template.totals(conn, totals)
-    _, mentions, posts, first, last = totals[0]
+    mentions, posts, first, last = entity_figures(conn, key, template)
     money = entity_deal_totals(
         conn, rates or load_rates(), [key], skip=not with_boilerplate
     )
@@ -252,6 +246,72 @@ def entity_profile(
         deals=money[0],
         deals_usd=money[1],
     )
+
+
+def entity_figures(conn, key: str, template: Share) -> tuple:
+    """(mentions, posts, first date, last date) of one entity, less the
+    template's share."""
+    totals = conn.execute(
+        "SELECT entity, mentions, posts, first_date, last_date FROM entity_totals"
+        " WHERE entity = ?",
+        (key,),
+    ).fetchall()
+    return tuple(template.totals(conn, totals)[0][1:])
+
+
+def sentences_naming(conn, key: str, skip: bool = False) -> list[tuple]:
+    """(sentence, path, title, date, the post's mentions of it) of every
+    sentence that names the entity (skip: none from the template)."""
+    template = f" AND {not_template('m.passage_id')}" if skip else ""
+    weights = dict(
+        conn.execute(
+            "SELECT post_id, mentions FROM entity_posts WHERE entity = ?", (key,)
+        )
+    )
+    return [
+        (text[start:end].strip(), path, title, day, weights[post_id])
+        for post_id, text, start, end, path, title, day in rows_for(
+            conn,
+            "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
+            " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
+            " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
+            f" AND m.entity = ?{template}",
+            sorted(weights),
+            [key],
+        )
+    ]
+
+
+def partners_in(conn, passage_ids: list[int], limit: int) -> list[dict]:
+    """The entities named in these passages (a query's matches), by Jaccard
+    between them and the passages that name the entity."""
+    from airesearch.queries.posts import in_passages
+
+    together = Counter(
+        key
+        for key, _ in set(
+            in_passages(
+                conn,
+                "SELECT entity, passage_id FROM mentions WHERE post_id IN ({})",
+                passage_ids,
+            )
+        )
+    )
+    if not together:
+        return []
+    keys = list(together)
+    naming = passages_naming(conn, keys)
+    names = display_names(conn, keys)
+    matched = len(passage_ids)
+    scored = sorted(
+        (-jaccard(both, matched, naming.get(key, both)), -both, key)
+        for key, both in together.items()
+    )[:limit]
+    return [
+        {"name": names[key][0], "type": names[key][1], "passages": -minus_both,
+         "jaccard": round(-minus_score, 3)}
+        for minus_score, minus_both, key in scored
+    ]  # fmt: skip
 
 
 def example_sentences(conn, key: str, limit: int, skip: bool = False) -> list[dict]:

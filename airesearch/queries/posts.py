@@ -10,7 +10,8 @@ import sqlite3
 import zlib
 
 from airesearch.errors import AiresearchError
-from airesearch.index.schema import passage_range
+from airesearch.index.schema import passage_range, post_of
+from airesearch.index.sql import rows_for
 
 
 def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict:
@@ -92,3 +93,14 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
         "changed_at": meta.get("changed_at"),
         "analysis": meta.get("analysis"),
     }
+
+
+def in_passages(conn: sqlite3.Connection, sql: str, passage_ids, after=()) -> list:
+    """Rows of sql (its last column a passage id, a "{}" where the post ids
+    go, after: the parameters that follow) for the posts of these passages,
+    kept if their passage is one of them: mentions and deals are indexed by
+    post, not passage."""
+    wanted = set(passage_ids)
+    posts = sorted({post_of(passage_id) for passage_id in wanted})
+    found = rows_for(conn, sql, posts, after=after)
+    return [row for row in found if row[-1] in wanted]

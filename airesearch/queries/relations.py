@@ -288,7 +288,7 @@ def money_flows(conn, rates, since, until, skip: bool = False) -> dict:
     flows: dict[tuple, dict] = {}
     for low, high, currency, per, kind, parties, pairs, post_id, day in conn.execute(
         "SELECT d.min, d.max, d.currency, d.per, d.kind, d.parties, d.pairs,"
-        " d.post_id, p.date FROM figures d JOIN posts p ON p.id = d.post_id"
+        " d.post_id, p.date FROM deals d JOIN posts p ON p.id = d.post_id"
         " WHERE d.pairs IS NOT NULL"
         f" AND {deal_like}"
         + (f" AND {not_template('d.passage_id')}" if skip else "")

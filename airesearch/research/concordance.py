@@ -69,7 +69,7 @@ def with_marks(conn: sqlite3.Connection, lines: list[KwicLine]) -> list[KwicLine
         passage = passage_id(post_id, seq)
         found = [  # by post first: both tables are indexed by post
             (start, end, kind)
-            for table, kind in (("mentions", "entity"), ("figures", "money"))
+            for table, kind in (("mentions", "entity"), ("deals", "money"))
             for start, end in conn.execute(
                 f"SELECT start, end FROM {table} WHERE post_id = ? AND passage_id = ?",
                 (post_id, passage),
