@@ -123,7 +123,7 @@ def test_summary_counts_spellings_dates_and_co_mentions(bundled):
     assert set(nvidia.aliases) == {"NVIDIA", "Nvidia"}
     assert nvidia.first_date == "2025-09-19" and nvidia.last_date == "2025-11-30"
     assert nvidia.co_mentions[0]["passages"] >= nvidia.co_mentions[-1]["passages"]
-    places = entities(bundled, kind="place", top=0)
+    places = entities(bundled, entity_type="place", top=0)
     assert places and all(row.type == "place" for row in places)
     assert [r.name for r in entities(bundled, top=3)] == ["NVIDIA", "Meta", "Nscale"]
     assert all(r.posts >= 3 for r in entities(bundled, top=0, min_posts=3))

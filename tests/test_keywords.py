@@ -42,7 +42,7 @@ JUNE = ("2025-06-01", "2025-06-30")
 
 
 def test_a_word_only_in_the_period_comes_first_and_an_even_one_not_at_all(periodic):
-    rows = keywords(periodic, *JUNE, kind="word")
+    rows = keywords(periodic, *JUNE, keyword_type="word")
     assert rows[0].keyword == "冷却"
     assert (rows[0].posts, rows[0].baseline_posts) == (4, 0)
     assert (rows[0].period_total, rows[0].baseline_total) == (4, 20)
@@ -56,7 +56,7 @@ def test_a_word_only_in_the_period_comes_first_and_an_even_one_not_at_all(period
 
 
 def test_entities_are_counted_from_their_posts(periodic):
-    rows = keywords(periodic, *JUNE, kind="entity")
+    rows = keywords(periodic, *JUNE, keyword_type="entity")
     assert rows[0].keyword == "さくらインターネット" and rows[0].kind == "entity"
     assert rows[0].type == "org" and rows[0].posts == 3
     assert "さくらインターネット" in rows[0].snippet
@@ -75,7 +75,7 @@ def test_negative_and_the_previous_period_as_baseline(periodic):
     # against the rest of the corpus May's four posts of 20 are too few to fall
     assert not keywords(periodic, *JUNE, negative=True, min_g2=10.83)
     # below that, the example comes from outside the period
-    rest = keywords(periodic, *JUNE, negative=True, min_g2=0, kind="word")
+    rest = keywords(periodic, *JUNE, negative=True, min_g2=0, keyword_type="word")
     quantum = next(row for row in rest if row.keyword == "量子")
     assert quantum.date.startswith("2025-05") and quantum.posts == 0
 

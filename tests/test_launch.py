@@ -17,7 +17,7 @@ from airesearch.cli.option_table import COMMANDS, choices_of
     "command, args, expected",
     (
         ("entities", ["--json", "--top", "5", "--type", "product"],
-         {"top": 5, "type_": "product", "json_out": True}),
+         {"top": 5, "entity_type": "product", "json_out": True}),
         ("entity", ["NVIDIA", "--json"], {"name": "NVIDIA"}),
         ("deals", ["--csv", "--rate", "JPY=140", "--rate=EUR=0.9", "--each"],
          {"rate": ["JPY=140", "EUR=0.9"], "each": True}),

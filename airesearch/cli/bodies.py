@@ -79,8 +79,9 @@ def stats(values: dict, early=None) -> None:
 def entities(values: dict, early=None) -> None:
     commands.run_entities(
         where(values, early), output(values), color(values), rate=values["rate"],
-        kind=values["type_"], top=values["top"], min_posts=values["min_posts"],
-        since=values["since"], until=values["until"], sort=values["sort"],
+        entity_type=values["entity_type"], top=values["top"],
+        min_posts=values["min_posts"], since=values["since"], until=values["until"],
+        sort=values["sort"],
         with_boilerplate=values["with_boilerplate"],
     )  # fmt: skip
 
@@ -129,8 +130,9 @@ def trend(values: dict, early=None) -> int:
 def keywords(values: dict, early=None) -> int:
     return commands.run_keywords(
         where(values, early), output(values), color(values), since=values["since"],
-        until=values["until"], baseline=values["baseline"], kind=values["kind"],
-        top=values["top"], negative=values["negative"],
+        until=values["until"], baseline=values["baseline"],
+        keyword_type=values["keyword_type"], top=values["top"],
+        negative=values["negative"],
         min_posts=values["min_posts"], min_g2=values["min_g2"],
         with_boilerplate=values["with_boilerplate"],
     )  # fmt: skip

@@ -214,7 +214,7 @@ COMMANDS = {
         "Which companies, people, places and products the posts talk about.",
         (
             *READ,
-            choice("type_", "--type", None, "Only this type.", ENTITY_TYPE),
+            choice("entity_type", "--type", None, "Only this type.", ENTITY_TYPE),
             top(30, "Entities"),
             number("min_posts", "--min-posts", 1, "Only entities in N posts."),
             SINCE, UNTIL, sort("mentions", "queries.entities"), RATE,
@@ -302,7 +302,7 @@ COMMANDS = {
                 "airesearch.research.keywords:BASELINES",
             ),
             choice(
-                "kind", "--type", "all", "Words, entities or both.",
+                "keyword_type", "--type", "all", "Words, entities or both.",
                 "airesearch.research.keywords:KEYWORD_TYPES",
             ),
             number("top", "--top", 20, "Rows to show; 0 means all."),

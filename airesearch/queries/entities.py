@@ -32,7 +32,7 @@ MIN_TOGETHER = 2  # passages naming both, for a co-mention to rank by Jaccard
 
 def entities(
     conn: sqlite3.Connection,
-    kind: str | None = None,
+    entity_type: str | None = None,
     top: int = 30,
     min_posts: int = 1,
     since: str | None = None,
@@ -69,7 +69,7 @@ def entities(
         (key, *names[key], mentions, posts, first, last)
         for key, mentions, posts, first, last in figures
         if posts >= max(min_posts, 1)
-        and (kind is None or names[key][1] == kind)
+        and (entity_type is None or names[key][1] == entity_type)
         and key not in terms
     ]
     order = {
@@ -88,7 +88,7 @@ def entities(
     return [
         EntitySummary(
             name=name,
-            type=kind_,
+            type=type_,
             aliases=[spelling for spelling, _ in spellings[key].most_common()],
             mentions=mentions,
             posts=posts,
@@ -98,7 +98,7 @@ def entities(
             deals=money.get(key, (0, 0.0))[0],
             deals_usd=money.get(key, (0, 0.0))[1],
         )
-        for key, name, kind_, mentions, posts, first, last in rows
+        for key, name, type_, mentions, posts, first, last in rows
     ]
 
 
@@ -157,11 +157,11 @@ def co_mentions(
         key: [
             {
                 "name": name,
-                "type": kind,
+                "type": type_,
                 "passages": -minus_both,
                 "jaccard": round(score, 3),
             }
-            for _, _, minus_both, name, kind, score in heapq.nsmallest(limit, items)
+            for _, _, minus_both, name, type_, score in heapq.nsmallest(limit, items)
         ]
         for key, items in found.items()
     }
@@ -207,7 +207,7 @@ def entity_profile(
     names = display_names(conn, [key, *others])  # one lookup for all of them
     template = template_share(conn, not with_boilerplate)
     co = co_mentions(conn, [key], names, template=template).get(key, [])
-    display, kind = names[key]
+    display, entity_type = names[key]
     mentions, posts, first, last = entity_figures(conn, key, template)
     money = entity_deal_totals(
         conn, rates or load_rates(), [key], skip=not with_boilerplate
@@ -215,7 +215,7 @@ def entity_profile(
     money = money.get(key, (0, 0.0))
     return EntityProfile(
         name=display,
-        type=kind,
+        type=entity_type,
         aliases=[
             {"spelling": spelling, "mentions": count}
             for spelling, count in spellings_seen(conn, [key])[key].most_common()

@@ -44,7 +44,7 @@ def keywords(
     since: str,
     until: str | None = None,
     baseline: str = "rest",
-    kind: str = "all",
+    keyword_type: str = "all",
     top: int = 20,
     negative: bool = False,
     min_posts: int = 3,
@@ -58,7 +58,7 @@ def keywords(
     word or entity only through passages that are not boilerplate (the blog's
     template, index/template.py), unless with_boilerplate."""
     period, base = periods(conn, since, until, baseline)
-    if kind not in KEYWORD_TYPES:
+    if keyword_type not in KEYWORD_TYPES:
         raise AiresearchError(f"--type must be one of {', '.join(KEYWORD_TYPES)}")
     if min_posts < 1 or top < 0:
         raise AiresearchError("--min-posts must be 1 or more and --top 0 or more")
@@ -72,10 +72,10 @@ def keywords(
     if not d:
         raise AiresearchError(f"the baseline {describe(base)} holds no posts")
     counted = []
-    if kind in ("all", "entity"):
+    if keyword_type in ("all", "entity"):
         counted += entity_counts(conn, period, base)
-    if kind in ("all", "word"):
-        names = entity_spellings(conn) if kind == "all" else set()
+    if keyword_type in ("all", "word"):
+        names = entity_spellings(conn) if keyword_type == "all" else set()
         counted += word_counts(conn, period_ids, base_ids, entities_file, names)
 
     def passes(a: int, b: int) -> bool:  # the test each row must pass below
@@ -91,7 +91,7 @@ def keywords(
         if passes(a, b)
     ]
     rows.sort(key=lambda row: (-row[0], -row[1], row[2]))
-    if kind == "all":
+    if keyword_type == "all":
         rows = uncovered(conn, rows, top)
     if top:
         rows = rows[:top]
