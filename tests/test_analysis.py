@@ -14,9 +14,8 @@ def test_one_file_gives_post_passages_figures_and_lexicon(tmp_path):
          "NVIDIA（NVDA）が開発したスーパーコンピューターを見込んだ。NVDAは上がった。"
          "NvidiaはNscaleに6億8,300万ドルを投資した。GPUとAIを導入した。\n"},
     )  # fmt: skip
-    rel, (post, texts, figures, (written, compounds), shapes, term_cues) = analyse_file(
-        (str(corpus), "post.md")
-    )
+    rel, analysed = analyse_file((str(corpus), "post.md"))
+    post, texts, figures, (written, compounds), shapes, term_cues, events = analysed
     assert rel == "post.md" and post.title == "計算機"
     indexed, mentions = texts[1]
     assert "スーパーコンピュータ" in indexed.split()

@@ -35,6 +35,7 @@ TABLES = {
     "post_terms": "SELECT post_id, terms FROM post_terms",
     "mentions": "SELECT * FROM mentions",
     "deals": "SELECT * FROM deals",
+    "events": "SELECT * FROM events",
     "entity_totals": "SELECT * FROM entity_totals",
     "entity_posts": "SELECT * FROM entity_posts",
     "entity_cues": "SELECT * FROM entity_cues",

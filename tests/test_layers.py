@@ -21,7 +21,7 @@ FLOORS = (
     {
         "ingest": (
             "money", "passages", "gazetteer_files", "gazetteer", "corpus", "entities",
-            "roles",
+            "roles", "events",
             "entity_context", "figures", "pipeline", "cluster",
         ),
     },
@@ -39,7 +39,7 @@ FLOORS = (
     {
         "queries": (
             "spellings", "entity_lookup", "search", "posts", "deals", "entities",
-            "relations",
+            "relations", "timeline",
         ),
     },
     {

@@ -14,7 +14,7 @@ POSTS = {
 }
 COUNTED = (
     "posts", "passages", "mentions", "deals", "post_labels", "entity_posts",
-    "entity_totals", "entity_spellings", "entity_pairs", "entity_deals",
+    "entity_totals", "entity_spellings", "entity_pairs", "entity_deals", "events",
 )  # fmt: skip
 
 
@@ -46,6 +46,7 @@ def test_a_deleted_post_leaves_no_rows_and_no_engine_documents(tmp_path):
     assert with_both["matches"] == 1 and without_a["matches"] == 0
     assert without_a["posts"] == 1 and without_a["passages"] < with_both["passages"]
     assert without_a["deals"] == 0 and without_a["entity_deals"] == 0
+    assert with_both["events"] == 2 and without_a["events"] == 1  # the b.md one
     fresh = tmp_path / "fresh.sqlite"
     update_index(corpus, fresh, workers=1)
     assert without_a == counts(fresh)

@@ -149,6 +149,15 @@ def graph(values: dict, early=None) -> int:
     )  # fmt: skip
 
 
+def timeline(values: dict, early=None) -> int:
+    return commands.run_timeline(
+        where(values, early), " ".join(values["subject"]) or None, output(values),
+        color(values), rate=values["rate"], since=values["since"],
+        until=values["until"], actions=tuple(values["actions"]), top=values["top"],
+        each=values["each"], with_boilerplate=values["with_boilerplate"],
+    )  # fmt: skip
+
+
 def brief(values: dict, early=None) -> int:
     return commands.run_brief(
         where(values, early), " ".join(values["subject"]),

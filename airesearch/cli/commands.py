@@ -387,3 +387,24 @@ def run_boilerplate(where: Where, out, color, top: int = 30) -> int:
     if not rows:
         render.message("no passage is repeated across enough posts to be boilerplate")
     return 0 if rows else 1
+
+
+TIMELINE_COLUMNS = ["date", "when", "actor", "action", "object", "amount",
+                    "currency", "usd_min", "usd_max", "posts", "first_date",
+                    "last_date", "path", "title"]  # fmt: skip
+
+
+def run_timeline(where: Where, subject: str | None, out, color, rate=(), **options):
+    """The events of an entity, a query's posts or the corpus (options: those
+    of queries.timeline.timeline); exit 1 when there are none."""
+    from airesearch.queries.deals import load_rates
+    from airesearch.queries.timeline import timeline_of
+
+    rates = load_rates(rate)
+    _, events = fresh_answer(
+        where, lambda conn: timeline_of(conn, subject, rates, **options)
+    )
+    render.emit(events, out, TIMELINE_COLUMNS, research_render.print_timeline, color)
+    if not events:
+        render.message("no events" + (f" for {subject!r}" if subject else ""))
+    return 0 if events else 1

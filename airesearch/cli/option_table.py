@@ -351,6 +351,24 @@ COMMANDS = {
         ),
         fast="data",
     ),
+    "timeline": Command(
+        "What happened, to whom and when: dated events, each told once.",
+        (
+            words("subject", "An entity (as for `entity`) or a query; none: all.",
+                  MAYBE_WORDS),
+            SINCE, UNTIL,
+            Option(
+                "actions", ("--action",), REPEAT, (),
+                "Only this action (repeatable): invest, acquire, partner, raise,"
+                " launch, adopt, build, supply, regulate, appoint.",
+                choices="airesearch.ingest.events:ACTION_NAMES",
+            ),
+            top(0, "Events"),
+            flag("each", "--each", "One row per telling, not per event."),
+            RATE, WITH_BOILERPLATE, *READ, *OUT,
+        ),
+        fast="data",
+    ),
     "brief": Command(
         "A research brief: figures, trend, key sentences, money, partners.",
         (

@@ -32,7 +32,7 @@ from airesearch.index.schema import MAX_PASSAGES, label_key
 PostRows = namedtuple(
     "PostRows",
     "post labels passages shapes held mentions figure_rows terms cue_counts"
-    " term_cues term_cues_blob counts written compounds",
+    " term_cues term_cues_blob counts written compounds events",
 )
 
 
@@ -52,7 +52,7 @@ def prepare(outcome):
     """pipeline.analyse_post's answer as PostRows (a skip reason stays as it is)."""
     if isinstance(outcome, str):
         return outcome
-    post, texts, figures, (written, compounds), shapes, term_cues = outcome
+    post, texts, figures, (written, compounds), shapes, term_cues, events = outcome
     warnings = list(post.warnings)
     if len(post.passages) > MAX_PASSAGES:
         warnings.append(f"only the first {MAX_PASSAGES} passages are indexed")
@@ -96,4 +96,5 @@ def prepare(outcome):
         zlib.compress(dumps(term_cues, ensure_ascii=False).encode(), 9),
         PostCounts(*(dict(counter) for counter in counts)),
         written, compounds,
+        [(seq, *event) for seq, event in events if seq < MAX_PASSAGES],
     )  # fmt: skip

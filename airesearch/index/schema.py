@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 # entity_cues' type of the cues around the gazetteer's generic words.
 TERM = "term"
 
@@ -106,6 +106,20 @@ CREATE TABLE deals (
     mentions INTEGER, restated TEXT, pairs TEXT
 );
 CREATE INDEX deals_post ON deals (post_id);
+-- What happened (ingest/events.py): one row per sentence that states an event.
+-- actor, object_key: entity keys (object_key NULL when the object is a thing
+-- named by its text, object); amount_start: the start of the sentence's money
+-- figure (deals.start in the same passage); day: YYYY-MM-DD or YYYY-MM, stated
+-- by the sentence (stated = 1) or the post's date. `timeline` groups them.
+CREATE TABLE events (
+    post_id INTEGER NOT NULL, passage_id INTEGER NOT NULL,
+    actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,
+    object_key TEXT, amount_start INTEGER, sentence_start INTEGER,
+    sentence_end INTEGER, day TEXT, stated INTEGER NOT NULL
+);
+CREATE INDEX events_post ON events (post_id);
+CREATE INDEX events_actor ON events (actor);
+CREATE INDEX events_object ON events (object_key);
 -- For query expansion (queries/search.py): the written forms of verbs and adjectives
 -- (見込み -> 見込む), and the parts of long katakana words (where: 1 first,
 -- 2 last, 0 inside). Rows of deleted posts stay: they can only widen a query

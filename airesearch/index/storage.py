@@ -114,6 +114,13 @@ def store_file(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(post_id, first + seq, *row) for seq, *row in outcome.figure_rows],
     )
+    conn.executemany(
+        "INSERT INTO events (post_id, passage_id, actor, action, object,"
+        " object_key, amount_start, sentence_start, sentence_end, day, stated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(post_id, first + seq, *row[:-1], row[-1] == "stated")
+         for seq, *row in outcome.events],
+    )  # fmt: skip
     additions.add_post(conn, post_id, outcome.post[2], outcome.counts)
     book.add_post(conn, post_id, outcome.terms)
     return json.loads(outcome.post[7])
@@ -312,6 +319,7 @@ def forget_file(
     remove_post(conn, post_id)
     conn.execute("DELETE FROM mentions WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM deals WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM events WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM post_labels WHERE post_id = ?", (post_id,))
     conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     book.remove_post(conn, post_id)

@@ -96,8 +96,8 @@ def analysis_versions() -> dict[str, str]:
 def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
     """Analyse one file's bytes: for each passage, the text the engine indexes
     and its entity mentions; for the post, its money figures with repeats
-    merged, the words' written forms and the passages' shapes; or why it was
-    skipped."""
+    merged, the words' written forms, the passages' shapes, the term cues and
+    the events its sentences state (events.py); or why it was skipped."""
     from airesearch.ingest.corpus import SkippedFile, post_from_bytes
     from airesearch.ingest.figures import merge_repeats
     from airesearch.ingest.passages import shape_of
@@ -126,9 +126,19 @@ def analyse_post(rel: str, data: bytes, gazetteer) -> tuple[Post, list] | str:
     # The passages' shapes (boilerplate.py) are a pure function of their text:
     # computed here, in the workers, not by the one writer.
     shapes = [shape_of(passage.text) for passage in post.passages]
+    from airesearch.ingest.events import find_events
+
+    events = [
+        (passage.seq, event)
+        for passage, (_, mentions), (_, _, found) in zip(
+            post.passages, texts, analysed, strict=True
+        )
+        for event in find_events(passage.text, mentions, found, post.date)
+    ]
     return (
         post, texts, merge_repeats(figures), lexicon.rows(), shapes,
         sorted((key, cue, n) for (key, cue), n in lexicon.term_cues.items()),
+        events,
     )  # fmt: skip
 
 

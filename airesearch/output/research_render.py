@@ -260,3 +260,18 @@ def print_boilerplate(rows: list[dict], color: Color) -> None:
         ["posts", "passages", "first", "last", "why", "text"], lines, color,
         caption=f"{plural(len(rows), 'repeated passage')} left out of counts",
     )  # fmt: skip
+
+
+def print_timeline(events: list, color: Color) -> None:
+    """The events: date, actor, action, object, amount, posts telling it and
+    the first post's title (plain tab-separated lines off a terminal)."""
+    lines = [
+        [e.date or "", e.actor, e.action, e.object or "", e.amount or "",
+         str(e.posts), e.title or e.path]
+        for e in events
+    ]  # fmt: skip
+    told = sum(e.posts > 1 for e in events)
+    print_table(
+        ["date", "actor", "action", "object", "amount", "posts", "title"], lines,
+        color, caption=f"{plural(len(events), 'event')}, {told} told by several posts",
+    )  # fmt: skip
