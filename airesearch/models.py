@@ -180,3 +180,13 @@ entity, or matching passages for a query; months: [{month, posts, mentions,
 share}]; key_sentences: [{month, sentence, path, title, date, score, posts}];
 deals: Deal records; partners: [{name, type, passages, jaccard}]; money:
 [{direction (out|in), name, figures, usd, first_date, last_date}]."""
+
+TimelineEvent = namedtuple(
+    "TimelineEvent",
+    "date when actor action object amount currency usd_min usd_max posts"
+    " first_date last_date path title citations",
+)
+TimelineEvent.__doc__ = """One row of `timeline`. date: the day (or month) the
+event happened, stated by a telling (when: stated) or the first post's date
+(when: post); first_date/last_date: the posts telling it; citations: [{path,
+title, date, passage, sentence}] of every telling."""

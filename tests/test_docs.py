@@ -53,6 +53,7 @@ def test_every_json_field_is_documented():
         Hit,
         Keyword,
         KwicLine,
+        TimelineEvent,
         TrendPoint,
     )
 
@@ -67,6 +68,7 @@ def test_every_json_field_is_documented():
         Brief,
         GraphNode,
         GraphEdge,
+        TimelineEvent,
     ):
         for name in record._fields:
             assert f"`{name}`" in README, (record.__name__, name)

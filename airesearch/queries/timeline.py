@@ -14,22 +14,13 @@ from airesearch.errors import AiresearchError
 from airesearch.index.sql import check_day, one_of
 from airesearch.index.template import not_template
 from airesearch.ingest.events import ACTION_NAMES
+from airesearch.models import TimelineEvent
 
 # Tellings within this many days of an event's first are the same event
 # (posts of the blog follow news by days to weeks; a year later is another).
 WINDOW_DAYS = 45
 # Two amounts are one when their ranges meet within this share.
 AMOUNT_SLACK = 0.05
-
-TimelineEvent = namedtuple(
-    "TimelineEvent",
-    "date when actor action object amount currency usd_min usd_max posts"
-    " first_date last_date path title citations",
-)
-TimelineEvent.__doc__ = """One row of `timeline`. date: the day (or month) the
-event happened, stated by a telling (when: stated) or the first post's date
-(when: post); first_date/last_date: the posts telling it; citations: [{path,
-title, date, passage, sentence}] of every telling."""
 
 # One sentence telling an event (a row of the events table with its post).
 Telling = namedtuple(
@@ -108,7 +99,7 @@ def tellings(conn, entity_key, actions, with_boilerplate) -> list[Telling]:
     seen, found = set(), []
     for row in rows:
         actor, action, obj, object_key, *rest = row
-        key = (actor, action, object_key or obj.casefold(), rest[2])  # rest[2]: post
+        key = (actor, action, obj.casefold() or object_key, rest[2])  # rest[2]: post
         if key in seen:
             continue
         seen.add(key)
@@ -136,7 +127,8 @@ def same_events(found: list[Telling]) -> list[list[Telling]]:
         key = (
             telling.actor,
             telling.action,
-            telling.object_key or telling.object.casefold(),
+            # by its words: 「Kunlun 6」 is not 「Kunlun 5」, both naming Kunlun
+            telling.object.casefold() or telling.object_key,
         )
         for group in groups.setdefault(key, []):
             if same_event(group, telling):
