@@ -173,13 +173,14 @@ Network = namedtuple("Network", "nodes edges center")
 Brief = namedtuple(
     "Brief",
     "subject kind name type mentions posts first_date last_date months"
-    " key_sentences deals partners money",
+    " key_sentences deals partners money events",
 )
 Brief.__doc__ = """What `brief` says. kind: entity | query; mentions: of the
 entity, or matching passages for a query; months: [{month, posts, mentions,
 share}]; key_sentences: [{month, sentence, path, title, date, score, posts}];
 deals: Deal records; partners: [{name, type, passages, jaccard}]; money:
-[{direction (out|in), name, figures, usd, first_date, last_date}]."""
+[{direction (out|in), name, figures, usd, first_date, last_date}]; events:
+TimelineEvent records (What happened), in date order."""
 
 TimelineEvent = namedtuple(
     "TimelineEvent",

@@ -174,7 +174,7 @@ def test_brief_command_formats(bundled_index, tmp_path):
     data = json.loads(runner.invoke(app, ["brief", "nscale", "--json", *where]).stdout)
     assert set(data) == {
         "subject", "kind", "name", "type", "mentions", "posts", "first_date",
-        "last_date", "months", "key_sentences", "deals", "partners", "money",
+        "last_date", "months", "key_sentences", "deals", "partners", "money", "events",
     }  # fmt: skip
     missing = runner.invoke(app, ["brief", "存在しない言葉ゾゾゾ", *where])
     assert missing.exit_code == 1 and "nothing in the index" in missing.stderr

@@ -222,3 +222,23 @@ def test_bad_input_is_one_line_and_no_events_is_exit_1(where, args, code, messag
     )  # fmt: skip
     assert result.returncode == code, result.stderr
     assert message in result.stderr and result.stderr.count("\n") <= 2
+
+
+def test_a_brief_says_what_happened(told):
+    from airesearch.output import brief_pages
+    from airesearch.research.briefs import brief
+
+    about = brief(told, "NVIDIA", load_rates())
+    assert [(e.date, e.action, e.posts) for e in about.events] == [
+        ("2025-10-06", "invest", 3),
+        ("2025-11-02", "invest", 1),
+        ("2026-10-10", "invest", 1),
+    ]
+    page = brief_pages.markdown(about)
+    assert "## What happened" in page
+    assert "| 2025-10-06 | NVIDIA | invest | OpenAI | 最大1000億ドル | 3 |" in page
+    assert "<h2>What happened</h2>" in brief_pages.html(about)
+    assert brief_pages.as_data(about)["events"][0]["posts"] == 3
+    # a query's brief: the events its posts tell
+    query = brief(told, "Cognigy", load_rates())
+    assert [(e.actor, e.object) for e in query.events] == [("NiCE", "Cognigy")]

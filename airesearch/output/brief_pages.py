@@ -48,6 +48,8 @@ MARKDOWN_TABLES = {
     "|---|---:|---|---|---|---|---|---|",
     "partners": "| entity | type | passages | Jaccard |\n|---|---|---:|---:|",
     "money": "| direction | entity | figures | USD | dates |\n|---|---|---:|---:|---|",
+    "events": "| date | actor | action | object | amount | posts | first post |\n"
+    "|---|---|---|---|---|---:|---|",
 }
 ASSOCIATION = "Named in the same passages, most associated first (Jaccard)"
 
@@ -77,6 +79,13 @@ def markdown(brief) -> str:
             f" `{quote['path']}`{repeated}",
             "",
         ]
+    if brief.events:
+        lines += ["## What happened", "", MARKDOWN_TABLES["events"]]
+        lines += [
+            f"| {e.date or ''} | {cell(e.actor)} | {e.action} | {cell(e.object)}"
+            f" | {cell(e.amount or '')} | {e.posts} | `{e.path}` |"
+            for e in brief.events
+        ] + [""]
     if brief.deals:
         lines += ["## Money figures", "", MARKDOWN_TABLES["deals"]]
         for deal in brief.deals:
@@ -150,6 +159,13 @@ def html(brief) -> str:
             f" {escape((quote['date'] or '')[:10])},"
             f" <code>{escape(quote['path'])}</code>{repeated}</span></blockquote>"
         )
+    if brief.events:
+        parts += ["<h2>What happened</h2>", table(
+            ["date", "actor", "action", "object", "amount", "posts", "first post"],
+            [[e.date or "", e.actor, e.action, e.object, e.amount or "", e.posts,
+              e.path] for e in brief.events],
+            numbers=(5,),
+        )]  # fmt: skip
     if brief.deals:
         parts += ["<h2>Money figures</h2>", money_svg(brief.deals)]
         parts.append(table(
@@ -261,4 +277,5 @@ def as_data(brief) -> dict:
     """The brief as JSON: its fields, deals as objects."""
     data = brief._asdict()
     data["deals"] = [deal._asdict() for deal in brief.deals]
+    data["events"] = [event._asdict() for event in brief.events]
     return data

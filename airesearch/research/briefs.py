@@ -17,6 +17,7 @@ from airesearch.queries.search import match_offsets, parse_request
 from airesearch.research.key_sentences import CANDIDATES, Candidate, key_sentences
 
 PARTNERS = 10
+EVENTS = 12  # the What happened section: the most told events
 
 
 def brief(
@@ -68,6 +69,7 @@ def entity_brief(conn, key: str, rates: dict, with_boilerplate=False) -> Brief:
         partners=co_mentions(conn, [key], limit=PARTNERS, template=template).get(
             key, []
         ),
+        events=what_happened(conn, rates, skip, entity_key=key),
         money=money_partners(conn, rates, key, skip),
     )  # fmt: skip
 
@@ -106,6 +108,8 @@ def query_brief(conn, query: str, rates: dict, with_boilerplate=False) -> Brief:
         ),
         key_sentences=key_sentences(candidates), deals=figures[:15],
         partners=partners_in(conn, passage_ids, PARTNERS), money=[],
+        events=what_happened(conn, rates, not with_boilerplate,
+                             post_ids={row.post_id for row in rows}),
     )  # fmt: skip
 
 
@@ -149,3 +153,12 @@ def money_partners(conn, rates: dict, key: str, skip: bool = False) -> list[dict
         ),
         key=lambda flow: -flow["usd"],
     )  # fmt: skip
+
+
+def what_happened(conn, rates: dict, skip: bool, **subject) -> list:
+    """The EVENTS events of the subject (entity_key= or post_ids=) told by
+    most posts, in date order (queries/timeline.py)."""
+    from airesearch.queries.timeline import timeline
+
+    told = timeline(conn, rates, top=EVENTS, with_boilerplate=not skip, **subject)
+    return sorted(told, key=lambda e: (e.date or "", e.actor, e.action))
