@@ -166,7 +166,8 @@ SearchRequest = namedtuple(
 GraphNode = namedtuple("GraphNode", "id name type mentions posts first_date last_date")
 GraphEdge = namedtuple(
     "GraphEdge",
-    "source target kind weight jaccard pmi usd first_date last_date posts paths",
+    "source target kind weight jaccard pmi usd first_date last_date posts paths action",
+    defaults=(None,),  # action: an event edge's (timeline's actions)
 )
 Network = namedtuple("Network", "nodes edges center")
 

@@ -39,7 +39,7 @@ FLOORS = (
     {
         "queries": (
             "spellings", "entity_lookup", "search", "posts", "deals", "entities",
-            "relations", "timeline",
+            "timeline", "relations",
         ),
     },
     {

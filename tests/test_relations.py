@@ -109,7 +109,7 @@ def test_dot_cytoscape_and_json(bundled):
     }  # fmt: skip
     assert set(data["edges"][0]) == {
         "source", "target", "kind", "weight", "jaccard", "pmi", "usd", "posts",
-        "first_date", "last_date", "paths",
+        "first_date", "last_date", "paths", "action",
     }  # fmt: skip
     members = [name for c in data["communities"] for name in c["members"]]
     assert sorted(members) == sorted(node["name"] for node in data["nodes"])

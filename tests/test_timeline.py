@@ -242,3 +242,26 @@ def test_a_brief_says_what_happened(told):
     # a query's brief: the events its posts tell
     query = brief(told, "Cognigy", load_rates())
     assert [(e.actor, e.object) for e in query.events] == [("NiCE", "Cognigy")]
+
+
+def test_graph_events_are_arrows_labelled_by_action_and_day(told):
+    from airesearch.queries.relations import network
+    from airesearch.research.graph_views import as_data, export, to_graph
+
+    net = network(told, load_rates(), edges="events", min_weight=1)
+    arrows = sorted(
+        (e.source, e.target, e.action, e.first_date, e.posts) for e in net.edges
+    )
+    assert arrows == [
+        ("nice", "cognigy", "acquire", "2025-09-11", 1),
+        ("nvidia", "openai", "invest", "2025-10-06", 3),
+        ("nvidia", "openai", "invest", "2025-11-02", 1),
+        ("nvidia", "openai", "invest", "2026-10-10", 1),
+        ("openai", "gpt-5", "launch", "2025-08-07", 1),
+    ]
+    graph = to_graph(net)
+    assert {e["action"] for e in as_data(graph)["edges"]} == {"invest", "acquire",
+                                                              "launch"}  # fmt: skip
+    gexf = export(graph, "gexf")
+    assert 'start="2025-10-06" end="2025-10-06"' in gexf  # Gephi's timeline
+    assert "a.md" in gexf

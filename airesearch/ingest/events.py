@@ -39,6 +39,8 @@ ACTIONS = (
 )
 ACTION_NAMES = tuple(name for name, _ in ACTIONS) + ("other",)
 CUES = [(name, re.compile(words)) for name, words in ACTIONS]
+# Any action's word: most passages have none and are not cut into sentences.
+ANY_CUE = re.compile("|".join(words for _, words in ACTIONS))
 
 # Not a fact: speculation, prediction, plan, hypothetical, question, hearsay.
 NOT_FACT = re.compile(
@@ -95,7 +97,7 @@ def find_events(text: str, mentions: list, figures: list, post_date: str | None)
     from airesearch.ingest.passages import sentence_spans
 
     named = [m for m in mentions if m.type in ("org", "person", "place", "product")]
-    if not named:
+    if not named or not ANY_CUE.search(text):
         return []
     found = []
     for start, end in sentence_spans(text):

@@ -24,7 +24,7 @@ from airesearch.index.template import Share, not_template, template_share
 from airesearch.models import ENTITY_TYPES, GraphEdge, GraphNode, Network
 from airesearch.queries.entities import jaccard
 
-EDGE_KINDS = ("all", "co", "money")
+EDGE_KINDS = ("all", "co", "money", "events")
 GRAPH_FORMATS = ("table", "json", "gexf", "graphml", "dot", "cytoscape")
 MAX_PATHS = 10  # posts listed per edge, newest first (posts: how many in all)
 
@@ -64,20 +64,29 @@ def network(
     top = top or len(allowed) + 1  # 0: all
     together = None  # co-mention counts, not needed for money edges alone
     skip = not with_boilerplate
-    if edges != "money":
+    if edges not in ("money", "events"):
         together = (
             PassageScan(conn, since, until, skip)
             if since or until
             else IndexPairs(conn, template_share(conn, skip))
         )
-    money = money_flows(conn, rates, since, until, skip) if edges != "co" else {}
+    money = (
+        money_flows(conn, rates, since, until, skip)
+        if edges in ("all", "money")
+        else {}
+    )
+    events = event_pairs(conn, rates, since, until, skip) if edges == "events" else {}
     if center:
         allowed.add(center)
-        chosen = neighbourhood(center, together, allowed, money, depth, top, min_weight)
+        linked = money or events
+        chosen = neighbourhood(
+            center, together, allowed, linked, depth, top, min_weight
+        )
     else:
         ranked = sorted(allowed, key=lambda k: (-figures[k][0], k))
-        if edges == "money":
-            ranked = [k for k in ranked if any(k in pair for pair in money)]
+        if edges in ("money", "events"):
+            linked = money or events
+            ranked = [k for k in ranked if any(k in pair for pair in linked)]
         chosen = ranked[:top]
     keep = set(chosen)
     shown = []
@@ -90,6 +99,12 @@ def network(
         money_edge(pair, stats)
         for pair, stats in money.items()
         if pair[0] in keep and pair[1] in keep
+    ]
+    shown += [
+        event_edge(pair, event)
+        for pair, told in events.items()
+        if pair[0] in keep and pair[1] in keep
+        for event in told
     ]
     names = display_names(conn, chosen)
     nodes = [
@@ -357,9 +372,37 @@ def money_edge(pair, stats) -> GraphEdge:
     )  # fmt: skip
 
 
+def event_pairs(conn, rates, since, until, skip) -> dict[tuple, list]:
+    """(actor key, object key) -> the timeline's events between two entities
+    (queries/timeline.py), for graph --edges events."""
+    from airesearch.queries.timeline import keyed_events
+
+    found: dict[tuple, list] = {}
+    for actor, obj, event in keyed_events(conn, rates, since, until, not skip):
+        if actor != obj:
+            found.setdefault((actor, obj), []).append(event)
+    return found
+
+
+def event_edge(pair, event) -> GraphEdge:
+    """An event edge, actor → object, labelled by its action and date; paths:
+    the posts telling it."""
+    return GraphEdge(
+        source=pair[0], target=pair[1], kind="event", weight=event.posts,
+        jaccard=None, pmi=None, usd=event.usd_min, first_date=event.date,
+        last_date=event.date, posts=event.posts,
+        paths=[c["path"] for c in event.citations][:MAX_PATHS], action=event.action,
+    )  # fmt: skip
+
+
 def with_paths(conn, net: Network) -> Network:
     """The network with each edge's post ids turned into post paths."""
-    ids = sorted({post_id for edge in net.edges for post_id in edge.paths})
+    ids = sorted({i for edge in net.edges if edge.kind != "event" for i in edge.paths})
     paths = dict(rows_for(conn, "SELECT id, path FROM posts WHERE id IN ({})", ids))
-    edges = [edge._replace(paths=[paths[i] for i in edge.paths]) for edge in net.edges]
+    edges = [
+        edge
+        if edge.kind == "event"
+        else edge._replace(paths=[paths[i] for i in edge.paths])
+        for edge in net.edges
+    ]
     return net._replace(edges=edges)

@@ -26,7 +26,7 @@ AMOUNT_SLACK = 0.05
 Telling = namedtuple(
     "Telling",
     "actor action object object_key day stated post_id path title post_date"
-    " passage sentence minimum maximum currency surface",
+    " passage sentence minimum maximum currency surface actor_key",
 )
 
 
@@ -65,6 +65,19 @@ def timeline(
     if top:
         events = sorted(events, key=lambda e: -e.posts)[:top]
     return events
+
+
+def keyed_events(conn, rates, since=None, until=None, with_boilerplate=False):
+    """(actor key, object key, TimelineEvent) of every event between two
+    entities (the object a name), for graph --edges events."""
+    found = [
+        telling for telling in tellings(conn, None, (), with_boilerplate)
+        if telling.object_key and within(telling.day, since, until)
+    ]  # fmt: skip
+    return [
+        (group[0].actor_key, group[0].object_key, as_event(group, rates))
+        for group in same_events(found)
+    ]
 
 
 def tellings(conn, entity_key, actions, with_boilerplate) -> list[Telling]:
@@ -107,7 +120,7 @@ def tellings(conn, entity_key, actions, with_boilerplate) -> list[Telling]:
         found.append(
             Telling(names.get(actor, (actor,))[0], action, shown, object_key,
                     rest[0], bool(rest[1]), *rest[2:5], rest[5] and rest[5][:10],
-                    rest[6], rest[7].strip(), *rest[8:])
+                    rest[6], rest[7].strip(), *rest[8:], actor)
         )  # fmt: skip
     return found
 

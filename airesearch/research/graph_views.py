@@ -5,9 +5,10 @@ module that imports networkx, and only `graph` imports it.
 
 The graph is a MultiDiGraph keyed by entity key: a co-mention edge goes from
 the smaller key to the larger with kind "co" (it has no direction), a money
-edge from payer to payee with kind "money". Attributes that have no value are
-left out (GEXF and GraphML have no null); the paths of an edge are one string,
-"; "-separated.
+edge from payer to payee with kind "money", an event edge from actor to
+object with kind "event", its action and its day (start = end, for Gephi's
+timeline). Attributes that have no value are left out (GEXF and GraphML have
+no null); the paths of an edge are one string, "; "-separated.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ def to_graph(net: Network) -> nx.MultiDiGraph:
             ),
         )  # fmt: skip
     for edge in net.edges:
+        # one edge per event: several events may join one pair
+        key = edge.kind if edge.action is None else f"{edge.action} {edge.first_date}"
         graph.add_edge(
-            edge.source, edge.target, key=edge.kind,
+            edge.source, edge.target, key=key,
             **present(
                 kind=edge.kind, weight=edge.weight, jaccard=edge.jaccard,
                 pmi=edge.pmi, usd=edge.usd, posts=edge.posts,
                 start=edge.first_date, end=edge.last_date,
-                paths="; ".join(edge.paths),
+                paths="; ".join(edge.paths), action=edge.action,
             ),
         )  # fmt: skip
     add_measures(graph)
@@ -101,6 +104,7 @@ def as_data(graph: nx.MultiDiGraph) -> dict:
             "pmi": data.get("pmi"), "usd": data.get("usd"), "posts": data["posts"],
             "first_date": data.get("start"), "last_date": data.get("end"),
             "paths": data["paths"].split("; ") if data.get("paths") else [],
+            "action": data.get("action"),
         }
         for source, target, data in graph.edges(data=True)
     ]  # fmt: skip
