@@ -185,10 +185,10 @@ TimelineEvent records (What happened), in date order."""
 
 TimelineEvent = namedtuple(
     "TimelineEvent",
-    "date when actor action object amount currency usd_min usd_max posts"
+    "when when_source actor action object amount currency usd_min usd_max posts"
     " first_date last_date path title citations",
 )
-TimelineEvent.__doc__ = """One row of `timeline`. date: the day (or month) the
-event happened, stated by a telling (when: stated) or the first post's date
-(when: post); first_date/last_date: the posts telling it; citations: [{path,
+TimelineEvent.__doc__ = """One row of `timeline`. when: the day (or month) the
+event happened, stated by a telling (when_source: stated) or the first post's
+date (when_source: post); first_date/last_date: the posts telling it; citations: [{path,
 title, date, passage, sentence}] of every telling."""

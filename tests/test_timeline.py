@@ -124,7 +124,7 @@ def told(tmp_path):
 
 def test_each_event_once_however_many_posts_tell_it(told):
     events = timeline(told, load_rates(), entity_key="nvidia")
-    rows = [(e.date, e.action, e.object, e.amount, e.posts) for e in events]
+    rows = [(e.when, e.action, e.object, e.amount, e.posts) for e in events]
     assert rows == [
         ("2025-10-06", "invest", "OpenAI", "最大1000億ドル", 3),
         ("2025-11-02", "invest", "OpenAI", "50億ドル", 1),
@@ -141,7 +141,7 @@ def test_each_event_once_however_many_posts_tell_it(told):
 def test_filters_and_the_most_told_first(told):
     rates = load_rates()
     launched = timeline(told, rates, actions=("launch",))
-    assert [(e.date, e.when, e.object) for e in launched] == [
+    assert [(e.when, e.when_source, e.object) for e in launched] == [
         ("2025-08-07", "stated", "GPT-5")
     ]
     autumn = timeline(told, rates, since="2025-10-01", until="2025-10-31")
@@ -190,7 +190,7 @@ def test_the_command_lists_events_as_data_and_tables(where):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert set(rows[0]) == {
-        "date", "when", "actor", "action", "object", "amount", "currency",
+        "when", "when_source", "actor", "action", "object", "amount", "currency",
         "usd_min", "usd_max", "posts", "first_date", "last_date", "path", "title",
         "citations",
     }  # fmt: skip
@@ -199,7 +199,7 @@ def test_the_command_lists_events_as_data_and_tables(where):
     table = invoke("timeline", *where, "--action", "acquire")
     assert table.exit_code == 0 and "NiCE\tacquire\tCognigy" in table.stdout
     csv = invoke("timeline", *where, "--csv", "--each")
-    assert csv.stdout.splitlines()[0].startswith("date,when,actor,action,object")
+    assert csv.stdout.splitlines()[0].startswith("when,when_source,actor,action")
     assert len(csv.stdout.splitlines()) == 1 + 7
 
 
@@ -229,7 +229,7 @@ def test_a_brief_says_what_happened(told):
     from airesearch.research.briefs import brief
 
     about = brief(told, "NVIDIA", load_rates())
-    assert [(e.date, e.action, e.posts) for e in about.events] == [
+    assert [(e.when, e.action, e.posts) for e in about.events] == [
         ("2025-10-06", "invest", 3),
         ("2025-11-02", "invest", 1),
         ("2026-10-10", "invest", 1),

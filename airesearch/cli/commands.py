@@ -389,7 +389,7 @@ def run_boilerplate(where: Where, out, color, top: int = 30) -> int:
     return 0 if rows else 1
 
 
-TIMELINE_COLUMNS = ["date", "when", "actor", "action", "object", "amount",
+TIMELINE_COLUMNS = ["when", "when_source", "actor", "action", "object", "amount",
                     "currency", "usd_min", "usd_max", "posts", "first_date",
                     "last_date", "path", "title"]  # fmt: skip
 

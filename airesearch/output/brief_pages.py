@@ -82,7 +82,7 @@ def markdown(brief) -> str:
     if brief.events:
         lines += ["## What happened", "", MARKDOWN_TABLES["events"]]
         lines += [
-            f"| {e.date or ''} | {cell(e.actor)} | {e.action} | {cell(e.object)}"
+            f"| {e.when or ''} | {cell(e.actor)} | {e.action} | {cell(e.object)}"
             f" | {cell(e.amount or '')} | {e.posts} | `{e.path}` |"
             for e in brief.events
         ] + [""]
@@ -162,7 +162,7 @@ def html(brief) -> str:
     if brief.events:
         parts += ["<h2>What happened</h2>", table(
             ["date", "actor", "action", "object", "amount", "posts", "first post"],
-            [[e.date or "", e.actor, e.action, e.object, e.amount or "", e.posts,
+            [[e.when or "", e.actor, e.action, e.object, e.amount or "", e.posts,
               e.path] for e in brief.events],
             numbers=(5,),
         )]  # fmt: skip

@@ -266,7 +266,7 @@ def print_timeline(events: list, color: Color) -> None:
     """The events: date, actor, action, object, amount, posts telling it and
     the first post's title (plain tab-separated lines off a terminal)."""
     lines = [
-        [e.date or "", e.actor, e.action, e.object or "", e.amount or "",
+        [e.when or "", e.actor, e.action, e.object or "", e.amount or "",
          str(e.posts), e.title or e.path]
         for e in events
     ]  # fmt: skip

@@ -389,8 +389,8 @@ def event_edge(pair, event) -> GraphEdge:
     the posts telling it."""
     return GraphEdge(
         source=pair[0], target=pair[1], kind="event", weight=event.posts,
-        jaccard=None, pmi=None, usd=event.usd_min, first_date=event.date,
-        last_date=event.date, posts=event.posts,
+        jaccard=None, pmi=None, usd=event.usd_min, first_date=event.when,
+        last_date=event.when, posts=event.posts,
         paths=[c["path"] for c in event.citations][:MAX_PATHS], action=event.action,
     )  # fmt: skip
 

@@ -61,7 +61,7 @@ def timeline(
     ]  # fmt: skip
     groups = [[t] for t in found] if each else same_events(found)
     events = [as_event(group, rates) for group in groups]
-    events.sort(key=lambda e: (e.date or "", e.actor, e.action, e.object))
+    events.sort(key=lambda e: (e.when or "", e.actor, e.action, e.object))
     if top:
         events = sorted(events, key=lambda e: -e.posts)[:top]
     return events
@@ -198,8 +198,8 @@ def as_event(group: list[Telling], rates: dict) -> TimelineEvent:
         usd_max = to_usd(money.maximum if money.maximum is not None else money.minimum,
                          money.currency, rates)  # fmt: skip
     return TimelineEvent(
-        date=min(stated) if stated else min(days, default=None),
-        when="stated" if stated else "post",
+        when=min(stated) if stated else min(days, default=None),
+        when_source="stated" if stated else "post",
         actor=first.actor, action=first.action, object=first.object,
         amount=money.surface if money else None,
         currency=money.currency if money else None,

@@ -161,4 +161,4 @@ def what_happened(conn, rates: dict, skip: bool, **subject) -> list:
     from airesearch.queries.timeline import timeline
 
     told = timeline(conn, rates, top=EVENTS, with_boilerplate=not skip, **subject)
-    return sorted(told, key=lambda e: (e.date or "", e.actor, e.action))
+    return sorted(told, key=lambda e: (e.when or "", e.actor, e.action))
