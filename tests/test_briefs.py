@@ -180,3 +180,14 @@ def test_brief_command_formats(bundled_index, tmp_path):
     assert missing.exit_code == 1 and "nothing in the index" in missing.stderr
     bad = runner.invoke(app, ["brief", "a OR", *where])  # query syntax
     assert bad.exit_code == 2
+
+
+def test_a_money_chart_label_is_cut_by_display_width():
+    # 最大1000億ドル NVIDIA→OpenAI is 28 characters but 33 columns: cut by
+    # characters it overflowed the chart's left edge.
+    from airesearch.output.readable import cut_to, display_width
+
+    label = "最大1000億ドル NVIDIA→OpenAI"
+    cut = cut_to(label, 26)
+    assert display_width(cut) <= 26 and cut.endswith("…")
+    assert cut_to("62億ドル", 26) == "62億ドル"

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections import namedtuple
 
+from airesearch.ingest.roles import UNNAMED_SUBJECT
+
 # One event told by one sentence; offsets in the passage text. object_key: the
 # entity key of the object when it is a name, else None (object is then the
 # text of what was launched, built or passed). amount_start: the start of the
@@ -59,7 +61,6 @@ DONE = re.compile(r"(?:を完了|が完了|を開始|を実施)?し(?:た|まし
 OTHER_CLAUSE = re.compile(r"して(?:い|お)|され|[はが]、|のに対し|一方")
 # A name marked as the subject: NVIDIAは, NVIDIA社が, OpenAIも.
 SUBJECT = re.compile(r"(?:社|氏)?[はがも](?![じ])")
-UNNAMED = re.compile(r"(?:同社|同氏|両社|各社|彼ら|彼女|彼|同グループ|同行)[はがも]")
 # The particle after the object of each action.
 OBJECT_PARTICLES = {
     "acquire": re.compile(
@@ -166,7 +167,7 @@ def subject_of(text: str, start: int, names: list, before: int):
     if not subjects or len({name.key for name in subjects}) > 1:
         return None
     actor = subjects[-1]
-    if UNNAMED.search(text, actor.end, before):
+    if UNNAMED_SUBJECT.search(text, actor.end, before):
         return None
     return actor
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from airesearch.output.readable import plural, readable_usd
+from airesearch.output.readable import cut_to, plural, readable_usd
 
 CHART_WIDTH, BAR_HEIGHT = 640, 18
 
@@ -242,12 +242,15 @@ def trend_svg(months: list[dict]) -> str:
     )
 
 
+LABEL_COLUMNS = 26  # a wide (CJK) character is two columns, about 12 px
+
+
 def money_svg(deals) -> str:
     """One horizontal bar per figure, by USD (lower bound)."""
     rated = [d for d in deals if d.usd_min]
     if not rated:
         return ""
-    label_width = 180
+    label_width = 180  # pixels: about LABEL_COLUMNS display columns at 12 px
     most = max(d.usd_min for d in rated)
     height = BAR_HEIGHT * len(rated) + 8
     shapes = []
@@ -258,7 +261,7 @@ def money_svg(deals) -> str:
         label = f"{deal.amount} {payer}→{payee}" if payer and payee else deal.amount
         shapes += [
             f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end">'
-            f"{escape(label[:28])}</text>",
+            f"{escape(cut_to(label, LABEL_COLUMNS))}</text>",
             f'<rect x="{label_width}" y="{y + 2}" width="{max(width, 1):.1f}"'
             f' height="{BAR_HEIGHT - 5}" fill="#48bb78"/>',
             f'<text x="{label_width + width + 6:.1f}" y="{y + 13}">'

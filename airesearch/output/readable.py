@@ -72,6 +72,18 @@ def display_width(text: str) -> int:
     )  # fmt: skip
 
 
+def cut_to(text: str, width: int) -> str:
+    """text cut to at most width display columns, an ellipsis marking a cut."""
+    if display_width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if display_width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
+
+
 def pad_to(text: str, width: int, right: bool = True) -> str:
     """text padded with spaces to width display columns (right-aligned)."""
     padding = " " * max(0, width - display_width(text))
