@@ -35,7 +35,7 @@ def telling(text: str, post_date: str, post_id: int) -> Telling | None:
         event.actor, event.action, event.object, event.object_key, event.day,
         event.when == "stated", post_id, f"post{post_id}", "", post_date, 0, text,
         money and money.min, money and money.max, money and money.currency,
-        money and money.surface,
+        money and money.surface, event.actor,
     )  # fmt: skip
 
 
