@@ -27,13 +27,15 @@ FLOORS = (
     },
     {
         "index": (
-            "stamp", "sql", "meta", "aggregates", "post_terms", "schema", "post_rows",
+            "watched", "stamp", "sql", "meta", "aggregates", "post_terms", "schema",
+            "post_rows",
             "things", "name_types", "engine",
             "engine_queries",
             "postings",
             "template",
             "boilerplate",
-            "storage", "updates", "update_lock", "build", "freshness",
+            "storage", "updates", "update_lock", "build", "freshness", "inotify",
+            "watcher", "watch_server",
         ),
     },
     {

@@ -164,3 +164,11 @@ def brief(values: dict, early=None) -> int:
         "json" if values["json_out"] else values["fmt"], values["output"],
         values["rate"], values["with_boilerplate"],
     )  # fmt: skip
+
+
+def watch(values: dict, early=None) -> int:
+    if values["status"]:
+        return commands.run_watch_status(
+            where(values), values["json_out"], color(values)
+        )
+    return commands.run_watch(where(values), values["update"], values["delay"])

@@ -408,3 +408,32 @@ def run_timeline(where: Where, subject: str | None, out, color, rate=(), **optio
     if not events:
         render.message("no events" + (f" for {subject!r}" if subject else ""))
     return 0 if events else 1
+
+
+def run_watch(where: Where, update: bool, delay: float) -> int:
+    """`airesearch watch`: until SIGTERM or Ctrl-C (then exit 0)."""
+    from airesearch.index.stamp import stamp_follows
+    from airesearch.index.watch_server import Updates, serve, update_command
+    from airesearch.index.watcher import Watcher
+
+    if delay < 0:
+        raise AiresearchError(f"--delay must be 0 or more seconds, not {delay:g}")
+    root, index_path = locate(where)
+    follow = stamp_follows(index_path)
+    watcher = Watcher(
+        root, index_path, follow_links_default() if follow is None else follow,
+        log=render.message,
+    )  # fmt: skip
+    start = update_command(root, index_path, where.entities) if update else None
+    serve(watcher, Updates(start, delay), on_ready=render.print_watching)
+    return 0
+
+
+def run_watch_status(where: Where, json_out: bool, color: render.Color) -> int:
+    """`watch --status`: exit 0 if a watcher answers, 1 if none."""
+    from airesearch.index.watch_server import status
+
+    root, index_path = locate(where)
+    found = status(index_path) or {"alive": False, "corpus": root, "index": index_path}
+    render.emit_one(found, json_out, render.print_fields, color)
+    return 0 if found["alive"] else 1

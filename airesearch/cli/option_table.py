@@ -378,6 +378,27 @@ COMMANDS = {
         ),
         fast="data",
     ),
+    "watch": Command(
+        "Watch the corpus: every command's check for changes, in a millisecond.",
+        (
+            *WHERE,
+            flag(
+                "update", "--update",
+                "Also bring the index up to date shortly after files change.",
+            ),
+            Option(
+                "delay", ("--delay",), FLOAT, 1.0,
+                "With --update: seconds without a change before updating.",
+            ),
+            flag(
+                "status", "--status",
+                "Whether a watcher of this corpus runs, and what it has seen;"
+                " exit 1 if none.",
+            ),
+            JSON, COLOR,
+        ),
+        fast="data",
+    ),
 }  # fmt: skip
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from airesearch.index import watched
+
 # The stamp's text: the first line for people, the second says whether the
 # update followed symbolic links (the check must walk the corpus the same way).
 STAMP_TEXT = "files modified after this file were not yet indexed\n"
@@ -121,9 +123,13 @@ def find_command(corpus: str, stamp: str, follow: bool) -> list[str]:
     ]  # fmt: skip
 
 
-def start_quick_check(corpus: str, index_path: str, follow: bool) -> QuickCheck | None:
-    """Start find for anything in corpus newer than the index's stamp; None
-    when there is no stamp or no find."""
+def start_quick_check(
+    corpus: str, index_path: str, follow: bool, ask_watcher: bool = True
+) -> QuickCheck | None:
+    """Whether anything in corpus is newer than the index's stamp: a watcher's
+    answer (watched.py) if one can give it, else a find started; None when
+    there is no stamp or no find. ask_watcher=False: the watcher itself,
+    looking before it answers anyone."""
     stamp = stamp_path(index_path)
     try:
         stamp_ns = os.stat(stamp).st_mtime_ns
@@ -132,6 +138,10 @@ def start_quick_check(corpus: str, index_path: str, follow: bool) -> QuickCheck 
             return QuickCheck(corpus, stamp, follow, known=True)
     except OSError:
         return None
+    if ask_watcher:
+        said = watched.corpus_changed(index_path, corpus, follow, stamp_ns)
+        if said is not None:
+            return QuickCheck(corpus, stamp, follow, known=said)
     read_end, write_end = os.pipe()
     try:
         pid = os.posix_spawnp(

@@ -171,6 +171,15 @@ def print_fields(record: dict, color: Color, title: str | None = None) -> None:
     print_table(["field", "value"], lines, color, title=title, header=False)
 
 
+def print_watching(watcher) -> None:
+    """That a watcher (index/watcher.py) is ready, on stderr."""
+    message(
+        f"watching {watcher.corpus} ({plural(len(watcher.folders), 'folder')});"
+        f" commands ask this watcher now (index {watcher.index_path});"
+        " stop with Ctrl-C or SIGTERM"
+    )
+
+
 def print_waiting(holder: str) -> None:
     """That this command waits for another update of the index, on stderr."""
     print(f"waiting for another update of this index (process {holder})…",
