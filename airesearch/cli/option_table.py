@@ -395,7 +395,8 @@ COMMANDS = {
                 "Whether a watcher of this corpus runs, and what it has seen;"
                 " exit 1 if none.",
             ),
-            JSON, COLOR,
+            flag("json_out", "--json", "With --status: output a JSON object."),
+            COLOR,
         ),
         fast="data",
     ),

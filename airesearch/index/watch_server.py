@@ -11,6 +11,7 @@ import os
 import select
 import signal
 import socket
+import subprocess
 import time
 from collections.abc import Callable
 
@@ -37,12 +38,19 @@ class Updates:
         self.error: str | None = None
         self.retry_at = 0.0  # monotonic seconds
         self.burst_began = 0.0
+        self.heard = 0  # the watcher's last_event when the last update began
 
     def seconds_to_next(self, watcher: Watcher) -> float | None:
         """How long until an update is due (0: now), None: none due."""
         if self.start is None or self.running is not None:
             return None
-        if watcher.changed_since_update() is False:
+        if (
+            watcher.changed_since_update() is False
+            # Nothing heard since an update that succeeded: were it still
+            # "changed" (a change heard within the stamp's margin, a stamp
+            # that could not be written), another would change nothing.
+            or (not self.error and self.count and watcher.last_event == self.heard)
+        ):
             self.burst_began = 0.0
             return None
         now = time.monotonic()
@@ -52,9 +60,10 @@ class Updates:
         due = min(max(quiet_at, now), self.burst_began + MOST_WAIT_SECONDS)
         return max(due, self.retry_at) - now
 
-    def begin(self):
+    def begin(self, watcher: Watcher):
         self.running = self.start()
         self.burst_began = 0.0
+        self.heard = watcher.last_event
         return self.running
 
     def finished(self, log) -> None:
@@ -77,7 +86,7 @@ class Updates:
         self.running.terminate()
         try:
             self.running.wait(10)
-        except Exception:  # subprocess.TimeoutExpired
+        except subprocess.TimeoutExpired:
             self.running.kill()
             self.running.wait()
         self.running = None
@@ -192,7 +201,7 @@ def serve(watcher: Watcher, updates: Updates, on_ready=None) -> None:
         while not stopping:
             wait = updates.seconds_to_next(watcher)
             if wait is not None and wait <= 0:
-                child = updates.begin().stdout.fileno()
+                child = updates.begin(watcher).stdout.fileno()
                 poller.register(child, select.POLLIN | select.POLLHUP)
                 continue
             timeout = None if wait is None else max(1, int(wait * 1000))
@@ -248,7 +257,6 @@ def update_command(corpus: str, index_path: str, entities: str | None):
     child process (the watcher stays small: no analysis is ever loaded in
     it), its summary on the watcher's stderr, its stdout a pipe whose end
     tells that it ended."""
-    import subprocess
     import sys
 
     command = [

@@ -47,7 +47,7 @@ class Watcher:
         self.root_wd = -1
         self.complete_from = watched.NEVER
         self.last_change = 0  # ns
-        self.last_event = 0  # ns, monotonic: when the last burst was heard
+        self.last_event = 0  # ns, monotonic: when a change was last heard
         self.pending: dict[str, int] = {}  # path (relative) -> ns of its change
         self.overflows = 0
         self.vouch_note = "not started"
@@ -188,9 +188,7 @@ class Watcher:
                 lost = lost or "a file system in the corpus was unmounted"
                 continue
             if not name:
-                if wd == self.root_wd and mask & (
-                    inotify.IN_DELETE_SELF | inotify.IN_MOVE_SELF
-                ):
+                if wd == self.root_wd and mask & inotify.LEFT:
                     lost = lost or "the corpus folder was moved or deleted"
                 elif mask & inotify.IN_ATTRIB:  # its mode: readable or not
                     changed |= self.note(folder)
@@ -218,7 +216,7 @@ class Watcher:
             # After the new folders are watched: anything made in one before
             # its watch existed is older than this, so an update will list it.
             self.last_change = time.time_ns()
-        if events:
+        if changed or lost:
             self.last_event = time.monotonic_ns()
 
     def maybe_link(self, path: str, mask: int) -> bool:
