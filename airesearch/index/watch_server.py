@@ -60,11 +60,19 @@ class Updates:
         due = min(max(quiet_at, now), self.burst_began + MOST_WAIT_SECONDS)
         return max(due, self.retry_at) - now
 
-    def begin(self, watcher: Watcher):
-        self.running = self.start()
+    def begin(self, watcher: Watcher) -> int | None:
+        """Start an update; the pipe whose end tells that it ended (None: it
+        could not start, tried again later)."""
         self.burst_began = 0.0
         self.heard = watcher.last_event
-        return self.running
+        try:
+            self.running = self.start()
+        except OSError as error:
+            self.error = f"the update could not start: {error.strerror}"
+            self.retry_at = time.monotonic() + RETRY_SECONDS
+            watcher.log(f"{self.error}; trying again in {RETRY_SECONDS:g} s")
+            return None
+        return self.running.stdout.fileno()
 
     def finished(self, log) -> None:
         code = self.running.wait()
@@ -174,7 +182,9 @@ def serve(watcher: Watcher, updates: Updates, on_ready=None) -> None:
     """Answer, watch and update until SIGTERM or SIGINT; then stop cleanly.
     on_ready(watcher) is called once commands can ask it."""
     server = Server(watcher.index_path)
-    wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    wake_read, wake_write = os.pipe()  # not inherited by --update's child
+    os.set_blocking(wake_read, False)
+    os.set_blocking(wake_write, False)
     stopping = []
 
     def stop(signum, frame) -> None:
@@ -201,8 +211,9 @@ def serve(watcher: Watcher, updates: Updates, on_ready=None) -> None:
         while not stopping:
             wait = updates.seconds_to_next(watcher)
             if wait is not None and wait <= 0:
-                child = updates.begin(watcher).stdout.fileno()
-                poller.register(child, select.POLLIN | select.POLLHUP)
+                child = updates.begin(watcher)
+                if child is not None:
+                    poller.register(child, select.POLLIN | select.POLLHUP)
                 continue
             timeout = None if wait is None else max(1, int(wait * 1000))
             for fd, _ in poller.poll(timeout):
