@@ -125,7 +125,7 @@ def view(index) -> dict:
         conn.close()
 
 
-def command_sees_it(corpus, index) -> None:
+def command_sees_it(corpus, index, follow: bool = False) -> None:
     """What every command does first (commands.fresh_answer), then the check
     that the index equals a fresh build of the folder. First, a pause past
     the stamp's margin: a change heard within it of the update's listing is
@@ -137,7 +137,7 @@ def command_sees_it(corpus, index) -> None:
     )
     conn.close()
     fresh = index + ".fresh.sqlite"
-    update_index(corpus, fresh, workers=1)
+    update_index(corpus, fresh, workers=1, follow=follow)
     assert view(index) == view(fresh)
 
 
@@ -303,6 +303,19 @@ def test_links_are_watched_as_the_index_follows_them(tmp_path):
         assert watched.corpus_changed(index, str(corpus), False, stamp_ns) is None
         (outside / "far.md").write_text(post(7, "光電融合"), encoding="utf-8")
         assert watched.corpus_changed(index, str(corpus), True, stamp_ns) is True
+        command_sees_it(corpus, index, follow=True)
+        assert "shelf/far.md" in [row[0] for row in view(index)["posts"]]
+        # A link made later is followed too: its folder is watched from then.
+        other = write_corpus(tmp_path / "other", {"near.md": post(6)}).resolve()
+        (corpus / "annex").symlink_to(other, target_is_directory=True)
+        stamp_ns = os.stat(stamp.stamp_path(index)).st_mtime_ns
+        assert watched.corpus_changed(index, str(corpus), True, stamp_ns) is True
+        command_sees_it(corpus, index, follow=True)
+        stamp_ns = os.stat(stamp.stamp_path(index)).st_mtime_ns
+        assert watched.corpus_changed(index, str(corpus), True, stamp_ns) is False
+        (other / "near.md").write_text(post(6, "送電網"), encoding="utf-8")
+        assert watched.corpus_changed(index, str(corpus), True, stamp_ns) is True
+        command_sees_it(corpus, index, follow=True)
     finally:
         started.stop()
 
