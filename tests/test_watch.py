@@ -239,6 +239,8 @@ def test_a_watcher_started_after_changes_says_they_are_pending(corpus, index):
     started = Running(corpus, index)
     try:
         assert started.says() is True
+        said = started.status()
+        assert said["trusted"] and said["changed"] and said["pending"] == 0
         command_sees_it(corpus, index)
         assert started.says() is False
     finally:

@@ -44,6 +44,7 @@ class Watcher:
         self.folders: dict[int, str] = {}  # wd -> folder
         self.linked_files: dict[int, str] = {}  # wd -> a post reached by a link
         self.corpus_id = (0, 0)
+        self.seen: set[tuple[int, int]] = set()  # folders reached by links
         self.root_wd = -1
         self.complete_from = watched.NEVER
         self.last_change = 0  # ns
@@ -94,10 +95,7 @@ class Watcher:
         pending = [top]
         while pending:
             folder = pending.pop()
-            mask = inotify.FOLDER_EVENTS | (
-                0 if self.follow else inotify.IN_DONT_FOLLOW
-            )
-            wd = self.notifier.add(folder, mask)
+            wd = self.notifier.add(folder, self.folder_mask)
             if wd is None:
                 continue
             self.folders[wd] = folder
@@ -234,10 +232,19 @@ class Watcher:
         return True
 
     def note(self, path: str) -> bool:
+        """Remember a changed post or folder (for --status); always True."""
         relative = os.path.relpath(path, self.corpus).replace(os.sep, "/")
+        if len(self.pending) >= PENDING_KEPT:
+            self.forget_indexed()
         if len(self.pending) < PENDING_KEPT or relative in self.pending:
             self.pending[relative] = time.time_ns()
         return True
+
+    def forget_indexed(self) -> None:
+        """Drop the changes the last update has seen."""
+        stamp_ns = self.stamp_ns()
+        if stamp_ns is not None:
+            self.pending = {p: ns for p, ns in self.pending.items() if ns >= stamp_ns}
 
     def catch_up(self) -> None:
         """Read every event queued now (each change made before this call)."""
@@ -276,11 +283,8 @@ class Watcher:
             self.vouch_note = "no index yet" if stamp_ns is None else "find failed"
         else:
             self.complete_from = stamp_ns
-            if answer:
+            if answer:  # which files, it cannot know: pending stays empty
                 self.last_change = max(self.last_change, watching_from)
-                self.pending.setdefault(
-                    "(changed before the watcher began)", watching_from
-                )
             self.vouch_note = "watching since before the index's last update"
 
     def stamp_ns(self) -> int | None:
@@ -304,11 +308,9 @@ class Watcher:
 
     def status(self) -> dict:
         """What `watch --status` shows (README: the fields)."""
-        stamp_ns = self.stamp_ns()
-        if stamp_ns is not None:
-            self.pending = {p: ns for p, ns in self.pending.items() if ns >= stamp_ns}
+        self.forget_indexed()
         changed = self.changed_since_update()
-        if stamp_ns is None:
+        if self.stamp_ns() is None:
             reason = "no index yet: commands build it"
         elif changed is None:
             reason = self.vouch_note
