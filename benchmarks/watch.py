@@ -206,11 +206,12 @@ def search_figures(args) -> None:
         process.terminate()
         process.wait(30)
     print(f"search at {args.search} (whole process, median of {args.runs}):")
-    print(f"  {pad_to('query', 14, right=False)} {'rg -c':>7} {'without':>8} {'watcher':>8}"
+    header = pad_to("query", 14, right=False)
+    print(f"  {header} {'rg -c':>7} {'without':>8} {'watcher':>8}"
           f" {'without/rg':>10} {'watcher/rg':>10}")  # fmt: skip
     for query, r, w, v in zip(queries, rg, without, with_watcher, strict=True):
-        print(f"  {pad_to(query, 14, right=False)} {r:7.3f} {w:8.3f} {v:8.3f} {w / r:10.2f}"
-              f" {v / r:10.2f}   goal: watcher/rg <= 0.3")  # fmt: skip
+        print(f"  {pad_to(query, 14, right=False)} {r:7.3f} {w:8.3f} {v:8.3f}"
+              f" {w / r:10.2f} {v / r:10.2f}   goal: watcher/rg <= 0.3")  # fmt: skip
 
 
 def main() -> None:
