@@ -399,3 +399,28 @@ def test_the_overflow_event_itself_is_heard(corpus, index):
     seen.take(events)
     assert seen.overflows == 1 and seen.changed_since_update() is None
     seen.notifier.close()
+
+
+def test_a_corpus_on_a_network_file_system_is_not_watched():
+    """inotify never hears of a change made through another machine: the
+    watcher refuses such a corpus (or one with such a folder in it)."""
+    table = [
+        "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw",
+        "40 27 0:50 / /mnt/blog rw,relatime - nfs4 server:/blog rw,vers=4.2",
+        "41 27 0:51 / /home/me/posts/shared rw - fuse.sshfs me@host:/p rw",
+        "42 27 0:52 / /home/me/other\\040folder rw - tmpfs tmpfs rw",
+    ]
+    near = watcher.mounts_near("/mnt/blog/_posts", table)
+    assert [point for _, point, _ in near] == ["/", "/mnt/blog"]
+    assert watcher.remote_mount("/mnt/blog/_posts", near) == ("/mnt/blog", "nfs4")
+    home = watcher.mounts_near("/home/me/posts", table)
+    assert watcher.remote_mount("/home/me/posts", home) == (
+        "/home/me/posts/shared", "fuse.sshfs",
+    )  # fmt: skip
+    other = watcher.mounts_near("/home/me/other folder", table)
+    assert [point for _, point, _ in other] == ["/", "/home/me/other folder"]
+    assert watcher.remote_mount("/home/me/other folder", other) is None
+    assert (
+        watcher.remote_mount("/srv/local", watcher.mounts_near("/srv/local", table))
+        is None
+    )

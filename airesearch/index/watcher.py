@@ -28,6 +28,54 @@ class CorpusLost(AiresearchError):
     """The corpus folder was moved, deleted or unmounted."""
 
 
+# File systems whose changes may come from elsewhere (another machine, a
+# user-space server) and reach no inotify watch here.
+REMOTE_FILE_SYSTEMS = {
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "ceph", "glusterfs", "afs",
+    "lustre", "gpfs", "beegfs", "davfs", "sshfs", "virtiofs",
+}  # fmt: skip
+
+
+def read_mount_table() -> list[str]:
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+
+def mounts_near(corpus: str, lines: list[str]) -> list[tuple[str, str, str]]:
+    """(device, mount point, file system type) of each mount of proc(5)'s
+    mountinfo lines at, above or below corpus."""
+    inside = corpus.rstrip(os.sep) + os.sep
+    near = []
+    for line in lines:
+        fields, _, system = line.partition(" - ")
+        fields = fields.split(" ")
+        if len(fields) < 5:
+            continue
+        point = fields[4].replace("\\040", " ")
+        mounted = point.rstrip(os.sep) + os.sep
+        if inside.startswith(mounted) or mounted.startswith(inside):
+            near.append((fields[2], point, system.split(" ", 1)[0]))
+    return near
+
+
+def remote_mount(corpus: str, near) -> tuple[str, str] | None:
+    """(mount point, type) of a remote or user-space file system holding the
+    corpus or a folder in it; None when every one is local."""
+    inside = corpus.rstrip(os.sep) + os.sep
+    holding = max(
+        (m for m in near if inside.startswith(m[1].rstrip(os.sep) + os.sep)),
+        key=lambda m: len(m[1]), default=None,
+    )  # fmt: skip
+    below = [m for m in near if (m[1].rstrip(os.sep) + os.sep).startswith(inside)]
+    for _, point, kind in ([holding] if holding else []) + below:
+        if kind in REMOTE_FILE_SYSTEMS or kind.startswith("fuse"):
+            return point, kind
+    return None
+
+
 def is_post_name(name: str) -> bool:
     return name.lower().endswith(POST_SUFFIXES)
 
@@ -141,22 +189,18 @@ class Watcher:
 
     def mounts_near(self) -> str:
         """The mount table's lines for the corpus, a folder above it or below
-        it: a change there is a file system put over or under the corpus."""
-        try:
-            with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as f:
-                lines = f.read().splitlines()
-        except OSError:
-            return ""
-        corpus = self.corpus.rstrip(os.sep) + os.sep
-        near = []
-        for line in lines:
-            fields = line.split(" ")
-            if len(fields) < 5:
-                continue
-            point = fields[4].replace("\\040", " ").rstrip(os.sep) + os.sep
-            if corpus.startswith(point) or point.startswith(corpus):
-                near.append(" ".join(fields[2:5]))
-        return "\n".join(near)
+        it: a change there is a file system put over or under the corpus.
+        One on which inotify cannot see every change stops the watcher."""
+        near = mounts_near(self.corpus, read_mount_table())
+        remote = remote_mount(self.corpus, near)
+        if remote is not None:
+            point, kind = remote
+            raise AiresearchError(
+                f"the corpus is on a {kind} file system (mounted at {point}): inotify"
+                " does not see changes made through another machine or program, so"
+                " a watcher could miss them; commands keep checking with find"
+            )
+        return "\n".join(" ".join(mount) for mount in near)
 
     # Hearing
 
