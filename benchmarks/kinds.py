@@ -20,8 +20,8 @@ def kinds_of(conn) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(path, amount) -> [(sentence, kind)] of every figure in the index."""
     found: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for path, surface, kind, sentence in conn.execute(
-        "SELECT posts.path, f.surface, f.kind, substr(p.text, f.sentence_start + 1,"
-        " f.sentence_end - f.sentence_start) FROM deals f"
+        "SELECT posts.path, f.surface, f.kind, substr(unpack_text(p.text),"
+        " f.sentence_start + 1, f.sentence_end - f.sentence_start) FROM deals f"
         " JOIN passages p ON p.id = f.passage_id JOIN posts ON posts.id = f.post_id"
     ):
         found.setdefault((path, surface), []).append((sentence, kind))

@@ -42,7 +42,9 @@ def script_of(char: str) -> str | None:
 def searchable_texts(conn) -> dict[int, str]:
     """post id -> its passages' text, NFKC and lower-case, one passage a line."""
     texts: dict[int, list[str]] = {}
-    for post_id, text in conn.execute("SELECT post_id, text FROM passages"):
+    for post_id, text in conn.execute(
+        "SELECT post_id, unpack_text(text) FROM passages"
+    ):
         texts.setdefault(post_id, []).append(unicodedata.normalize("NFKC", text))
     return {post_id: "\n".join(parts).lower() for post_id, parts in texts.items()}
 

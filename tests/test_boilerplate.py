@@ -302,7 +302,8 @@ def engine_term_losses(conn) -> dict[str, set[int]]:
 
     holders: dict[str, set[int]] = {}
     for text, post_id in conn.execute(
-        "SELECT p.text, p.post_id FROM boilerplate b JOIN passages p ON p.id = b.id"
+        "SELECT unpack_text(p.text), p.post_id FROM boilerplate b"
+        " JOIN passages p ON p.id = b.id"
     ):
         for term in indexed_text(text).split():
             holders.setdefault(term, set()).add(post_id)

@@ -27,8 +27,8 @@ FLOORS = (
     },
     {
         "index": (
-            "watched", "stamp", "sql", "meta", "aggregates", "post_terms", "schema",
-            "post_rows",
+            "packed_text", "watched", "stamp", "sql", "meta", "aggregates",
+            "post_terms", "schema", "post_rows",
             "things", "name_types", "engine",
             "engine_queries",
             "postings",

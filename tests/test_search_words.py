@@ -160,7 +160,7 @@ def test_every_noun_finds_every_post_where_it_stands_on_token_boundaries(
     passages: dict[str, list[tuple[str, set[int]]]] = {}
     nouns: set[str] = set()
     for path, text in conn.execute(
-        "SELECT posts.path, passages.text FROM passages JOIN posts"
+        "SELECT posts.path, unpack_text(passages.text) FROM passages JOIN posts"
         " ON posts.id = passages.post_id"
     ):
         normal, bounds, found_nouns = token_boundaries_and_nouns(text)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from airesearch.errors import AiresearchError, damaged_index, index_error
-from airesearch.index import engine
+from airesearch.index import engine, packed_text
 from airesearch.index.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 from airesearch.index.stamp import write_stamp
 from airesearch.index.update_lock import update_lock
@@ -60,7 +60,7 @@ def open_index(path: str | os.PathLike) -> sqlite3.Connection:
     if not os.path.exists(path):
         raise AiresearchError(f"no index at {path}; run 'airesearch index' first")
     check_index_file(path)
-    conn = sqlite3.connect(path, timeout=30)
+    conn = packed_text.register(sqlite3.connect(path, timeout=30))
     # Reading pages through mmap instead of read() calls: a common word on a
     # 1 GB index scans tens of thousands of doclist and docsize entries.
     conn.execute(f"PRAGMA mmap_size = {1 << 31}")
@@ -216,7 +216,7 @@ def stored_follow(index_path: str, default: bool) -> bool:
 
 
 def connect_for_update(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn = packed_text.register(sqlite3.connect(path, timeout=30, isolation_level=None))
     try:
         conn.execute("SELECT count(*) FROM files").fetchone()
     except sqlite3.DatabaseError as error:
@@ -234,7 +234,7 @@ def build_new(root: str, changes, run) -> IndexReport:
     try:
         os.makedirs(os.path.dirname(index_path), exist_ok=True)
         building = f"{index_path}.building-{os.getpid()}"
-        conn = sqlite3.connect(building, isolation_level=None)
+        conn = packed_text.register(sqlite3.connect(building, isolation_level=None))
     except (OSError, sqlite3.Error) as error:
         raise AiresearchError(
             f"cannot write an index at {index_path}: {error}"

@@ -15,16 +15,18 @@ import zlib
 from collections import Counter, namedtuple
 
 from airesearch.index.aggregates import PostCounts, count_post
+from airesearch.index.packed_text import pack
 from airesearch.index.schema import MAX_PASSAGES, label_key
 
 # Plain tuples, lists and dicts only (what the worker sends is pickled and
 # unpickled by the writer: a namedtuple per mention costs the writer more).
 # post: the posts row's columns from path to warnings (tags, categories,
 # metadata ready); labels: (field, value) of its tags and categories;
-# passages: (seq, kind, text); shapes: each passage's shape; held: the
-# passages' (seq, kind, analysed text), compressed (the engine's documents are
-# written from it); mentions: (seq, entity, name, type, surface, start, end,
-# sentence_start, sentence_end, cue_before, cue_after); figure_rows: the
+# passages: (seq, kind, text packed by packed_text); shapes: each passage's
+# shape; held: the passages' (seq, kind, analysed text), compressed (the
+# engine's documents are written from it); mentions: (seq, entity, name,
+# type, surface, start, end, sentence_start, sentence_end, cue_before,
+# cue_after); figure_rows: the
 # figures table's columns after post_id and passage_id, seq first; terms: the
 # post's distinct terms; cue_counts: (entity, type, cue, n) of its mentions;
 # term_cues: (generic key, cue, n), and the same compressed; counts:
@@ -85,7 +87,7 @@ def prepare(outcome):
           dumps(f.parties, ensure_ascii=False)) for _, f, _ in figures],
     )  # fmt: skip
     return PostRows(
-        row, labels, [(p.seq, p.kind, p.text) for p in passages],
+        row, labels, [(p.seq, p.kind, pack(p.text)) for p in passages],
         list(shapes[:MAX_PASSAGES]),
         zlib.compress(dumps(held, ensure_ascii=False).encode(), 1),
         [(seq, *m) for seq, (_, mentions) in enumerate(texts) for m in mentions],

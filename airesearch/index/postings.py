@@ -263,7 +263,8 @@ def post_paths(conn: sqlite3.Connection, post_ids: set[int]) -> dict[int, str]:
 
 
 PASSAGE_ROWS = (
-    "SELECT passages.id, passages.seq, passages.text, posts.id, posts.path,"
+    "SELECT passages.id, passages.seq, unpack_text(passages.text), posts.id,"
+    " posts.path,"
     " posts.title, posts.date FROM passages"
     " JOIN posts ON posts.id = passages.post_id"
     " WHERE passages.id IN (SELECT value FROM json_each(?))"

@@ -13,7 +13,7 @@ MAX_PASSAGES = 1 << PASSAGE_BITS
 HEAD_KINDS = ("title", "heading")  # indexed in the up-weighted column
 
 APPLICATION_ID = 0x41495253  # "AIRS" in the SQLite header marks our files
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 # entity_cues' type of the cues around the gazetteer's generic words.
 TERM = "term"
 
@@ -33,9 +33,10 @@ CREATE TABLE posts (
 CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
 CREATE INDEX post_labels_value ON post_labels (field, value);
 CREATE INDEX post_labels_post ON post_labels (post_id);
+-- text: compressed (packed_text.pack); SQL reads unpack_text(text).
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
-    kind TEXT, text TEXT
+    kind TEXT, text BLOB
 );
 -- Each passage's shape (shape_of), by shape: boilerplate.py finds the passages
 -- of a repeated text here; `shapes` counts the posts holding each (storage.py).

@@ -242,7 +242,8 @@ def rewrite_post_documents(conn, engine) -> int:
         passages = [
             (rowid, kind, indexed_text(text))
             for rowid, kind, text in conn.execute(
-                "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+                "SELECT id, kind, unpack_text(text) FROM passages"
+                " WHERE id BETWEEN ? AND ?",
                 (low, high),
             )
         ]
@@ -283,7 +284,7 @@ def forget_file(
     shapes = [
         (shape_of(text), rowid, kind)
         for rowid, kind, text in conn.execute(
-            "SELECT id, kind, text FROM passages WHERE id BETWEEN ? AND ?",
+            "SELECT id, kind, unpack_text(text) FROM passages WHERE id BETWEEN ? AND ?",
             passage_range(post_id),
         )
     ]

@@ -36,7 +36,8 @@ def listing(conn: sqlite3.Connection) -> list[dict]:
     first."""
     groups: dict[tuple, dict] = {}
     for shape, why, text, post_id, path, day in conn.execute(
-        f"SELECT b.shape, b.why, p.text, p.post_id, posts.path, posts.date"
+        f"SELECT b.shape, b.why, unpack_text(p.text), p.post_id, posts.path,"
+        " posts.date"
         f" FROM {TABLE} b JOIN passages p ON p.id = b.id"
         " JOIN posts ON posts.id = p.post_id ORDER BY posts.path, p.seq"
     ):

@@ -230,7 +230,11 @@ def with_sentences(conn: sqlite3.Connection, found: list[Deal]) -> list[Deal]:
     """The deals with their sentence read from the passage (until now the
     sentence field holds (passage id, start, end))."""
     ids = sorted({deal.sentence[0] for deal in found})
-    texts = dict(rows_for(conn, "SELECT id, text FROM passages WHERE id IN ({})", ids))
+    texts = dict(
+        rows_for(
+            conn, "SELECT id, unpack_text(text) FROM passages WHERE id IN ({})", ids
+        )
+    )
     return [
         deal._replace(
             sentence=texts[deal.sentence[0]][slice(*deal.sentence[1:])].strip()

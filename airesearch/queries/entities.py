@@ -272,7 +272,8 @@ def sentences_naming(conn, key: str, skip: bool = False) -> list[tuple]:
         (text[start:end].strip(), path, title, day, weights[post_id])
         for post_id, text, start, end, path, title, day in rows_for(
             conn,
-            "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
+            "SELECT m.post_id, unpack_text(x.text), m.sentence_start, m.sentence_end,"
+            " p.path,"
             " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
             " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
             f" AND m.entity = ?{template}",
@@ -331,7 +332,7 @@ def example_sentences(conn, key: str, limit: int, skip: bool = False) -> list[di
     ]
     rows = rows_for(
         conn,
-        "SELECT p.date, p.path, m.passage_id, m.start, x.text, m.end,"
+        "SELECT p.date, p.path, m.passage_id, m.start, unpack_text(x.text), m.end,"
         " m.sentence_start, m.sentence_end FROM mentions m"
         " JOIN passages x ON x.id = m.passage_id"
         " JOIN posts p ON p.id = m.post_id WHERE m.entity = ?"

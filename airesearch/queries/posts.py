@@ -36,7 +36,7 @@ def show(conn: sqlite3.Connection, corpus: str | os.PathLike, path: str) -> dict
     passages = [
         {"seq": seq, "kind": kind, "text": text, "boilerplate": why}
         for seq, kind, text, why in conn.execute(
-            "SELECT p.seq, p.kind, p.text, b.why FROM passages p"
+            "SELECT p.seq, p.kind, unpack_text(p.text), b.why FROM passages p"
             f" LEFT JOIN {table} b ON b.id = p.id WHERE p.id BETWEEN ? AND ?"
             " ORDER BY p.seq",
             passage_range(post_id),

@@ -167,7 +167,7 @@ def alias_spellings(conn: sqlite3.Connection, word: str) -> list[str]:
 def to_hit(conn, passage_id: int, score: float, count: int, highlight: set) -> Hit:
     path, title, day, tags, categories, kind, seq, text = conn.execute(
         "SELECT posts.path, posts.title, posts.date, posts.tags, posts.categories,"
-        " passages.kind, passages.seq, passages.text FROM passages"
+        " passages.kind, passages.seq, unpack_text(passages.text) FROM passages"
         " JOIN posts ON posts.id = passages.post_id WHERE passages.id = ?",
         (passage_id,),
     ).fetchone()

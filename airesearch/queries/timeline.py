@@ -99,7 +99,8 @@ def tellings(conn, entity_key, actions, with_boilerplate) -> list[Telling]:
     rows = conn.execute(
         "SELECT e.actor, e.action, e.object, e.object_key, e.day, e.stated,"
         " e.post_id, p.path, p.title, p.date, x.seq,"
-        " substr(x.text, e.sentence_start + 1, e.sentence_end - e.sentence_start),"
+        " substr(unpack_text(x.text), e.sentence_start + 1,"
+        " e.sentence_end - e.sentence_start),"
         " d.min, d.max, d.currency, d.surface FROM events e"
         " JOIN posts p ON p.id = e.post_id JOIN passages x ON x.id = e.passage_id"
         " LEFT JOIN deals d ON d.passage_id = e.passage_id AND d.start = e.amount_start"

@@ -324,7 +324,8 @@ def entity_example(conn, key: str, span: Period, outside: bool, skip=False) -> t
     )
     for (post_id,) in posts:
         row = conn.execute(
-            "SELECT passages.text, mentions.start, mentions.end, posts.path,"
+            "SELECT unpack_text(passages.text), mentions.start, mentions.end,"
+            " posts.path,"
             " posts.title, posts.date FROM mentions"
             " JOIN passages ON passages.id = mentions.passage_id"
             " JOIN posts ON posts.id = mentions.post_id"
