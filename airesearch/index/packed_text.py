@@ -20,6 +20,7 @@ DICTIONARY_FILE = os.path.join(
 )
 WINDOW = 32768  # deflate's: a dictionary longer than this is not used
 _dictionary: bytes | None = None
+_primed = None  # a compressor that has read the dictionary
 
 
 def dictionary() -> bytes:
@@ -31,8 +32,14 @@ def dictionary() -> bytes:
 
 
 def pack(text: str) -> bytes:
-    """Raw deflate (no header: 6 bytes a passage) with the dictionary."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zdict=dictionary())
+    """Raw deflate (no header: 6 bytes a passage) with the dictionary. A copy
+    of one primed compressor: reading the dictionary anew for each passage
+    took three times as long (level 6 and memLevel 8: level 9 packed 1 %
+    smaller for twice the time)."""
+    global _primed
+    if _primed is None:
+        _primed = zlib.compressobj(6, zlib.DEFLATED, -15, 8, zdict=dictionary())
+    packer = _primed.copy()
     return packer.compress(text.encode("utf-8")) + packer.flush()
 
 

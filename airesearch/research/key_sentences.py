@@ -113,9 +113,10 @@ def bigram_vectors(texts: list[str]) -> list[dict[str, float]]:
 
 
 def cosine(a: dict, b: dict) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(g, 0.0) for g, v in a.items())
+    """Over the bigrams both hold (their intersection is taken in C; most
+    bigrams of two sentences differ), summed exactly: the set's order varies
+    from run to run, and an exact sum does not depend on it."""
+    return math.fsum([a[g] * b[g] for g in a.keys() & b.keys()])
 
 
 def lexrank(groups: list[list[Candidate]]) -> list[tuple[float, list]]:
