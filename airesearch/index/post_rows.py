@@ -22,7 +22,7 @@ from airesearch.index.schema import MAX_PASSAGES, label_key
 # unpickled by the writer: a namedtuple per mention costs the writer more).
 # post: the posts row's columns from path to warnings (tags, categories,
 # metadata ready); labels: (field, value) of its tags and categories;
-# passages: (seq, kind, text packed by packed_text); shapes: each passage's
+# passages: (seq, kind, text packed by packed_text.pack); shapes: each passage's
 # shape; held: the passages' (seq, kind, analysed text), compressed (the
 # engine's documents are written from it); mentions: (seq, entity, name,
 # type, surface, start, end, sentence_start, sentence_end, cue_before,

@@ -33,6 +33,7 @@ from airesearch.index.engine_queries import (
     scored_hits,
 )
 from airesearch.index.meta import generation, index_file
+from airesearch.index.packed_text import unpack
 from airesearch.index.schema import post_of
 
 HEAD_WEIGHT = 4.0  # a passage's BM25 weight of titles and headings against body
@@ -262,13 +263,19 @@ def post_paths(conn: sqlite3.Connection, post_ids: set[int]) -> dict[int, str]:
     )
 
 
+# The text packed (packed_text): a reader that sorts or stops early unpacks
+# only the rows it takes (passage_row).
 PASSAGE_ROWS = (
-    "SELECT passages.id, passages.seq, unpack_text(passages.text), posts.id,"
-    " posts.path,"
+    "SELECT passages.id, passages.seq, passages.text, posts.id, posts.path,"
     " posts.title, posts.date FROM passages"
     " JOIN posts ON posts.id = passages.post_id"
     " WHERE passages.id IN (SELECT value FROM json_each(?))"
 )
+
+
+def passage_row(row: tuple) -> PassageRow:
+    passage_id, seq, packed, *post = row
+    return PassageRow(passage_id, seq, unpack(packed), *post)
 
 
 def passages(conn: sqlite3.Connection, selection: Selection, newest_first=False):
@@ -290,7 +297,7 @@ def passages(conn: sqlite3.Connection, selection: Selection, newest_first=False)
     cursor = conn.execute(
         PASSAGE_ROWS + conditions + order, [json.dumps(ids), *selection.params]
     )
-    return map(PassageRow._make, cursor)
+    return map(passage_row, cursor)
 
 
 def best_passage(conn: sqlite3.Connection, selection: Selection) -> PassageRow | None:
@@ -322,7 +329,7 @@ def best_passage(conn: sqlite3.Connection, selection: Selection) -> PassageRow |
     top = round(max(score for score, _ in hits), 5)
     passage_id = min(pid for score, pid in hits if round(score, 5) == top)
     row = conn.execute(PASSAGE_ROWS, (json.dumps([passage_id]),)).fetchone()
-    return PassageRow._make(row) if row else None
+    return passage_row(row) if row else None
 
 
 def per_post(conn: sqlite3.Connection, selection: Selection) -> list[tuple]:

@@ -33,7 +33,7 @@ CREATE TABLE posts (
 CREATE TABLE post_labels (post_id INTEGER, field TEXT, value TEXT);
 CREATE INDEX post_labels_value ON post_labels (field, value);
 CREATE INDEX post_labels_post ON post_labels (post_id);
--- text: compressed (packed_text.pack); SQL reads unpack_text(text).
+-- text: UTF-16 bytes (packed_text.pack); SQL reads unpack_text(text).
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, post_id INTEGER NOT NULL, seq INTEGER,
     kind TEXT, text BLOB

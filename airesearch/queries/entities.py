@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 
 from airesearch.errors import AiresearchError
 from airesearch.index.name_types import not_names
+from airesearch.index.packed_text import unpack
 from airesearch.index.sql import date_filter, rows_for
 from airesearch.index.template import Share, not_template, template_share
 from airesearch.models import EntityProfile, EntitySummary
@@ -269,11 +270,10 @@ def sentences_naming(conn, key: str, skip: bool = False) -> list[tuple]:
         )
     )
     return [
-        (text[start:end].strip(), path, title, day, weights[post_id])
-        for post_id, text, start, end, path, title, day in rows_for(
+        (unpack(packed)[start:end].strip(), path, title, day, weights[post_id])
+        for post_id, packed, start, end, path, title, day in rows_for(
             conn,
-            "SELECT m.post_id, unpack_text(x.text), m.sentence_start, m.sentence_end,"
-            " p.path,"
+            "SELECT m.post_id, x.text, m.sentence_start, m.sentence_end, p.path,"
             " p.title, p.date FROM mentions m JOIN passages x ON x.id = m.passage_id"
             " JOIN posts p ON p.id = m.post_id WHERE m.post_id IN ({})"
             f" AND m.entity = ?{template}",
