@@ -243,7 +243,7 @@ def build_new(root: str, changes, run) -> IndexReport:
         # This file is thrown away if the build dies, so durability is not needed.
         conn.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-            " PRAGMA cache_size = -65536;"
+            " PRAGMA cache_size = -32768;"
         )
         conn.executescript(SCHEMA)
         report = apply_changes(conn, root, changes, run)
