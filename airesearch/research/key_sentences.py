@@ -13,6 +13,7 @@ gathers the candidates.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, namedtuple
 
@@ -143,17 +144,21 @@ def lexrank(groups: list[list[Candidate]]) -> list[tuple[float, list]]:
         i: [c for j in range(n) if merged[j] == i for c in groups[j]] for i in keep
     }
     sums = {i: sum(similar[i][j] for j in keep) or 1.0 for i in keep}
-    score = {i: 1.0 / len(keep) for i in keep} if keep else {}
+    # What each kept sentence takes of every other's score, a column per
+    # sentence in keep's order (the same products, summed in the same order,
+    # as term by term: the same floats, the sums taken in C).
+    shares = [[similar[j][i] / sums[j] for j in keep] for i in keep]
+    scores = [1.0 / len(keep)] * len(keep)
     for _ in range(50):  # power iteration of the damped random walk
-        following = {
-            i: (1 - DAMPING) / len(keep)
-            + DAMPING * sum(similar[j][i] / sums[j] * score[j] for j in keep)
-            for i in keep
-        }
-        done = max(abs(following[i] - score[i]) for i in keep) < 1e-6
-        score = following
+        following = [
+            (1 - DAMPING) / len(keep) + DAMPING * sum(map(operator.mul, column, scores))
+            for column in shares
+        ]
+        done = max(map(abs, map(operator.sub, following, scores))) < 1e-6
+        scores = following
         if done:
             break
+    score = dict(zip(keep, scores, strict=True))
     # the longest of near-duplicates is the one quoted
     ranked = []
     for i in keep:
