@@ -22,15 +22,15 @@ from airesearch.index.schema import MAX_PASSAGES, label_key
 # unpickled by the writer: a namedtuple per mention costs the writer more).
 # post: the posts row's columns from path to warnings (tags, categories,
 # metadata ready); labels: (field, value) of its tags and categories;
-# passages: (seq, kind, text packed by packed_text.pack); shapes: each passage's
-# shape; held: the passages' (seq, kind, analysed text), compressed (the
-# engine's documents are written from it); mentions: (seq, entity, name,
+# passages: (seq, kind, text packed by packed_text.pack); shapes: each
+# passage's shape; held: the passages' (seq, kind, analysed text), compressed
+# (the engine's documents are written from it); mentions: (seq, entity, name,
 # type, surface, start, end, sentence_start, sentence_end, cue_before,
-# cue_after); figure_rows: the
-# figures table's columns after post_id and passage_id, seq first; terms: the
-# post's distinct terms; cue_counts: (entity, type, cue, n) of its mentions;
-# term_cues: (generic key, cue, n), and the same compressed; counts:
-# aggregates.PostCounts; written, compounds: for query expansion.
+# cue_after); figure_rows: the figures table's columns after post_id and
+# passage_id, seq first; terms: the post's distinct terms; cue_counts:
+# (entity, type, cue, n) of its mentions; term_cues: (generic key, cue, n),
+# and the same compressed; counts: aggregates.PostCounts; written, compounds:
+# for query expansion.
 PostRows = namedtuple(
     "PostRows",
     "post labels passages shapes held mentions figure_rows terms cue_counts"

@@ -98,8 +98,8 @@ def stats(conn: sqlite3.Connection, index_path: str | os.PathLike) -> dict:
 def in_passages(conn: sqlite3.Connection, sql: str, passage_ids, after=()) -> list:
     """Rows of sql (its last column a passage id, a "{}" where the post ids
     go, after: the parameters that follow) for the posts of these passages,
-    kept if their passage is one of them: mentions and deals are indexed by
-    post, not passage."""
+    kept if their passage is one of them: deals are indexed by post, not
+    passage (mentions are by both: partners_in asks by passage)."""
     wanted = set(passage_ids)
     posts = sorted({post_of(passage_id) for passage_id in wanted})
     found = rows_for(conn, sql, posts, after=after)
