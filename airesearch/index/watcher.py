@@ -118,7 +118,7 @@ class Watcher:
             raise CorpusLost(f"the corpus folder {self.corpus} is gone") from None
         self.corpus_id = (info.st_dev, info.st_ino)
         self.seen = {self.corpus_id}
-        self.mounts = self.mounts_near()
+        self.mounts = self.checked_mounts()
         self.watch_tree(self.corpus)
         self.root_wd = next(
             (wd for wd, path in self.folders.items() if path == self.corpus), -1
@@ -187,7 +187,7 @@ class Watcher:
                 del self.folders[wd]
                 self.notifier.remove(wd)
 
-    def mounts_near(self) -> str:
+    def checked_mounts(self) -> str:
         """The mount table's lines for the corpus, a folder above it or below
         it: a change there is a file system put over or under the corpus.
         One on which inotify cannot see every change stops the watcher."""
@@ -303,7 +303,7 @@ class Watcher:
         if follow is not None and follow != self.follow:
             self.follow = follow
             self.watch_all("the index's follow-links setting changed")
-        near = self.mounts_near()
+        near = self.checked_mounts()
         if near != self.mounts:
             self.watch_all("a file system was mounted over or under the corpus")
 
